@@ -1,0 +1,117 @@
+/*
+ * api.h - what every resource handler shares.
+ *
+ * The dispatcher (api.c) runs before each handler: it resolves the session
+ * cookie into a principal, checks the CSRF token on state-changing
+ * requests, the forced password change and the route's permission, and
+ * answers idempotent retries.  Handlers then parse input with the
+ * ..._or_reply helpers (which have already answered the client when they
+ * return false), open the write transaction with api_begin_or_reply, call
+ * one domain function and reply.  After the handler, the dispatcher commits
+ * a transaction left open if the reply is a success, else rolls it back:
+ * a failed request changes nothing.
+ */
+#ifndef ZW_API_H
+#define ZW_API_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "domain/domain.h"
+#include "http/http.h"
+#include "jsonx.h"
+
+enum api_flags {
+    API_PUBLIC = 1 << 0,      /* no session needed */
+    API_PWCHANGE_OK = 1 << 1, /* allowed while the password must be changed */
+    API_IDEMPOTENT = 1 << 2,  /* honours Idempotency-Key */
+};
+
+struct api_ctx;
+typedef void (*api_fn)(struct api_ctx *c);
+
+struct api_route {
+    api_fn fn;
+    const char *perm; /* permission required, or NULL */
+    unsigned flags;
+};
+
+struct api_ctx {
+    struct http_req *req;
+    struct zctx z;
+    struct principal who;
+    bool authed;
+    bool commit_on_error; /* keep writes of a refused request (failed login bookkeeping) */
+    json_t *body;         /* parsed JSON body, or NULL */
+    struct error err;
+};
+
+/* Set by main before serving. */
+struct api_env {
+    struct store *store;
+    const char *defs_dir;
+    bool secure_cookie; /* add Secure to the session cookie (TLS in front) */
+};
+extern struct api_env api_env;
+
+/* The route table (routes.c) and the http layer's fallbacks. */
+extern const struct route api_routes[];
+extern const size_t api_route_count;
+void api_not_found(struct http_req *req, const void *data);
+/* The http handler of every API route: data is its struct api_route. */
+void api_dispatch(struct http_req *req, const void *data);
+void api_refuse(struct http_req *req, int code);
+
+/* Replies with JSON (v is stolen), or with the error in c->err / a code. */
+void api_reply(struct api_ctx *c, int status, json_t *v);
+void api_reply_error(struct api_ctx *c, const struct error *e);
+void api_reply_code(struct api_ctx *c, int code);
+void api_reply_no_content(struct api_ctx *c);
+/* Sets ETag: "v<version>". */
+void api_set_etag(struct api_ctx *c, int version);
+
+/* Parses the body against fields (strict); replies and returns false on error. */
+bool api_body_or_reply(struct api_ctx *c, const struct jfield *fields, size_t n);
+/* Path parameter name as a positive integer id; replies 404 and returns false otherwise. */
+bool api_id_or_reply(struct api_ctx *c, const char *name, int64_t *id);
+/* If-Match "v<n>" into *version; replies 428 / 412 and returns false when missing or malformed. */
+bool api_if_match_or_reply(struct api_ctx *c, int *version);
+/* page / pageSize query arguments with defaults and caps; replies 400 on garbage. */
+bool api_paging_or_reply(struct api_ctx *c, int64_t *page, int64_t *page_size);
+/* Optional integer query argument; replies 400 on garbage. */
+bool api_query_int_or_reply(struct api_ctx *c, const char *name, int64_t *out);
+/* Opens the write transaction; replies and returns false if it cannot. */
+bool api_begin_or_reply(struct api_ctx *c);
+/* A list answer: {"items": items, "pager": {...}} (items stolen). */
+json_t *api_page(json_t *items, int64_t total, int64_t page, int64_t page_size);
+/* The JSON form of the caller (GET /api/v1/me). */
+json_t *api_me_json(struct api_ctx *c);
+
+/* Resource handlers. */
+void api_health(struct api_ctx *c);
+void api_session_create(struct api_ctx *c);
+void api_session_delete(struct api_ctx *c);
+void api_me_get(struct api_ctx *c);
+void api_me_password(struct api_ctx *c);
+void api_users_list(struct api_ctx *c);
+void api_users_create(struct api_ctx *c);
+void api_users_get(struct api_ctx *c);
+void api_users_patch(struct api_ctx *c);
+void api_roles_list(struct api_ctx *c);
+void api_roles_create(struct api_ctx *c);
+void api_roles_get(struct api_ctx *c);
+void api_roles_patch(struct api_ctx *c);
+void api_permissions_list(struct api_ctx *c);
+void api_areas_list(struct api_ctx *c);
+void api_areas_get(struct api_ctx *c);
+void api_areas_create(struct api_ctx *c);
+void api_areas_patch(struct api_ctx *c);
+void api_audit_list(struct api_ctx *c);
+void api_settings_security_get(struct api_ctx *c);
+void api_settings_security_patch(struct api_ctx *c);
+void api_calendar_get(struct api_ctx *c);
+void api_calendar_put_day(struct api_ctx *c);
+void api_calendar_delete_day(struct api_ctx *c);
+void api_calendar_add(struct api_ctx *c);
+
+#endif

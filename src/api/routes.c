@@ -1,0 +1,63 @@
+/*
+ * routes.c - every API path, its handler, the permission it needs and its
+ * flags.  One table: reading it tells what the server answers.
+ */
+#include "api.h"
+#include "banned.h"
+
+#define R(name, fn, perm, flags) static const struct api_route name = {fn, perm, flags}
+
+R(r_health, api_health, NULL, API_PUBLIC);
+R(r_login, api_session_create, NULL, API_PUBLIC);
+R(r_logout, api_session_delete, NULL, API_PWCHANGE_OK);
+R(r_me, api_me_get, NULL, API_PWCHANGE_OK);
+R(r_password, api_me_password, NULL, API_PWCHANGE_OK);
+R(r_users_list, api_users_list, "user.read", 0);
+R(r_users_create, api_users_create, "user.write", API_IDEMPOTENT);
+R(r_users_get, api_users_get, "user.read", 0);
+R(r_users_patch, api_users_patch, "user.write", 0);
+R(r_roles_list, api_roles_list, "role.read", 0);
+R(r_roles_create, api_roles_create, "role.write", API_IDEMPOTENT);
+R(r_roles_get, api_roles_get, "role.read", 0);
+R(r_roles_patch, api_roles_patch, "role.write", 0);
+R(r_perms, api_permissions_list, NULL, 0);
+R(r_areas_list, api_areas_list, "area.read", 0);
+R(r_areas_get, api_areas_get, "area.read", 0);
+R(r_areas_create, api_areas_create, "area.write", API_IDEMPOTENT);
+R(r_areas_patch, api_areas_patch, "area.write", 0);
+R(r_audit, api_audit_list, "audit.read", 0);
+R(r_sec_get, api_settings_security_get, "security.read", 0);
+R(r_sec_patch, api_settings_security_patch, "security.write", 0);
+R(r_cal_get, api_calendar_get, NULL, 0);
+R(r_cal_add, api_calendar_add, NULL, 0);
+R(r_cal_put, api_calendar_put_day, "calendar.write", 0);
+R(r_cal_del, api_calendar_delete_day, "calendar.write", 0);
+
+const struct route api_routes[] = {
+    {"GET", "/healthz", api_dispatch, &r_health},
+    {"POST", "/api/v1/session", api_dispatch, &r_login},
+    {"DELETE", "/api/v1/session", api_dispatch, &r_logout},
+    {"GET", "/api/v1/me", api_dispatch, &r_me},
+    {"POST", "/api/v1/me/password", api_dispatch, &r_password},
+    {"GET", "/api/v1/users", api_dispatch, &r_users_list},
+    {"POST", "/api/v1/users", api_dispatch, &r_users_create},
+    {"GET", "/api/v1/users/{id}", api_dispatch, &r_users_get},
+    {"PATCH", "/api/v1/users/{id}", api_dispatch, &r_users_patch},
+    {"GET", "/api/v1/roles", api_dispatch, &r_roles_list},
+    {"POST", "/api/v1/roles", api_dispatch, &r_roles_create},
+    {"GET", "/api/v1/roles/{id}", api_dispatch, &r_roles_get},
+    {"PATCH", "/api/v1/roles/{id}", api_dispatch, &r_roles_patch},
+    {"GET", "/api/v1/permissions", api_dispatch, &r_perms},
+    {"GET", "/api/v1/areas", api_dispatch, &r_areas_list},
+    {"POST", "/api/v1/areas", api_dispatch, &r_areas_create},
+    {"GET", "/api/v1/areas/{id}", api_dispatch, &r_areas_get},
+    {"PATCH", "/api/v1/areas/{id}", api_dispatch, &r_areas_patch},
+    {"GET", "/api/v1/audit", api_dispatch, &r_audit},
+    {"GET", "/api/v1/settings/security", api_dispatch, &r_sec_get},
+    {"PATCH", "/api/v1/settings/security", api_dispatch, &r_sec_patch},
+    {"GET", "/api/v1/calendar/add", api_dispatch, &r_cal_add},
+    {"GET", "/api/v1/calendar/{year}", api_dispatch, &r_cal_get},
+    {"PUT", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_put},
+    {"DELETE", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_del},
+};
+const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

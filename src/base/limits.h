@@ -1,0 +1,65 @@
+/*
+ * limits.h - every hard cap zhenwu enforces, in one place.
+ *
+ * A buffer, body, list or parser that grows with outside input has its
+ * maximum here, so that an operator reads one file to learn what the server
+ * refuses.  Runtime-configurable values (config file, command line) take
+ * these as their defaults.
+ */
+#ifndef ZW_LIMITS_H
+#define ZW_LIMITS_H
+
+/* HTTP */
+#define ZW_MAX_BODY_BYTES          (1024 * 1024)  /* JSON request body */
+#define ZW_MAX_HEADER_COUNT        64             /* headers in one request */
+#define ZW_MAX_HEADER_BYTES        (16 * 1024)    /* all header names + values */
+/*
+ * libmicrohttpd's per-connection pool.  Large enough that a request with
+ * thousands of tiny headers still reaches our own check (and gets our Chinese
+ * 431); the pool is mmap-backed, so untouched pages cost no memory.
+ */
+#define ZW_MHD_CONN_MEMORY         (1024 * 1024)
+#define ZW_MAX_URL_BYTES           2048
+#define ZW_MAX_PATH_PARAMS         8
+#define ZW_MAX_QUERY_PARAMS        32
+#define ZW_DEFAULT_CONN_PER_IP     64
+#define ZW_DEFAULT_CONN_TOTAL      1024
+#define ZW_DEFAULT_CONN_TIMEOUT_S  30
+#define ZW_DEFAULT_THREADS         4
+#define ZW_MAX_STATIC_FILE_BYTES   (64 * 1024 * 1024)
+
+/* JSON */
+#define ZW_MAX_JSON_DEPTH          32
+#define ZW_MAX_STRING_BYTES        (64 * 1024)    /* one string field */
+
+/* Memory */
+#define ZW_ARENA_BLOCK_BYTES       (16 * 1024)
+#define ZW_ARENA_MAX_BYTES         (64 * 1024 * 1024) /* one request's arena */
+#define ZW_BUF_MAX_BYTES           (256 * 1024 * 1024)
+
+/* Lists */
+#define ZW_DEFAULT_PAGE_SIZE       20
+#define ZW_MAX_PAGE_SIZE           200
+#define ZW_MAX_ROLES_PER_USER      16
+#define ZW_MAX_PERMS_PER_ROLE      64
+
+/* Auth */
+#define ZW_PASSWORD_MAX_BYTES      128
+#define ZW_USERNAME_MAX_BYTES      64
+#define ZW_NAME_MAX_BYTES          128
+#define ZW_MAX_CONCURRENT_HASHES   2              /* argon2id runs at once */
+#define ZW_DEFAULT_LOCKOUT_FAILS   5
+#define ZW_DEFAULT_LOCKOUT_MIN     15
+#define ZW_DEFAULT_IDLE_MIN        30
+#define ZW_DEFAULT_ABSOLUTE_HOURS  12
+#define ZW_DEFAULT_PW_MIN_LEN      10
+#define ZW_DEFAULT_PW_CLASSES      3
+
+/* Idempotency keys are kept this long. */
+#define ZW_IDEMPOTENCY_TTL_S       (24 * 3600)
+#define ZW_IDEMPOTENCY_KEY_MAX     128
+
+/* Statement cache per connection. */
+#define ZW_STMT_CACHE_SIZE         128
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * mask.h - masking personal data for lists, exports and public pages.
+ *
+ * Masked values keep enough to recognise a record (the first and last
+ * characters) and hide the rest with '*'.  See idnum_mask for ID numbers.
+ */
+#ifndef ZW_MASK_H
+#define ZW_MASK_H
+
+#include <stddef.h>
+
+/* 13800000001 -> 138****0001; shorter numbers keep their last 2 digits. dst holds 40 bytes. */
+void mask_phone(const char *phone, char dst[40]);
+/* Number of UTF-8 characters (code points) in s. */
+size_t utf8_chars(const char *s);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * cmd_admin.c - the operator's subcommands: migrate, user add, backup,
+ * restore and check audit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "domain/auth.h"
+#include "domain/users.h"
+#include "limits.h"
+#include "banned.h"
+
+/* Parses "--name value" pairs into the given slots; returns false on a bad flag. */
+struct flag {
+    const char *name;
+    const char **value;
+};
+
+static bool parse_flags(const char *cmd, int argc, char **argv, struct flag *flags, size_t n)
+{
+    for (int i = 1; i < argc; i++) {
+        size_t k;
+        for (k = 0; k < n; k++)
+            if (strcmp(argv[i], flags[k].name) == 0)
+                break;
+        if (k == n) {
+            fprintf(stderr, "zhenwu %s: 不认识的参数“%s”\n", cmd, argv[i]);
+            return false;
+        }
+        if (!(*flags[k].value = cli_arg(argc, argv, &i)))
+            return false;
+    }
+    return true;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+    const char *db = NULL;
+    struct flag f[] = {{"--db", &db}};
+    if (!parse_flags("migrate", argc, argv, f, 1) || !db) {
+        fprintf(stderr, "用法: zhenwu migrate --db 数据库\n");
+        return 2;
+    }
+    struct error err = {0};
+    struct store *s;
+    if (store_open(db, true, &s, &err))
+        return cli_fail(&err);
+    store_close(s);
+    printf("数据库 %s 已是最新结构\n", db);
+    return 0;
+}
+
+static int read_password(char *out, size_t cap)
+{
+    const char *env = getenv("ZHENWU_PASSWORD");
+    if (env && *env) {
+        snprintf(out, cap, "%s", env);
+        return 0;
+    }
+    if (isatty(STDIN_FILENO))
+        fprintf(stderr, "初始密码: ");
+    if (!fgets(out, (int)cap, stdin))
+        return -1;
+    out[strcspn(out, "\r\n")] = '\0';
+    return out[0] ? 0 : -1;
+}
+
+int cmd_user(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        fprintf(stderr, "用法: zhenwu user add --db 数据库 --username 用户名 --name 姓名 "
+                        "--area 区划代码 --role 角色代码[,角色代码] [--phone 电话]\n");
+        return 2;
+    }
+    const char *db_path = NULL, *username = NULL, *name = NULL, *area = NULL, *roles = NULL,
+               *phone = NULL;
+    struct flag f[] = {{"--db", &db_path},     {"--username", &username}, {"--name", &name},
+                       {"--area", &area},      {"--role", &roles},        {"--phone", &phone}};
+    if (!parse_flags("user add", argc - 1, argv + 1, f, 6))
+        return 2;
+    if (!db_path || !username || !name || !area || !roles) {
+        fprintf(stderr, "zhenwu user add: 需要 --db --username --name --area --role\n");
+        return 2;
+    }
+    char password[ZW_PASSWORD_MAX_BYTES + 2];
+    if (read_password(password, sizeof(password))) {
+        fprintf(stderr, "zhenwu user add: 需要初始密码（ZHENWU_PASSWORD 或标准输入）\n");
+        return 2;
+    }
+    struct error err = {0};
+    struct store *s;
+    struct arena a = {0};
+    struct zctx z;
+    int rc;
+    if (store_open(db_path, true, &s, &err))
+        return cli_fail(&err);
+    struct db *db = store_db(s, &err);
+    cli_zctx(&z, db, &a);
+    struct security_settings set;
+    struct area ar;
+    int64_t ids[ZW_MAX_ROLES_PER_USER];
+    size_t nids = 0;
+    char hash[160];
+    if ((rc = settings_security_get(db, &a, &set, &err)) ||
+        (rc = auth_check_policy(&set, password, &err)))
+        goto out;
+    if ((rc = store_area_by_code(db, area, &ar, &err))) {
+        err_set(&err, rc, "area", "找不到区划代码 %s", area);
+        goto out;
+    }
+    char *list = arena_strdup(&a, roles), *save = NULL;
+    for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        struct role r;
+        if (nids == ZW_MAX_ROLES_PER_USER ||
+            (rc = store_role_by_code(db, tok, &a, &r, &err))) {
+            rc = err_set(&err, ZW_EINVAL, "role", "找不到角色 %s", tok);
+            goto out;
+        }
+        ids[nids++] = r.id;
+    }
+    if ((rc = auth_hash_password(password, hash, &err)) || (rc = store_begin(db, true, &err)))
+        goto out;
+    struct user_input in = {.username = username, .name = name, .phone = phone,
+                            .password_hash = hash, .area_id = ar.id, .role_ids = ids,
+                            .nroles = nids, .must_change_password = true};
+    struct user u;
+    if ((rc = users_create(&z, &in, &u, &err)) || (rc = store_commit(db, &err))) {
+        store_rollback(db);
+        goto out;
+    }
+    printf("已添加用户 %s（%s），首次登录须修改密码\n", u.username, u.name);
+out:
+    arena_release(&a);
+    store_close(s);
+    return rc ? cli_fail(&err) : 0;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+    const char *db = NULL, *to = NULL;
+    struct flag f[] = {{"--db", &db}, {"--to", &to}};
+    if (!parse_flags("backup", argc, argv, f, 2) || !db || !to) {
+        fprintf(stderr, "用法: zhenwu backup --db 数据库 --to 备份文件\n");
+        return 2;
+    }
+    struct error err = {0};
+    if (access(to, F_OK) == 0) {
+        fprintf(stderr, "zhenwu backup: %s 已存在，不会覆盖\n", to);
+        return 1;
+    }
+    if (store_backup(db, to, &err))
+        return cli_fail(&err);
+    chmod(to, 0600);
+    printf("已备份 %s 到 %s\n", db, to);
+    return 0;
+}
+
+int cmd_restore(int argc, char **argv)
+{
+    const char *from = NULL, *db = NULL;
+    struct flag f[] = {{"--from", &from}, {"--db", &db}};
+    if (!parse_flags("restore", argc, argv, f, 2) || !from || !db) {
+        fprintf(stderr, "用法: zhenwu restore --from 备份文件 --db 数据库（数据库文件不能已存在）\n");
+        return 2;
+    }
+    if (access(db, F_OK) == 0) {
+        fprintf(stderr, "zhenwu restore: %s 已存在；请先停止服务并移走它，再恢复\n", db);
+        return 1;
+    }
+    struct error err = {0};
+    struct store *s;
+    struct audit_check res;
+    if (store_backup(from, db, &err))
+        return cli_fail(&err);
+    if (store_open(db, true, &s, &err))
+        return cli_fail(&err);
+    int rc = audit_verify(store_db(s, &err), &res, &err);
+    store_close(s);
+    if (rc)
+        return cli_fail(&err);
+    if (res.first_bad) {
+        fprintf(stderr, "zhenwu restore: 已恢复，但审计日志校验失败：%s\n", res.reason);
+        return 1;
+    }
+    printf("已从 %s 恢复到 %s，审计日志完整（%lld 条）\n", from, db, (long long)res.rows);
+    return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    const char *db = NULL;
+    struct flag f[] = {{"--db", &db}};
+    if (argc < 2 || strcmp(argv[1], "audit") != 0 ||
+        !parse_flags("check audit", argc - 1, argv + 1, f, 1) || !db) {
+        fprintf(stderr, "用法: zhenwu check audit --db 数据库\n");
+        return 2;
+    }
+    struct error err = {0};
+    struct store *s;
+    struct audit_check res;
+    if (access(db, R_OK) != 0) {
+        fprintf(stderr, "zhenwu check: 无法读取 %s\n", db);
+        return 2;
+    }
+    if (store_open(db, false, &s, &err))
+        return cli_fail(&err);
+    int rc = audit_verify(store_db(s, &err), &res, &err);
+    store_close(s);
+    if (rc)
+        return cli_fail(&err);
+    if (res.first_bad) {
+        printf("审计日志已被篡改：%s\nfirst_broken_id=%lld\n", res.reason,
+               (long long)res.first_bad);
+        return 1;
+    }
+    printf("审计日志完整：共 %lld 条记录，哈希链校验通过\n", (long long)res.rows);
+    return 0;
+}

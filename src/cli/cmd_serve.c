@@ -1,0 +1,219 @@
+/*
+ * cmd_serve.c - `zhenwu serve`: the config file, the server's start and its
+ * clean stop on SIGTERM / SIGINT (requests in flight finish, then the
+ * database closes).
+ *
+ * The config file is "key = value" lines ('#' starts a comment); command-line
+ * flags override it.  Keys: db, listen, web, defs, threads, conn_per_ip,
+ * conn_total, timeout, max_body, trust_proxy, secure_cookie.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "cli.h"
+#include "domain/workcal.h"
+#include "http/http.h"
+#include "limits.h"
+#include "log.h"
+#include "banned.h"
+
+struct serve_opts {
+    char db[1024];
+    char listen[128];
+    char web[1024];
+    char defs[1024];
+    long threads, conn_per_ip, conn_total, timeout, max_body;
+    bool trust_proxy, secure_cookie;
+};
+
+static int set_opt(struct serve_opts *o, const char *key, const char *val, const char *where)
+{
+    char *end;
+    long n = strtol(val, &end, 10);
+    bool num_ok = *val && !*end && n > 0;
+    bool flag = strcmp(val, "1") == 0 || strcmp(val, "true") == 0 || strcmp(val, "yes") == 0;
+    struct {
+        const char *key;
+        char *str;
+        long *num;
+        bool *flag;
+    } map[] = {
+        {"db", o->db, NULL, NULL},
+        {"listen", o->listen, NULL, NULL},
+        {"web", o->web, NULL, NULL},
+        {"defs", o->defs, NULL, NULL},
+        {"threads", NULL, &o->threads, NULL},
+        {"conn_per_ip", NULL, &o->conn_per_ip, NULL},
+        {"conn_total", NULL, &o->conn_total, NULL},
+        {"timeout", NULL, &o->timeout, NULL},
+        {"max_body", NULL, &o->max_body, NULL},
+        {"trust_proxy", NULL, NULL, &o->trust_proxy},
+        {"secure_cookie", NULL, NULL, &o->secure_cookie},
+    };
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(map[i].key, key) != 0)
+            continue;
+        if (map[i].str) {
+            snprintf(map[i].str, 1024, "%s", val);
+            if (strcmp(key, "listen") == 0)
+                snprintf(o->listen, sizeof(o->listen), "%s", val);
+        } else if (map[i].num) {
+            if (!num_ok) {
+                fprintf(stderr, "zhenwu: %s：%s 应为正整数\n", where, key);
+                return -1;
+            }
+            *map[i].num = n;
+        } else {
+            *map[i].flag = flag;
+        }
+        return 0;
+    }
+    fprintf(stderr, "zhenwu: %s：不认识的配置项“%s”\n", where, key);
+    return -1;
+}
+
+static int load_config(struct serve_opts *o, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "zhenwu: 无法读取配置文件 %s：%s\n", path, strerror(errno));
+        return -1;
+    }
+    char line[2048];
+    int lineno = 0, rc = 0;
+    while (!rc && fgets(line, sizeof(line), f)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *eq = strchr(line, '=');
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p || *p == '\n')
+            continue;
+        if (!eq) {
+            fprintf(stderr, "zhenwu: %s 第 %d 行：应为 键 = 值\n", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = p, *val = eq + 1;
+        for (char *e = key + strlen(key); e > key && (e[-1] == ' ' || e[-1] == '\t'); e--)
+            e[-1] = '\0';
+        while (*val == ' ' || *val == '\t')
+            val++;
+        for (char *e = val + strlen(val);
+             e > val && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'); e--)
+            e[-1] = '\0';
+        char where[1100];
+        snprintf(where, sizeof(where), "%s 第 %d 行", path, lineno);
+        rc = set_opt(o, key, val, where);
+    }
+    fclose(f);
+    return rc;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct serve_opts o = {
+        .listen = "127.0.0.1:8080",
+        .defs = "defs",
+        .threads = ZW_DEFAULT_THREADS,
+        .conn_per_ip = ZW_DEFAULT_CONN_PER_IP,
+        .conn_total = ZW_DEFAULT_CONN_TOTAL,
+        .timeout = ZW_DEFAULT_CONN_TIMEOUT_S,
+        .max_body = ZW_MAX_BODY_BYTES,
+    };
+    /* The config file first, so flags override it whatever their order. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--config") == 0) {
+            const char *v = cli_arg(argc, argv, &i);
+            if (!v || load_config(&o, v))
+                return 2;
+        }
+    static const char *const flags[][2] = {
+        {"--db", "db"},           {"--listen", "listen"},   {"--web", "web"},
+        {"--defs", "defs"},       {"--threads", "threads"}, {"--timeout", "timeout"},
+        {"--conn-per-ip", "conn_per_ip"},
+    };
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0) {
+            i++;
+            continue;
+        }
+        size_t k;
+        for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+            if (strcmp(argv[i], flags[k][0]) == 0)
+                break;
+        if (k == sizeof(flags) / sizeof(flags[0])) {
+            fprintf(stderr, "zhenwu serve: 不认识的参数“%s”\n", argv[i]);
+            return 2;
+        }
+        const char *v = cli_arg(argc, argv, &i);
+        if (!v || set_opt(&o, flags[k][1], v, "命令行"))
+            return 2;
+    }
+    if (!o.db[0]) {
+        fprintf(stderr, "zhenwu serve: 需要 --db 数据库文件\n");
+        return 2;
+    }
+    struct error err = {0};
+    struct store *store;
+    if (store_open(o.db, true, &store, &err))
+        return cli_fail(&err);
+    struct db *db = store_db(store, &err);
+    if (!db || workcal_reload(db, &err) ||
+        store_idem_purge(db, (int64_t)time(NULL) - ZW_IDEMPOTENCY_TTL_S, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.store = store;
+    api_env.defs_dir = o.defs;
+    api_env.secure_cookie = o.secure_cookie;
+
+    /* Block the stop signals in every thread; the main thread waits for them. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_config hc = {
+        .listen = o.listen,
+        .threads = (unsigned)o.threads,
+        .conn_per_ip = (unsigned)o.conn_per_ip,
+        .conn_total = (unsigned)o.conn_total,
+        .timeout_s = (unsigned)o.timeout,
+        .max_body = (size_t)o.max_body,
+        .web_root = o.web[0] ? o.web : NULL,
+        .trust_proxy = o.trust_proxy,
+        .routes = api_routes,
+        .nroutes = api_route_count,
+        .not_found = api_not_found,
+        .refuse = api_refuse,
+    };
+    struct http_server *srv;
+    if (http_start(&hc, &srv, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    log_info("msg=\"serving\" listen=%s db=%s threads=%ld web=%s", o.listen, o.db, o.threads,
+             o.web[0] ? o.web : "-");
+    printf("zhenwu 已启动：http://%s/  （按 Ctrl+C 停止）\n", o.listen);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("msg=\"stopping\" signal=%d", sig);
+    http_stop(srv, 10000);
+    store_close(store);
+    log_info("msg=\"stopped\"");
+    return 0;
+}

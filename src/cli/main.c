@@ -1,0 +1,95 @@
+/*
+ * main.c - the zhenwu binary: picks the subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "domain/auth.h"
+#include "banned.h"
+
+const struct principal cli_principal = {
+    .user_id = 0,
+    .username = "(命令行)",
+    .scope_kind = SCOPE_ALL,
+    .superuser = true,
+};
+
+void cli_zctx(struct zctx *z, struct db *db, struct arena *a)
+{
+    z->db = db;
+    z->arena = a;
+    z->who = &cli_principal;
+    z->ip = "local";
+    z->now = (int64_t)time(NULL);
+}
+
+const char *cli_arg(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "zhenwu: 参数 %s 需要一个值\n", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+int cli_fail(const struct error *err)
+{
+    fprintf(stderr, "zhenwu: %s", err->message[0] ? err->message : err_str(err->code));
+    if (err->detail[0])
+        fprintf(stderr, "（%s）", err->detail);
+    fprintf(stderr, "\n");
+    return 1;
+}
+
+static void usage(FILE *f)
+{
+    fputs("用法: zhenwu <命令> [参数]\n"
+          "\n"
+          "  serve   --db 数据库 [--listen 127.0.0.1:8080] [--web web/dist] [--config 文件]\n"
+          "          启动服务\n"
+          "  init    --db 数据库 --township 乡镇代码 [--demo] [--credentials 文件]\n"
+          "          为一个乡镇创建数据库（县、乡镇及全部村）\n"
+          "  migrate --db 数据库          应用数据库迁移\n"
+          "  user add --db 数据库 --username 用户名 --name 姓名 --area 区划代码 --role 角色代码\n"
+          "          从命令行添加用户（密码取自 ZHENWU_PASSWORD 或标准输入）\n"
+          "  backup  --db 数据库 --to 备份文件      在线一致性备份\n"
+          "  restore --from 备份文件 --db 数据库    从备份恢复\n"
+          "  check audit --db 数据库                校验审计日志哈希链\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (auth_init() != 0) {
+        fprintf(stderr, "zhenwu: 无法初始化加密库\n");
+        return 1;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "serve") == 0)
+        return cmd_serve(argc - 1, argv + 1);
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(argc - 1, argv + 1);
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(argc - 1, argv + 1);
+    if (strcmp(cmd, "user") == 0)
+        return cmd_user(argc - 1, argv + 1);
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(argc - 1, argv + 1);
+    if (strcmp(cmd, "restore") == 0)
+        return cmd_restore(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "zhenwu: 不认识的命令“%s”\n\n", cmd);
+    usage(stderr);
+    return 2;
+}

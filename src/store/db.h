@@ -1,0 +1,75 @@
+/*
+ * db.h - the small driver interface every database engine implements.
+ *
+ * A struct db is one connection, used by one thread at a time.  Statements
+ * are written once with $1..$n placeholders and cached per connection by
+ * their SQL text; db_prepare returns the cached statement, reset and with its
+ * bindings cleared.  Values are bound by number ($N) whatever the engine
+ * numbers them internally.  Only src/store/ includes this header.
+ */
+#ifndef ZW_DB_H
+#define ZW_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+enum { DB_DONE = 0, DB_ROW = 1 };
+
+struct db;
+struct db_stmt;
+
+struct db_driver {
+    const char *name; /* "sqlite", "postgresql" */
+    int (*open)(const char *target, struct db **out, struct error *err);
+    void (*close)(struct db *db);
+    int (*prepare)(struct db *db, const char *sql, struct db_stmt **out, struct error *err);
+    int (*bind_int)(struct db_stmt *st, int n, int64_t v);
+    int (*bind_text)(struct db_stmt *st, int n, const char *s);
+    int (*step)(struct db_stmt *st, struct error *err);
+    int64_t (*col_int)(struct db_stmt *st, int col);
+    const char *(*col_text)(struct db_stmt *st, int col);
+    bool (*col_null)(struct db_stmt *st, int col);
+    void (*finish)(struct db_stmt *st);
+    int (*exec)(struct db *db, const char *sql, struct error *err);
+    int (*begin)(struct db *db, bool write, struct error *err);
+    int (*commit)(struct db *db, struct error *err);
+    void (*rollback)(struct db *db);
+    const char *id_type; /* replaces @ID@ in migrations */
+};
+
+/* Every connection struct starts with this. */
+struct db {
+    const struct db_driver *drv;
+    int in_tx; /* 0, 1 (read) or 2 (write) */
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+/* Opens a connection: a PostgreSQL URL or a SQLite file path. */
+int db_open(const char *target, struct db **out, struct error *err);
+void db_close(struct db *db);
+
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct error *err);
+/* Binds $n.  A NULL string binds SQL NULL. */
+int db_bind_int(struct db_stmt *st, int n, int64_t v);
+int db_bind_text(struct db_stmt *st, int n, const char *s);
+/* DB_ROW, DB_DONE or a negative code (ZW_ECONFLICT on a unique violation, ZW_EBUSY, ZW_EDB). */
+int db_step(struct db_stmt *st, struct error *err);
+int64_t db_col_int(struct db_stmt *st, int col);
+/* Borrowed until the next step or finish; NULL for SQL NULL. */
+const char *db_col_text(struct db_stmt *st, int col);
+bool db_col_null(struct db_stmt *st, int col);
+/* Returns the statement to the cache. Always call it, also on error paths. */
+void db_finish(struct db_stmt *st);
+/* Runs a statement that returns no rows to completion and finishes it. */
+int db_step_done(struct db_stmt *st, struct error *err);
+/* Runs SQL text with no parameters (migrations, pragmas). */
+int db_exec(struct db *db, const char *sql, struct error *err);
+/* Transactions: write ones take the write lock at once (BEGIN IMMEDIATE on SQLite). */
+int db_begin(struct db *db, bool write, struct error *err);
+int db_commit(struct db *db, struct error *err);
+void db_rollback(struct db *db);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * sqlite.c - the SQLite driver behind db.h.
+ *
+ * One connection per thread, opened in WAL mode with synchronous=FULL (an
+ * acknowledged write survives power loss), foreign keys on and a busy
+ * timeout.  Prepared statements are cached per connection by SQL text.
+ * Placeholders are $1..$n; SQLite treats "$1" as a named parameter, so each
+ * statement keeps a map from n to SQLite's own parameter index.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "db.h"
+#include "limits.h"
+#include "log.h"
+#include "banned.h"
+
+#define SQ_MAX_PARAMS 32
+
+struct db_stmt {
+    struct db *db; /* must be first: see db.c */
+    sqlite3_stmt *st;
+    const char *sql; /* the caller's static text; cache key */
+    int map[SQ_MAX_PARAMS + 1]; /* $n -> sqlite index (0 = absent) */
+    int busy;
+};
+
+struct sq_db {
+    struct db base; /* must be first */
+    sqlite3 *h;
+    struct db_stmt cache[ZW_STMT_CACHE_SIZE];
+    int ncache;
+};
+
+static int sq_error(struct sq_db *d, int rc, struct error *err)
+{
+    int ext = sqlite3_extended_errcode(d->h);
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        err_set(err, ZW_ECONFLICT, NULL, NULL);
+        return err_detail(err, "sqlite: %s", sqlite3_errmsg(d->h));
+    }
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        err_set(err, ZW_EBUSY, NULL, NULL);
+        return err_detail(err, "sqlite: %s", sqlite3_errmsg(d->h));
+    }
+    err_set(err, ZW_EDB, NULL, NULL);
+    err_detail(err, "sqlite(%d): %s", ext, sqlite3_errmsg(d->h));
+    log_error("msg=\"sqlite error\" code=%d detail=\"%s\"", ext, sqlite3_errmsg(d->h));
+    return ZW_EDB;
+}
+
+static int sq_exec(struct db *db, const char *sql, struct error *err)
+{
+    struct sq_db *d = (struct sq_db *)db;
+    char *msg = NULL;
+    int rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        int r = sq_error(d, rc, err);
+        if (msg)
+            err_detail(err, "sqlite: %s", msg);
+        sqlite3_free(msg);
+        return r;
+    }
+    return 0;
+}
+
+static int sq_open(const char *target, struct db **out, struct error *err)
+{
+    *out = NULL;
+    struct sq_db *d = calloc(1, sizeof(*d));
+    if (!d)
+        log_fatal("sqlite: out of memory");
+    d->base.drv = &db_sqlite_driver;
+    int rc = sqlite3_open_v2(target, &d->h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        err_set(err, ZW_EDB, NULL, "无法打开数据库文件：%s", target);
+        err_detail(err, "sqlite open: %s", d->h ? sqlite3_errmsg(d->h) : "out of memory");
+        sqlite3_close(d->h);
+        free(d);
+        return ZW_EDB;
+    }
+    sqlite3_busy_timeout(d->h, 5000);
+    sqlite3_extended_result_codes(d->h, 1);
+    rc = sq_exec(&d->base,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                 "PRAGMA temp_store=MEMORY;",
+                 err);
+    if (rc) {
+        sqlite3_close(d->h);
+        free(d);
+        return rc;
+    }
+    *out = &d->base;
+    return 0;
+}
+
+static void sq_close(struct db *db)
+{
+    struct sq_db *d = (struct sq_db *)db;
+    for (int i = 0; i < d->ncache; i++)
+        sqlite3_finalize(d->cache[i].st);
+    sqlite3_close(d->h);
+    free(d);
+}
+
+static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out, struct error *err)
+{
+    struct sq_db *d = (struct sq_db *)db;
+    *out = NULL;
+    for (int i = 0; i < d->ncache; i++) {
+        struct db_stmt *c = &d->cache[i];
+        if (c->sql == sql || strcmp(c->sql, sql) == 0) {
+            if (c->busy)
+                log_fatal("sqlite: statement used twice at once: %s", sql);
+            c->busy = 1;
+            *out = c;
+            return 0;
+        }
+    }
+    if (d->ncache == ZW_STMT_CACHE_SIZE)
+        log_fatal("sqlite: statement cache full (%d)", ZW_STMT_CACHE_SIZE);
+    struct db_stmt *c = &d->cache[d->ncache];
+    memset(c, 0, sizeof(*c));
+    int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL);
+    if (rc != SQLITE_OK) {
+        sq_error(d, rc, err);
+        return err_detail(err, "prepare: %s: %.120s", sqlite3_errmsg(d->h), sql);
+    }
+    int np = sqlite3_bind_parameter_count(c->st);
+    for (int i = 1; i <= np; i++) {
+        const char *name = sqlite3_bind_parameter_name(c->st, i);
+        char *end;
+        long n = name && name[0] == '$' ? strtol(name + 1, &end, 10) : 0;
+        if (n < 1 || n > SQ_MAX_PARAMS || *end)
+            log_fatal("sqlite: placeholder must be $1..$%d: %s", SQ_MAX_PARAMS, sql);
+        c->map[n] = i;
+    }
+    c->db = db;
+    c->sql = sql;
+    c->busy = 1;
+    d->ncache++;
+    *out = c;
+    return 0;
+}
+
+static int sq_index(struct db_stmt *st, int n)
+{
+    if (n < 1 || n > SQ_MAX_PARAMS || !st->map[n])
+        log_fatal("sqlite: no placeholder $%d in: %s", n, st->sql);
+    return st->map[n];
+}
+
+static int sq_bind_int(struct db_stmt *st, int n, int64_t v)
+{
+    return sqlite3_bind_int64(st->st, sq_index(st, n), v) == SQLITE_OK ? 0 : ZW_EDB;
+}
+
+static int sq_bind_text(struct db_stmt *st, int n, const char *s)
+{
+    int i = sq_index(st, n);
+    int rc = s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st->st, i);
+    return rc == SQLITE_OK ? 0 : ZW_EDB;
+}
+
+static int sq_step(struct db_stmt *st, struct error *err)
+{
+    int rc = sqlite3_step(st->st);
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return DB_DONE;
+    return sq_error((struct sq_db *)st->db, rc, err);
+}
+
+static int64_t sq_col_int(struct db_stmt *st, int col)
+{
+    return sqlite3_column_int64(st->st, col);
+}
+
+static const char *sq_col_text(struct db_stmt *st, int col)
+{
+    return (const char *)sqlite3_column_text(st->st, col);
+}
+
+static bool sq_col_null(struct db_stmt *st, int col)
+{
+    return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+}
+
+static void sq_finish(struct db_stmt *st)
+{
+    sqlite3_reset(st->st);
+    sqlite3_clear_bindings(st->st);
+    st->busy = 0;
+}
+
+static int sq_begin(struct db *db, bool write, struct error *err)
+{
+    return sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+}
+
+static int sq_commit(struct db *db, struct error *err)
+{
+    return sq_exec(db, "COMMIT", err);
+}
+
+static void sq_rollback(struct db *db)
+{
+    struct error e;
+    sq_exec(db, "ROLLBACK", &e);
+}
+
+/* sqlite3 handle of a connection, for the online backup in store.c. */
+void *db_sqlite__handle(struct db *db);
+void *db_sqlite__handle(struct db *db)
+{
+    return db->drv == &db_sqlite_driver ? ((struct sq_db *)db)->h : NULL;
+}
+
+const struct db_driver db_sqlite_driver = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .bind_int = sq_bind_int,
+    .bind_text = sq_bind_text,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_null = sq_col_null,
+    .finish = sq_finish,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .id_type = "INTEGER PRIMARY KEY",
+};

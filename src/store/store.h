@@ -1,0 +1,252 @@
+/*
+ * store.h - the storage layer: the only place with SQL.
+ *
+ * A struct store owns the database target and one connection per thread
+ * (opened on first use by that thread).  The entity functions below take the
+ * calling thread's struct db and run fixed statements with bound parameters;
+ * none builds SQL from input.  Reads that return area data take a struct
+ * scope and apply it in the statement itself, as bound parameters on the
+ * materialised area path, so a caller cannot forget it.
+ *
+ * Strings in result structs are copied into fixed buffers or the caller's
+ * arena ("arena-owned"); nothing returned must be freed.
+ */
+#ifndef ZW_STORE_H
+#define ZW_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "calendar.h"
+#include "error.h"
+
+struct db;
+struct store;
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+/* Opens target (SQLite path), applies pending migrations when migrate is true. */
+int store_open(const char *target, bool migrate, struct store **out, struct error *err);
+/* This thread's connection, opened on first use.  NULL (and err) if it cannot open. */
+struct db *store_db(struct store *s, struct error *err);
+/* Closes every thread's connection; call after all threads stopped. */
+void store_close(struct store *s);
+const char *store_target(const struct store *s);
+/* Consistent online copy of the SQLite database src into the file dst. */
+int store_backup(const char *src, const char *dst, struct error *err);
+/* Transactions on a connection (BEGIN IMMEDIATE for writes on SQLite). */
+int store_begin(struct db *db, bool write, struct error *err);
+int store_commit(struct db *db, struct error *err);
+void store_rollback(struct db *db);
+/* true while a transaction is open on db. */
+bool store_in_tx(struct db *db);
+/* Cheap query proving the database answers. */
+int store_ping(struct db *db, struct error *err);
+
+/* ---- scope -------------------------------------------------------------- */
+
+enum scope_kind { SCOPE_OWN = 0, SCOPE_AREA = 1, SCOPE_SUBTREE = 2, SCOPE_ALL = 3 };
+
+/* Which records a user may see: kind and the user's own area and id. */
+struct scope {
+    int kind;           /* enum scope_kind */
+    const char *path;   /* the user's area path, e.g. "/1/2/9/" */
+    int64_t area_id;    /* the user's area */
+    int64_t user_id;
+};
+
+/* ---- areas -------------------------------------------------------------- */
+
+struct area {
+    int64_t id, parent_id;
+    char code[40];
+    char name[128];
+    char level[16];
+    char path[256];
+    int version;
+    bool has_children;
+    int64_t created_at, updated_at;
+};
+
+/* The area id if it lies in sc (ZW_ENOTFOUND otherwise, also when it does not exist). */
+int store_area_get(struct db *db, int64_t id, const struct scope *sc, struct area *out,
+                   struct error *err);
+/* No scope: for the CLI and for internal checks. */
+int store_area_get_any(struct db *db, int64_t id, struct area *out, struct error *err);
+int store_area_by_code(struct db *db, const char *code, struct area *out, struct error *err);
+/* Children of parent (0: the top areas of sc) that lie in sc, ordered by code; arena-owned. */
+int store_area_children(struct db *db, int64_t parent, const struct scope *sc, struct arena *a,
+                        struct area **items, size_t *n, struct error *err);
+/* Inserts a (parent_id, code, name, level) and sets a->id, a->path, a->version. */
+int store_area_insert(struct db *db, struct area *a, int code_year, int64_t now,
+                      struct error *err);
+/* Renames if version matches (ZW_ESTALE otherwise). */
+int store_area_rename(struct db *db, int64_t id, const char *name, int version, int64_t now,
+                      struct error *err);
+/* Number of areas whose parent is parent with the given level prefix of code. */
+int store_area_count_children(struct db *db, int64_t parent, const char *level, int *n,
+                              struct error *err);
+
+/* ---- roles -------------------------------------------------------------- */
+
+struct role {
+    int64_t id;
+    char code[64];
+    char name[128];
+    char scope[16];
+    bool builtin;
+    int version;
+    const char **perms; /* arena-owned */
+    size_t nperms;
+};
+
+int store_role_list(struct db *db, struct arena *a, struct role **items, size_t *n,
+                    struct error *err);
+int store_role_get(struct db *db, int64_t id, struct arena *a, struct role *out,
+                   struct error *err);
+int store_role_by_code(struct db *db, const char *code, struct arena *a, struct role *out,
+                       struct error *err);
+int store_role_insert(struct db *db, struct role *r, int64_t now, struct error *err);
+/* Updates name, scope and permissions if version matches. */
+int store_role_update(struct db *db, const struct role *r, int64_t now, struct error *err);
+
+/* ---- users -------------------------------------------------------------- */
+
+struct user {
+    int64_t id;
+    char username[72];
+    char name[136];
+    char phone[40]; /* "" when none */
+    int64_t area_id;
+    char area_code[40];
+    char area_name[128];
+    char area_path[256];
+    char password_hash[160];
+    bool must_change_password;
+    bool disabled;
+    int failed_logins;
+    int64_t locked_until;
+    int64_t password_changed_at;
+    int64_t created_by;
+    int version;
+    int64_t created_at, updated_at;
+};
+
+struct role_ref {
+    int64_t id;
+    const char *code, *name, *scope; /* arena-owned */
+};
+
+struct user_filter {
+    const char *q;       /* substring of username or name, or NULL */
+    const char *in_path; /* only users whose area path starts with this, or NULL */
+    int64_t page, page_size;
+};
+
+/* A user whose area lies in sc; ZW_ENOTFOUND otherwise. */
+int store_user_get(struct db *db, int64_t id, const struct scope *sc, struct user *out,
+                   struct error *err);
+int store_user_by_username(struct db *db, const char *username, struct user *out,
+                           struct error *err);
+int store_user_list(struct db *db, const struct scope *sc, const struct user_filter *f,
+                    struct arena *a, struct user **items, size_t *n, int64_t *total,
+                    struct error *err);
+/* Inserts u (id, version, timestamps set). ZW_ECONFLICT if the username is taken. */
+int store_user_insert(struct db *db, struct user *u, struct error *err);
+/* Writes every mutable column of u if u->version is current; bumps u->version. */
+int store_user_update(struct db *db, struct user *u, struct error *err);
+int store_user_roles(struct db *db, int64_t user_id, struct arena *a, struct role_ref **items,
+                     size_t *n, struct error *err);
+int store_user_set_roles(struct db *db, int64_t user_id, const int64_t *role_ids, size_t n,
+                         struct error *err);
+/* Login bookkeeping that must not bump the version (not an edit of the record). */
+int store_user_set_login_state(struct db *db, int64_t id, int failed, int64_t locked_until,
+                               struct error *err);
+/* Distinct permissions and the widest scope over the user's roles (arena-owned). */
+int store_user_grants(struct db *db, int64_t user_id, struct arena *a, const char ***perms,
+                      size_t *nperms, int *scope_kind, struct error *err);
+int store_user_count(struct db *db, int64_t *n, struct error *err);
+
+/* ---- sessions ----------------------------------------------------------- */
+
+struct session {
+    int64_t id, user_id, created_at, last_seen_at;
+    char csrf[64];
+};
+
+int store_session_insert(struct db *db, const char *token_hash, const char *csrf,
+                         int64_t user_id, const char *ip, int64_t now, struct error *err);
+int store_session_get(struct db *db, const char *token_hash, struct session *out,
+                      struct error *err);
+int store_session_touch(struct db *db, int64_t id, int64_t now, struct error *err);
+int store_session_delete(struct db *db, int64_t id, struct error *err);
+/* Ends every session of a user except keep_id (0 = all). */
+int store_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id,
+                              struct error *err);
+
+/* ---- audit -------------------------------------------------------------- */
+
+struct audit_rec {
+    int64_t id, at, user_id;
+    const char *username, *ip, *action, *entity, *entity_id, *before, *after; /* may be NULL */
+    char prev_hash[65];
+    char hash[65];
+};
+
+/* Reserves the next id and returns the previous hash (locks the chain head). */
+int store_audit_reserve(struct db *db, int64_t *id, char prev_hash[65], struct error *err);
+/* Inserts r (with id and hash set) and moves the chain head to it. */
+int store_audit_insert(struct db *db, const struct audit_rec *r, struct error *err);
+
+struct audit_filter {
+    const char *entity, *entity_id, *action;
+    int64_t user_id, from, to; /* 0 = no bound */
+    int64_t page, page_size;
+};
+
+int store_audit_list(struct db *db, const struct audit_filter *f, struct arena *a,
+                     struct audit_rec **items, size_t *n, int64_t *total, struct error *err);
+/* Calls fn on every row in id order; stops when fn returns non-zero (returned). */
+int store_audit_scan(struct db *db, int (*fn)(const struct audit_rec *r, void *ud), void *ud,
+                     struct error *err);
+int store_audit_head(struct db *db, int64_t *last_id, char last_hash[65], struct error *err);
+
+/* ---- idempotency keys --------------------------------------------------- */
+
+struct idem {
+    char request_hash[65];
+    int status;
+    char etag[40];
+    char location[256];
+    const char *body; /* arena-owned */
+};
+
+int store_idem_get(struct db *db, int64_t user_id, const char *key, struct arena *a,
+                   struct idem *out, struct error *err);
+int store_idem_put(struct db *db, int64_t user_id, const char *key, const char *method,
+                   const char *path, const struct idem *in, int64_t now, struct error *err);
+int store_idem_purge(struct db *db, int64_t before, struct error *err);
+
+/* ---- settings ----------------------------------------------------------- */
+
+/* The JSON text of a settings group (arena-owned) and its version; ZW_ENOTFOUND if unset. */
+int store_setting_get(struct db *db, const char *name, struct arena *a, const char **value,
+                      int *version, struct error *err);
+/* Inserts (version 1) when expect_version is 0, else updates if the version matches. */
+int store_setting_put(struct db *db, const char *name, const char *value, int expect_version,
+                      int64_t now, struct error *err);
+
+/* ---- calendar ----------------------------------------------------------- */
+
+int store_calendar_load(struct db *db, struct calendar *cal, struct error *err);
+int store_calendar_year_source(struct db *db, int year, struct arena *a, const char **source,
+                               struct error *err);
+int store_calendar_put_year(struct db *db, int year, const char *source, int64_t now,
+                            struct error *err);
+int store_calendar_put_day(struct db *db, int ymd, const char *kind, const char *name,
+                           int64_t now, struct error *err);
+int store_calendar_delete_day(struct db *db, int ymd, struct error *err);
+
+#endif

@@ -1,0 +1,36 @@
+/* store_int.h - helpers shared by the store_*.c files; not for other layers. */
+#ifndef ZW_STORE_INT_H
+#define ZW_STORE_INT_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "limits.h"
+#include "store.h"
+
+/* Copies a column's text (NULL -> "") into a fixed buffer, truncating. */
+static inline void st_copy(char *dst, size_t cap, const char *s)
+{
+    snprintf(dst, cap, "%s", s ? s : "");
+}
+
+/* Arena copy of a column's text; NULL stays NULL. */
+static inline const char *st_dup(struct arena *a, const char *s)
+{
+    return s ? arena_strdup(a, s) : NULL;
+}
+
+/* The path prefix a scope allows ("/" for SCOPE_ALL). */
+static inline const char *scope_prefix(const struct scope *sc)
+{
+    return sc->kind == SCOPE_ALL || !sc->path ? "/" : sc->path;
+}
+
+/* The single area a SCOPE_AREA user is limited to, 0 for the others. */
+static inline int64_t scope_only_area(const struct scope *sc)
+{
+    return sc->kind == SCOPE_AREA ? sc->area_id : 0;
+}
+
+#endif

@@ -21,17 +21,14 @@ void api_health(struct api_ctx *c)
 json_t *api_me_json(struct api_ctx *c)
 {
     const struct principal *p = &c->who;
-    struct scope all = {.kind = SCOPE_ALL};
-    struct user u;
-    struct area a;
-    struct error e;
-    if (store_user_get(c->z.db, p->user_id, &all, &u, &e) ||
-        store_area_get_any(c->z.db, u.area_id, &a, &e))
+    const struct user *u = p->user;
+    if (!u)
         return NULL;
-    json_t *me = user_json(&c->z, &u, false);
-    json_object_set_new(me, "area",
-                        json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)a.id, "code",
-                                  a.code, "name", a.name, "level", a.level, "path", a.path));
+    json_t *me = user_json(&c->z, u, false);
+    json_object_set_new(me, "area", json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+                                              (json_int_t)u->area_id, "code", u->area_code,
+                                              "name", u->area_name, "level", u->area_level,
+                                              "path", u->area_path));
     json_t *perms = json_array();
     for (size_t i = 0; i < p->nperms; i++)
         json_array_append_new(perms, json_string(p->perms[i]));

@@ -14,11 +14,13 @@
 #define ZW_MAX_HEADER_COUNT        64             /* headers in one request */
 #define ZW_MAX_HEADER_BYTES        (16 * 1024)    /* all header names + values */
 /*
- * libmicrohttpd's per-connection pool.  Large enough that a request with
- * thousands of tiny headers still reaches our own check (and gets our Chinese
- * 431); the pool is mmap-backed, so untouched pages cost no memory.
+ * libmicrohttpd's per-connection pool: it holds the request line and headers
+ * and is zero-filled on every keep-alive request, so its size is paid per
+ * request and, over time, per connection.  Requests whose headers fit get our
+ * own JSON 431 past ZW_MAX_HEADER_COUNT / ZW_MAX_HEADER_BYTES; a flood larger
+ * than the pool is refused by libmicrohttpd itself (431, its built-in body).
  */
-#define ZW_MHD_CONN_MEMORY         (1024 * 1024)
+#define ZW_MHD_CONN_MEMORY         (64 * 1024)
 #define ZW_MAX_URL_BYTES           2048
 #define ZW_MAX_PATH_PARAMS         8
 #define ZW_MAX_QUERY_PARAMS        32

@@ -1,5 +1,6 @@
 /* auth.c - passwords, logins and sessions; see auth.h. */
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <semaphore.h>
 #include <stdio.h>
@@ -89,8 +90,49 @@ json_t *settings_security_json(const struct security_settings *s)
                      s->version ? s->version : 1);
 }
 
+/*
+ * Every request reads the session limits, so the settings are cached for a
+ * couple of seconds; a change made through settings_security_put is seen at
+ * once, one made behind the server's back within SETTINGS_TTL_S.
+ */
+#define SETTINGS_TTL_S 2
+static pthread_mutex_t settings_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct security_settings settings_cache;
+static time_t settings_cached_at;
+
+static void settings_invalidate(void)
+{
+    pthread_mutex_lock(&settings_lock);
+    settings_cached_at = 0;
+    pthread_mutex_unlock(&settings_lock);
+}
+
+static int settings_load(struct db *db, struct arena *a, struct security_settings *out,
+                         struct error *err);
+
 int settings_security_get(struct db *db, struct arena *a, struct security_settings *out,
                           struct error *err)
+{
+    time_t now = time(NULL);
+    pthread_mutex_lock(&settings_lock);
+    bool fresh = settings_cached_at && now - settings_cached_at < SETTINGS_TTL_S;
+    if (fresh)
+        *out = settings_cache;
+    pthread_mutex_unlock(&settings_lock);
+    if (fresh)
+        return 0;
+    int rc = settings_load(db, a, out, err);
+    if (rc == 0) {
+        pthread_mutex_lock(&settings_lock);
+        settings_cache = *out;
+        settings_cached_at = now;
+        pthread_mutex_unlock(&settings_lock);
+    }
+    return rc;
+}
+
+static int settings_load(struct db *db, struct arena *a, struct security_settings *out,
+                         struct error *err)
 {
     const char *text;
     int version;
@@ -133,7 +175,8 @@ int settings_security_put(struct zctx *z, struct security_settings *s, int expec
         (rc = check_range(s->session_absolute_hours, 1, 72, "sessionAbsoluteHours", "会话最长时长（小时）", err)))
         return rc;
     struct security_settings before;
-    if ((rc = settings_security_get(z->db, z->arena, &before, err)))
+    settings_invalidate();
+    if ((rc = settings_load(z->db, z->arena, &before, err)))
         return rc;
     if ((before.version ? before.version : 1) != (expect_version ? expect_version : 1))
         return err_set(err, ZW_ESTALE, NULL, NULL);
@@ -149,6 +192,7 @@ int settings_security_put(struct zctx *z, struct security_settings *s, int expec
     }
     json_decref(after);
     s->version = (before.version ? before.version : 0) + 1;
+    settings_invalidate();
     return rc;
 }
 
@@ -217,6 +261,7 @@ int auth_principal(struct db *db, struct arena *a, int64_t user_id, struct princ
     out->area_id = u->area_id;
     out->area_path = u->area_path;
     out->must_change_password = u->must_change_password;
+    out->user = u;
     return store_user_grants(db, user_id, a, &out->perms, &out->nperms, &out->scope_kind, err);
 }
 

@@ -31,6 +31,7 @@ struct principal {
     bool superuser; /* the command line: may grant anything */
     int64_t session_id;
     const char *csrf;
+    const struct user *user; /* the user's record (arena-owned), NULL for the CLI */
 };
 
 /* The context of one domain call: borrowed for its duration. */

@@ -123,6 +123,7 @@ struct user {
     char area_code[40];
     char area_name[128];
     char area_path[256];
+    char area_level[16];
     char password_hash[160];
     bool must_change_password;
     bool disabled;

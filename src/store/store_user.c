@@ -5,7 +5,8 @@
 #define USER_COLS                                                                                \
     "u.id, u.username, u.name, u.phone, u.area_id, a.code, a.name, a.path, u.password_hash, "    \
     "u.must_change_password, u.disabled, u.failed_logins, u.locked_until, "                      \
-    "u.password_changed_at, COALESCE(u.created_by, 0), u.version, u.created_at, u.updated_at "
+    "u.password_changed_at, COALESCE(u.created_by, 0), u.version, u.created_at, u.updated_at, "    \
+    "a.level "
 #define USER_FROM " FROM users u JOIN areas a ON a.id = u.area_id "
 /* $1 path prefix, $2 only-area (0 = any), $3 only records of this user (0 = any). */
 #define USER_IN_SCOPE                                                                            \
@@ -36,6 +37,7 @@ static void user_read(struct db_stmt *st, struct user *u)
     u->version = (int)db_col_int(st, 15);
     u->created_at = db_col_int(st, 16);
     u->updated_at = db_col_int(st, 17);
+    st_copy(u->area_level, sizeof(u->area_level), db_col_text(st, 18));
 }
 
 static int user_one(struct db_stmt *st, struct user *out, struct error *err)

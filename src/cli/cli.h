@@ -20,6 +20,11 @@ int cmd_check(int argc, char **argv);
 const char *cli_arg(int argc, char **argv, int *i);
 /* Prints a Chinese error line for err to stderr and returns exit code 1. */
 int cli_fail(const struct error *err);
+/*
+ * The defs/ directory: $ZHENWU_DEFS, else ./defs, else defs/ next to the
+ * binary or up to two levels above it (build/asan/zhenwu in a checkout).
+ */
+const char *cli_defs_dir(void);
 /* The command line's principal: may do and grant anything. */
 extern const struct principal cli_principal;
 /* A domain context for the command line on db. */

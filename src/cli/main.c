@@ -2,8 +2,11 @@
  * main.c - the zhenwu binary: picks the subcommand.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "domain/auth.h"
@@ -23,6 +26,39 @@ void cli_zctx(struct zctx *z, struct db *db, struct arena *a)
     z->who = &cli_principal;
     z->ip = "local";
     z->now = (int64_t)time(NULL);
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *cli_defs_dir(void)
+{
+    static char found[4096];
+    const char *env = getenv("ZHENWU_DEFS");
+    if (env && *env)
+        return env;
+    if (is_dir("defs/calendar"))
+        return "defs";
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        static const char *const ups[] = {"/defs", "/../defs", "/../../defs"};
+        for (size_t i = 0; i < sizeof(ups) / sizeof(ups[0]); i++) {
+            char probe[4200];
+            snprintf(found, sizeof(found), "%s%s", exe, ups[i]);
+            snprintf(probe, sizeof(probe), "%s/calendar", found);
+            if (is_dir(probe))
+                return found;
+        }
+    }
+    return "defs";
 }
 
 const char *cli_arg(int argc, char **argv, int *i)

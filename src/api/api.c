@@ -79,7 +79,8 @@ void api_refuse(struct http_req *req, int code)
     struct error e;
     err_set(&e, code, NULL, NULL);
     if (code == ZW_ETOOBIG)
-        snprintf(e.message, sizeof(e.message), "请求内容过大（最多 %d KB）", ZW_MAX_BODY_BYTES / 1024);
+        snprintf(e.message, sizeof(e.message), "请求内容过大（最多 %d KB）",
+                 ZW_MAX_BODY_BYTES / 1024);
     else if (code == ZW_EHEADERS)
         snprintf(e.message, sizeof(e.message), "请求头过多或过大（最多 %d 个、%d KB）",
                  ZW_MAX_HEADER_COUNT, ZW_MAX_HEADER_BYTES / 1024);
@@ -211,8 +212,8 @@ json_t *api_page(json_t *items, int64_t total, int64_t page, int64_t page_size)
 {
     int64_t pages = (total + page_size - 1) / page_size;
     return json_pack("{s:o, s:{s:I, s:I, s:I, s:I}}", "items", items, "pager", "total",
-                     (json_int_t)total, "page", (json_int_t)page, "pageSize",
-                     (json_int_t)page_size, "pageCount", (json_int_t)pages);
+                     (json_int_t)total, "page", (json_int_t)page, "pageSize", (json_int_t)page_size,
+                     "pageCount", (json_int_t)pages);
 }
 
 /* ---- idempotency -------------------------------------------------------- */

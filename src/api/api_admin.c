@@ -152,8 +152,9 @@ void api_calendar_get(struct api_ctx *c)
     const char *source = NULL;
     struct error e;
     store_calendar_year_source(c->z.db, (int)year, &c->req->arena, &source, &e);
-    api_reply(c, 200, json_pack("{s:i, s:b, s:s?, s:o}", "year", (int)year, "official",
-                                v.official, "source", source, "days", v.days));
+    api_reply(c, 200,
+              json_pack("{s:i, s:b, s:s?, s:o}", "year", (int)year, "official", v.official,
+                        "source", source, "days", v.days));
 }
 
 static bool date_param_or_reply(struct api_ctx *c, int *ymd)
@@ -172,8 +173,8 @@ static void set_day(struct api_ctx *c, const char *kind, const char *name)
     int ymd;
     if (!date_param_or_reply(c, &ymd) || !api_begin_or_reply(c))
         return;
-    if (workcal_set_day(&c->z, ymd, kind, name, &c->err) ||
-        store_commit(c->z.db, &c->err) || workcal_reload(c->z.db, &c->err)) {
+    if (workcal_set_day(&c->z, ymd, kind, name, &c->err) || store_commit(c->z.db, &c->err) ||
+        workcal_reload(c->z.db, &c->err)) {
         api_reply_error(c, &c->err);
         return;
     }
@@ -240,6 +241,7 @@ void api_calendar_add(struct api_ctx *c)
     a.n = (int)n;
     a.workdays = !unit || strcmp(unit, "workdays") == 0;
     workcal_read(do_add, &a);
-    api_reply(c, 200, json_pack("{s:o, s:o, s:b}", "from", jsonx_time(a.from), "result",
-                                jsonx_time(a.result), "missingYear", a.missing));
+    api_reply(c, 200,
+              json_pack("{s:o, s:o, s:b}", "from", jsonx_time(a.from), "result",
+                        jsonx_time(a.result), "missingYear", a.missing));
 }

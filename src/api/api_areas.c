@@ -40,8 +40,9 @@ void api_areas_get(struct api_ctx *c)
     struct area up = a;
     struct error e;
     while (up.parent_id && store_area_get_any(c->z.db, up.parent_id, &up, &e) == 0)
-        json_array_insert_new(anc, 0, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)up.id,
-                                                "name", up.name, "level", up.level));
+        json_array_insert_new(anc, 0,
+                              json_pack("{s:I, s:s, s:s}", "id", (json_int_t)up.id, "name", up.name,
+                                        "level", up.level));
     json_t *v = area_json(&a);
     json_object_set_new(v, "ancestors", anc);
     api_set_etag(c, a.version);

@@ -10,8 +10,8 @@ void api_permissions_list(struct api_ctx *c)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < perm_count; i++)
-        json_array_append_new(arr, json_pack("{s:s, s:s}", "code", perm_table[i].code, "name",
-                                             perm_table[i].name));
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s}", "code", perm_table[i].code, "name", perm_table[i].name));
     api_reply(c, 200, json_pack("{s:o}", "items", arr));
 }
 

@@ -14,8 +14,8 @@ void api_health(struct api_ctx *c)
 {
     struct error e;
     bool ok = store_ping(c->z.db, &e) == 0;
-    api_reply(c, ok ? 200 : 503, json_pack("{s:s, s:s}", "status", ok ? "ok" : "error", "db",
-                                           ok ? "ok" : "error"));
+    api_reply(c, ok ? 200 : 503,
+              json_pack("{s:s, s:s}", "status", ok ? "ok" : "error", "db", ok ? "ok" : "error"));
 }
 
 json_t *api_me_json(struct api_ctx *c)
@@ -25,10 +25,10 @@ json_t *api_me_json(struct api_ctx *c)
     if (!u)
         return NULL;
     json_t *me = user_json(&c->z, u, false);
-    json_object_set_new(me, "area", json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
-                                              (json_int_t)u->area_id, "code", u->area_code,
-                                              "name", u->area_name, "level", u->area_level,
-                                              "path", u->area_path));
+    json_object_set_new(me, "area",
+                        json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)u->area_id, "code",
+                                  u->area_code, "name", u->area_name, "level", u->area_level,
+                                  "path", u->area_path));
     json_t *perms = json_array();
     for (size_t i = 0; i < p->nperms; i++)
         json_array_append_new(perms, json_string(p->perms[i]));
@@ -76,8 +76,8 @@ void api_session_create(struct api_ctx *c)
              res.token, api_env.secure_cookie ? "; Secure" : "");
     http_add_header(c->req, "Set-Cookie", cookie);
     json_t *me = api_me_json(c);
-    api_reply(c, 200, json_pack("{s:o, s:s}", "user", me ? me : json_null(), "csrfToken",
-                                res.csrf));
+    api_reply(c, 200,
+              json_pack("{s:o, s:s}", "user", me ? me : json_null(), "csrfToken", res.csrf));
 }
 
 void api_session_delete(struct api_ctx *c)

@@ -73,7 +73,8 @@ void api_users_create(struct api_ctx *c)
     const char *password = NULL;
     struct jf_ids roles = {0};
     const struct jfield f[] = {
-        {"username", JF_STRING, true, &in.username, .max = ZW_USERNAME_MAX_BYTES, .label = "用户名"},
+        {"username", JF_STRING, true, &in.username, .max = ZW_USERNAME_MAX_BYTES,
+         .label = "用户名"},
         {"name", JF_STRING, true, &in.name, .max = ZW_NAME_MAX_BYTES, .label = "姓名"},
         {"password", JF_STRING, true, &password, .max = ZW_PASSWORD_MAX_BYTES, .label = "初始密码"},
         {"areaId", JF_INT, true, &in.area_id, .min = 1, .max = INT64_MAX, .label = "所属区划"},

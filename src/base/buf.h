@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 struct buf {
-    char *ptr;  /* NULL or malloc-owned, NUL-terminated */
+    char *ptr; /* NULL or malloc-owned, NUL-terminated */
     size_t len;
     size_t cap;
     size_t max; /* 0 means ZW_BUF_MAX_BYTES */

@@ -46,10 +46,10 @@ enum zw_err {
 };
 
 struct error {
-    int code;            /* one of enum zw_err */
-    const char *field;   /* static string or NULL: the input field at fault */
-    char message[256];   /* Chinese, for the user */
-    char detail[256];    /* English, for the log */
+    int code;          /* one of enum zw_err */
+    const char *field; /* static string or NULL: the input field at fault */
+    char message[256]; /* Chinese, for the user */
+    char detail[256];  /* English, for the log */
 };
 
 /* Fill err (if not NULL) and return code.  fmt is the Chinese user message. */

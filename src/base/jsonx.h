@@ -46,9 +46,9 @@ struct jfield {
     enum jf_type type;
     bool required;
     void *out;
-    bool *present;   /* optional: set true when the key was given (PATCH) */
-    int64_t min, max; /* JF_INT bounds; JF_STRING byte lengths (max 0 = ZW_MAX_STRING_BYTES) */
-    bool nullable;    /* JSON null accepted: string out set NULL, *present true */
+    bool *present;     /* optional: set true when the key was given (PATCH) */
+    int64_t min, max;  /* JF_INT bounds; JF_STRING byte lengths (max 0 = ZW_MAX_STRING_BYTES) */
+    bool nullable;     /* JSON null accepted: string out set NULL, *present true */
     const char *label; /* Chinese name used in messages, e.g. "用户名" */
 };
 

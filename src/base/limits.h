@@ -10,9 +10,9 @@
 #define ZW_LIMITS_H
 
 /* HTTP */
-#define ZW_MAX_BODY_BYTES          (1024 * 1024)  /* JSON request body */
-#define ZW_MAX_HEADER_COUNT        64             /* headers in one request */
-#define ZW_MAX_HEADER_BYTES        (16 * 1024)    /* all header names + values */
+#define ZW_MAX_BODY_BYTES   (1024 * 1024) /* JSON request body */
+#define ZW_MAX_HEADER_COUNT 64            /* headers in one request */
+#define ZW_MAX_HEADER_BYTES (16 * 1024)   /* all header names + values */
 /*
  * libmicrohttpd's per-connection pool: it holds the request line and headers
  * and is zero-filled on every keep-alive request, so its size is paid per
@@ -20,48 +20,48 @@
  * own JSON 431 past ZW_MAX_HEADER_COUNT / ZW_MAX_HEADER_BYTES; a flood larger
  * than the pool is refused by libmicrohttpd itself (431, its built-in body).
  */
-#define ZW_MHD_CONN_MEMORY         (64 * 1024)
-#define ZW_MAX_URL_BYTES           2048
-#define ZW_MAX_PATH_PARAMS         8
-#define ZW_MAX_QUERY_PARAMS        32
-#define ZW_DEFAULT_CONN_PER_IP     64
-#define ZW_DEFAULT_CONN_TOTAL      1024
-#define ZW_DEFAULT_CONN_TIMEOUT_S  30
-#define ZW_DEFAULT_THREADS         4
-#define ZW_MAX_STATIC_FILE_BYTES   (64 * 1024 * 1024)
+#define ZW_MHD_CONN_MEMORY        (64 * 1024)
+#define ZW_MAX_URL_BYTES          2048
+#define ZW_MAX_PATH_PARAMS        8
+#define ZW_MAX_QUERY_PARAMS       32
+#define ZW_DEFAULT_CONN_PER_IP    64
+#define ZW_DEFAULT_CONN_TOTAL     1024
+#define ZW_DEFAULT_CONN_TIMEOUT_S 30
+#define ZW_DEFAULT_THREADS        4
+#define ZW_MAX_STATIC_FILE_BYTES  (64 * 1024 * 1024)
 
 /* JSON */
-#define ZW_MAX_JSON_DEPTH          32
-#define ZW_MAX_STRING_BYTES        (64 * 1024)    /* one string field */
+#define ZW_MAX_JSON_DEPTH   32
+#define ZW_MAX_STRING_BYTES (64 * 1024) /* one string field */
 
 /* Memory */
-#define ZW_ARENA_BLOCK_BYTES       (16 * 1024)
-#define ZW_ARENA_MAX_BYTES         (64 * 1024 * 1024) /* one request's arena */
-#define ZW_BUF_MAX_BYTES           (256 * 1024 * 1024)
+#define ZW_ARENA_BLOCK_BYTES (16 * 1024)
+#define ZW_ARENA_MAX_BYTES   (64 * 1024 * 1024) /* one request's arena */
+#define ZW_BUF_MAX_BYTES     (256 * 1024 * 1024)
 
 /* Lists */
-#define ZW_DEFAULT_PAGE_SIZE       20
-#define ZW_MAX_PAGE_SIZE           200
-#define ZW_MAX_ROLES_PER_USER      16
-#define ZW_MAX_PERMS_PER_ROLE      64
+#define ZW_DEFAULT_PAGE_SIZE  20
+#define ZW_MAX_PAGE_SIZE      200
+#define ZW_MAX_ROLES_PER_USER 16
+#define ZW_MAX_PERMS_PER_ROLE 64
 
 /* Auth */
-#define ZW_PASSWORD_MAX_BYTES      128
-#define ZW_USERNAME_MAX_BYTES      64
-#define ZW_NAME_MAX_BYTES          128
-#define ZW_MAX_CONCURRENT_HASHES   2              /* argon2id runs at once */
-#define ZW_DEFAULT_LOCKOUT_FAILS   5
-#define ZW_DEFAULT_LOCKOUT_MIN     15
-#define ZW_DEFAULT_IDLE_MIN        30
-#define ZW_DEFAULT_ABSOLUTE_HOURS  12
-#define ZW_DEFAULT_PW_MIN_LEN      10
-#define ZW_DEFAULT_PW_CLASSES      3
+#define ZW_PASSWORD_MAX_BYTES     128
+#define ZW_USERNAME_MAX_BYTES     64
+#define ZW_NAME_MAX_BYTES         128
+#define ZW_MAX_CONCURRENT_HASHES  2 /* argon2id runs at once */
+#define ZW_DEFAULT_LOCKOUT_FAILS  5
+#define ZW_DEFAULT_LOCKOUT_MIN    15
+#define ZW_DEFAULT_IDLE_MIN       30
+#define ZW_DEFAULT_ABSOLUTE_HOURS 12
+#define ZW_DEFAULT_PW_MIN_LEN     10
+#define ZW_DEFAULT_PW_CLASSES     3
 
 /* Idempotency keys are kept this long. */
-#define ZW_IDEMPOTENCY_TTL_S       (24 * 3600)
-#define ZW_IDEMPOTENCY_KEY_MAX     128
+#define ZW_IDEMPOTENCY_TTL_S   (24 * 3600)
+#define ZW_IDEMPOTENCY_KEY_MAX 128
 
 /* Statement cache per connection. */
-#define ZW_STMT_CACHE_SIZE         128
+#define ZW_STMT_CACHE_SIZE 128
 
 #endif

@@ -78,8 +78,8 @@ int cmd_user(int argc, char **argv)
     }
     const char *db_path = NULL, *username = NULL, *name = NULL, *area = NULL, *roles = NULL,
                *phone = NULL;
-    struct flag f[] = {{"--db", &db_path},     {"--username", &username}, {"--name", &name},
-                       {"--area", &area},      {"--role", &roles},        {"--phone", &phone}};
+    struct flag f[] = {{"--db", &db_path}, {"--username", &username}, {"--name", &name},
+                       {"--area", &area},  {"--role", &roles},        {"--phone", &phone}};
     if (!parse_flags("user add", argc - 1, argv + 1, f, 6))
         return 2;
     if (!db_path || !username || !name || !area || !roles) {
@@ -115,8 +115,7 @@ int cmd_user(int argc, char **argv)
     char *list = arena_strdup(&a, roles), *save = NULL;
     for (char *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         struct role r;
-        if (nids == ZW_MAX_ROLES_PER_USER ||
-            (rc = store_role_by_code(db, tok, &a, &r, &err))) {
+        if (nids == ZW_MAX_ROLES_PER_USER || (rc = store_role_by_code(db, tok, &a, &r, &err))) {
             rc = err_set(&err, ZW_EINVAL, "role", "找不到角色 %s", tok);
             goto out;
         }
@@ -124,9 +123,14 @@ int cmd_user(int argc, char **argv)
     }
     if ((rc = auth_hash_password(password, hash, &err)) || (rc = store_begin(db, true, &err)))
         goto out;
-    struct user_input in = {.username = username, .name = name, .phone = phone,
-                            .password_hash = hash, .area_id = ar.id, .role_ids = ids,
-                            .nroles = nids, .must_change_password = true};
+    struct user_input in = {.username = username,
+                            .name = name,
+                            .phone = phone,
+                            .password_hash = hash,
+                            .area_id = ar.id,
+                            .role_ids = ids,
+                            .nroles = nids,
+                            .must_change_password = true};
     struct user u;
     if ((rc = users_create(&z, &in, &u, &err)) || (rc = store_commit(db, &err))) {
         store_rollback(db);
@@ -164,7 +168,8 @@ int cmd_restore(int argc, char **argv)
     const char *from = NULL, *db = NULL;
     struct flag f[] = {{"--from", &from}, {"--db", &db}};
     if (!parse_flags("restore", argc, argv, f, 2) || !from || !db) {
-        fprintf(stderr, "用法: zhenwu restore --from 备份文件 --db 数据库（数据库文件不能已存在）\n");
+        fprintf(stderr,
+                "用法: zhenwu restore --from 备份文件 --db 数据库（数据库文件不能已存在）\n");
         return 2;
     }
     if (access(db, F_OK) == 0) {

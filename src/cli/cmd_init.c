@@ -64,14 +64,16 @@ int cmd_init(int argc, char **argv)
         }
     }
     if (!db_path || !code) {
-        fprintf(stderr, "zhenwu init: 需要 --db 数据库 和 --township 乡镇代码（9 位，如 500236126）\n");
+        fprintf(stderr,
+                "zhenwu init: 需要 --db 数据库 和 --township 乡镇代码（9 位，如 500236126）\n");
         return 2;
     }
     size_t clen = strlen(code);
     if (clen == 12 && strcmp(code + 9, "000") == 0)
         clen = 9;
     if (clen != 9 || strspn(code, "0123456789") < 9) {
-        fprintf(stderr, "zhenwu init: 乡镇代码应为 9 位数字（统计用区划代码前 9 位），如 500236126\n");
+        fprintf(stderr,
+                "zhenwu init: 乡镇代码应为 9 位数字（统计用区划代码前 9 位），如 500236126\n");
         return 2;
     }
     char code9[10];

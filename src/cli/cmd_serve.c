@@ -142,8 +142,12 @@ int cmd_serve(int argc, char **argv)
                 return 2;
         }
     static const char *const flags[][2] = {
-        {"--db", "db"},           {"--listen", "listen"},   {"--web", "web"},
-        {"--defs", "defs"},       {"--threads", "threads"}, {"--timeout", "timeout"},
+        {"--db", "db"},
+        {"--listen", "listen"},
+        {"--web", "web"},
+        {"--defs", "defs"},
+        {"--threads", "threads"},
+        {"--timeout", "timeout"},
         {"--conn-per-ip", "conn_per_ip"},
     };
     for (int i = 1; i < argc; i++) {

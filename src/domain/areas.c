@@ -9,8 +9,9 @@
 const char *area_level_label(const char *level)
 {
     static const char *const map[][2] = {
-        {"province", "省"},   {"city", "市"},         {"county", "县（区）"},
-        {"township", "乡镇"}, {"village", "村（社区）"}, {"group", "村民小组"},
+        {"province", "省"},        {"city", "市"},
+        {"county", "县（区）"},    {"township", "乡镇"},
+        {"village", "村（社区）"}, {"group", "村民小组"},
         {"grid", "网格"},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -88,7 +89,8 @@ int areas_rename(struct zctx *z, int64_t id, int version, const char *name, stru
     if (rc)
         return rc;
     if (strcmp(out->level, "group") != 0 && strcmp(out->level, "grid") != 0)
-        return err_set(err, ZW_EFORBIDDEN, "name", "县、乡镇、村的名称来自国家区划代码，不能在此修改");
+        return err_set(err, ZW_EFORBIDDEN, "name",
+                       "县、乡镇、村的名称来自国家区划代码，不能在此修改");
     if (out->version != version)
         return err_set(err, ZW_ESTALE, NULL, NULL);
     if ((rc = check_name(name, err)))

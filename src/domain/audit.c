@@ -81,8 +81,8 @@ int audit_log(struct zctx *z, const char *action, const char *entity, int64_t en
               json_t *before, json_t *after, struct error *err)
 {
     const struct principal *p = z->who;
-    return audit_log_as(z, p ? p->user_id : 0, p && p->username ? p->username : "(命令行)",
-                        action, entity, entity_id, before, after, err);
+    return audit_log_as(z, p ? p->user_id : 0, p && p->username ? p->username : "(命令行)", action,
+                        entity, entity_id, before, after, err);
 }
 
 struct verify_state {
@@ -99,8 +99,7 @@ static int verify_row(const struct audit_rec *r, void *ud)
     if (r->id != v->expect_id) {
         res->first_bad = v->expect_id;
         snprintf(res->reason, sizeof(res->reason),
-                 "第 %" PRId64 " 条审计记录缺失（下一条是第 %" PRId64 " 条）", v->expect_id,
-                 r->id);
+                 "第 %" PRId64 " 条审计记录缺失（下一条是第 %" PRId64 " 条）", v->expect_id, r->id);
         return 1;
     }
     if (strcmp(r->prev_hash, v->prev) != 0) {
@@ -140,8 +139,7 @@ int audit_verify(struct db *db, struct audit_check *res, struct error *err)
     if (last_id != v.expect_id - 1 || strcmp(last_hash, v.prev) != 0) {
         res->first_bad = v.expect_id;
         snprintf(res->reason, sizeof(res->reason),
-                 "审计日志链头记录到第 %" PRId64 " 条，但表中只有 %" PRId64
-                 " 条（末尾记录被删除）",
+                 "审计日志链头记录到第 %" PRId64 " 条，但表中只有 %" PRId64 " 条（末尾记录被删除）",
                  last_id, v.expect_id - 1);
     }
     return 0;

@@ -48,7 +48,8 @@ int auth_hash_password(const char *pw, char out[160], struct error *err)
     int rc = slot_take(err);
     if (rc)
         return rc;
-    unsigned long long ops = fast_hashing ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    unsigned long long ops =
+        fast_hashing ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
     size_t mem = fast_hashing ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
     char h[crypto_pwhash_STRBYTES];
     int r = crypto_pwhash_str_alg(h, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13);
@@ -84,10 +85,9 @@ json_t *settings_security_json(const struct security_settings *s)
 {
     return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "passwordMinLength",
                      s->password_min_length, "passwordMinClasses", s->password_min_classes,
-                     "lockoutThreshold", s->lockout_threshold, "lockoutMinutes",
-                     s->lockout_minutes, "sessionIdleMinutes", s->session_idle_minutes,
-                     "sessionAbsoluteHours", s->session_absolute_hours, "version",
-                     s->version ? s->version : 1);
+                     "lockoutThreshold", s->lockout_threshold, "lockoutMinutes", s->lockout_minutes,
+                     "sessionIdleMinutes", s->session_idle_minutes, "sessionAbsoluteHours",
+                     s->session_absolute_hours, "version", s->version ? s->version : 1);
 }
 
 /*
@@ -145,11 +145,11 @@ static int settings_load(struct db *db, struct arena *a, struct security_setting
     json_t *v = json_loads(text, 0, NULL);
     if (!v)
         return 0;
-    json_unpack(v, "{s?i, s?i, s?i, s?i, s?i, s?i}", "passwordMinLength",
-                &out->password_min_length, "passwordMinClasses", &out->password_min_classes,
-                "lockoutThreshold", &out->lockout_threshold, "lockoutMinutes",
-                &out->lockout_minutes, "sessionIdleMinutes", &out->session_idle_minutes,
-                "sessionAbsoluteHours", &out->session_absolute_hours);
+    json_unpack(v, "{s?i, s?i, s?i, s?i, s?i, s?i}", "passwordMinLength", &out->password_min_length,
+                "passwordMinClasses", &out->password_min_classes, "lockoutThreshold",
+                &out->lockout_threshold, "lockoutMinutes", &out->lockout_minutes,
+                "sessionIdleMinutes", &out->session_idle_minutes, "sessionAbsoluteHours",
+                &out->session_absolute_hours);
     json_decref(v);
     out->version = version;
     return 0;
@@ -167,12 +167,18 @@ int settings_security_put(struct zctx *z, struct security_settings *s, int expec
                           struct error *err)
 {
     int rc;
-    if ((rc = check_range(s->password_min_length, 8, 64, "passwordMinLength", "密码最短长度", err)) ||
-        (rc = check_range(s->password_min_classes, 1, 4, "passwordMinClasses", "密码字符种类", err)) ||
-        (rc = check_range(s->lockout_threshold, 3, 20, "lockoutThreshold", "锁定前允许失败次数", err)) ||
-        (rc = check_range(s->lockout_minutes, 1, 1440, "lockoutMinutes", "锁定时长（分钟）", err)) ||
-        (rc = check_range(s->session_idle_minutes, 1, 720, "sessionIdleMinutes", "空闲超时（分钟）", err)) ||
-        (rc = check_range(s->session_absolute_hours, 1, 72, "sessionAbsoluteHours", "会话最长时长（小时）", err)))
+    if ((rc = check_range(s->password_min_length, 8, 64, "passwordMinLength", "密码最短长度",
+                          err)) ||
+        (rc = check_range(s->password_min_classes, 1, 4, "passwordMinClasses", "密码字符种类",
+                          err)) ||
+        (rc = check_range(s->lockout_threshold, 3, 20, "lockoutThreshold", "锁定前允许失败次数",
+                          err)) ||
+        (rc =
+             check_range(s->lockout_minutes, 1, 1440, "lockoutMinutes", "锁定时长（分钟）", err)) ||
+        (rc = check_range(s->session_idle_minutes, 1, 720, "sessionIdleMinutes", "空闲超时（分钟）",
+                          err)) ||
+        (rc = check_range(s->session_absolute_hours, 1, 72, "sessionAbsoluteHours",
+                          "会话最长时长（小时）", err)))
         return rc;
     struct security_settings before;
     settings_invalidate();
@@ -324,8 +330,8 @@ static int login_failed(struct zctx *z, const char *username, struct user *u,
     return rc;
 }
 
-int auth_login(struct zctx *z, const char *username, const char *password,
-               struct login_result *out, struct error *err)
+int auth_login(struct zctx *z, const char *username, const char *password, struct login_result *out,
+               struct error *err)
 {
     struct security_settings set;
     struct user u;
@@ -386,8 +392,7 @@ int auth_logout(struct zctx *z, struct error *err)
     return audit_log(z, "logout", "session", 0, NULL, NULL, err);
 }
 
-int auth_change_password(struct zctx *z, const char *old_pw, const char *new_pw,
-                         struct error *err)
+int auth_change_password(struct zctx *z, const char *old_pw, const char *new_pw, struct error *err)
 {
     struct security_settings set;
     struct user u;

@@ -51,8 +51,8 @@ struct login_result {
  * transactions (the password check happens outside any).  Failed attempts
  * are counted, locked out per the settings, and audited.
  */
-int auth_login(struct zctx *z, const char *username, const char *password,
-               struct login_result *out, struct error *err);
+int auth_login(struct zctx *z, const char *username, const char *password, struct login_result *out,
+               struct error *err);
 
 /*
  * Resolves a session token into a principal (arena-owned) or ZW_EAUTH.
@@ -71,7 +71,6 @@ int auth_logout(struct zctx *z, struct error *err);
  * Changes the caller's own password: old must match, new must meet the
  * policy and differ.  Other sessions of the user end.  Own transactions.
  */
-int auth_change_password(struct zctx *z, const char *old_pw, const char *new_pw,
-                         struct error *err);
+int auth_change_password(struct zctx *z, const char *old_pw, const char *new_pw, struct error *err);
 
 #endif

@@ -75,9 +75,9 @@ int audit_log_as(struct zctx *z, int64_t user_id, const char *username, const ch
                  struct error *err);
 
 struct audit_check {
-    int64_t rows;        /* rows checked */
-    int64_t first_bad;   /* id of the first broken row, 0 if intact */
-    char reason[256];    /* Chinese explanation when broken */
+    int64_t rows;      /* rows checked */
+    int64_t first_bad; /* id of the first broken row, 0 if intact */
+    char reason[256];  /* Chinese explanation when broken */
 };
 
 /* Recomputes the whole chain.  Returns 0 (see res->first_bad) or a code. */

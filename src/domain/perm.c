@@ -5,16 +5,11 @@
 #include "banned.h"
 
 const struct perm_info perm_table[] = {
-    {"user.read", "查看用户"},
-    {"user.write", "管理用户"},
-    {"role.read", "查看角色"},
-    {"role.write", "管理角色"},
-    {"area.read", "查看区划"},
-    {"area.write", "管理村民小组和网格"},
-    {"audit.read", "查看审计日志"},
-    {"security.read", "查看安全设置"},
-    {"security.write", "修改安全设置"},
-    {"calendar.write", "维护工作日历"},
+    {"user.read", "查看用户"},          {"user.write", "管理用户"},
+    {"role.read", "查看角色"},          {"role.write", "管理角色"},
+    {"area.read", "查看区划"},          {"area.write", "管理村民小组和网格"},
+    {"audit.read", "查看审计日志"},     {"security.read", "查看安全设置"},
+    {"security.write", "修改安全设置"}, {"calendar.write", "维护工作日历"},
     {"pii.read", "查看完整个人信息"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
@@ -33,8 +28,7 @@ const char *perm_name(const char *code)
 }
 
 static const char *const scope_names[] = {"own", "area", "subtree", "all"};
-static const char *const scope_labels[] = {"本人经手的记录", "本级区划", "本级及下级区划",
-                                           "全部"};
+static const char *const scope_labels[] = {"本人经手的记录", "本级区划", "本级及下级区划", "全部"};
 
 int scope_parse(const char *s)
 {

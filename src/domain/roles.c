@@ -13,9 +13,13 @@
  * audit log.
  */
 const struct builtin_role builtin_roles[] = {
-    {"sysadmin", "系统管理员", "all",
+    {"sysadmin",
+     "系统管理员",
+     "all",
      {"user.read", "user.write", "role.read", "area.read", "area.write", "calendar.write"}},
-    {"secadmin", "安全管理员", "all",
+    {"secadmin",
+     "安全管理员",
+     "all",
      {"security.read", "security.write", "role.read", "role.write", "user.read"}},
     {"auditor", "审计员", "all", {"audit.read"}},
     {"leader", "镇领导", "subtree", {"area.read", "user.read", "role.read", "pii.read"}},
@@ -31,8 +35,8 @@ json_t *role_json(const struct role *r)
     json_t *perms = json_array();
     for (size_t i = 0; i < r->nperms; i++)
         json_array_append_new(perms, json_string(r->perms[i]));
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:i}", "id", (json_int_t)r->id,
-                     "code", r->code, "name", r->name, "scope", r->scope, "scopeName",
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:i}", "id", (json_int_t)r->id, "code",
+                     r->code, "name", r->name, "scope", r->scope, "scopeName",
                      scope_label(scope_parse(r->scope)), "builtin", r->builtin, "permissions",
                      perms, "version", r->version);
 }
@@ -57,8 +61,7 @@ static int check_input(struct zctx *z, const struct role_input *in, struct error
             return err_set(err, ZW_EINVAL, "permissions", "权限过多");
         for (size_t i = 0; i < in->nperms; i++) {
             if (!perm_known(in->perms[i]))
-                return err_set(err, ZW_EINVAL, "permissions", "不认识的权限“%.64s”",
-                               in->perms[i]);
+                return err_set(err, ZW_EINVAL, "permissions", "不认识的权限“%.64s”", in->perms[i]);
             if (!principal_can(z->who, in->perms[i]))
                 return err_set(err, ZW_EGRANT, "permissions", "不能授予您自己没有的权限“%s”",
                                perm_name(in->perms[i]));
@@ -67,8 +70,7 @@ static int check_input(struct zctx *z, const struct role_input *in, struct error
     return 0;
 }
 
-int roles_create(struct zctx *z, const struct role_input *in, struct role *out,
-                 struct error *err)
+int roles_create(struct zctx *z, const struct role_input *in, struct role *out, struct error *err)
 {
     int rc = check_input(z, in, err);
     if (rc)

@@ -17,8 +17,7 @@ struct role_input {
     size_t nperms;
 };
 
-int roles_create(struct zctx *z, const struct role_input *in, struct role *out,
-                 struct error *err);
+int roles_create(struct zctx *z, const struct role_input *in, struct role *out, struct error *err);
 /* name/scope/perms may be NULL (unchanged). */
 int roles_update(struct zctx *z, int64_t id, int version, const struct role_input *in,
                  struct role *out, struct error *err);

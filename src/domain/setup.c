@@ -147,11 +147,10 @@ int setup_read_division(const char *dir, const char *code9, struct arena *a,
     snprintf(county6, sizeof(county6), "%.6s", code9);
     if ((rc = csv_find(dir, "streets.csv", code9, out->township.name, sizeof(out->township.name),
                        err)) ||
-        (rc = csv_find(dir, "areas.csv", county6, out->county.name, sizeof(out->county.name),
-                       err)))
-        return rc == ZW_ENOTFOUND ? err_set(err, ZW_ENOTFOUND, "township",
-                                            "区划代码表中没有乡镇 %s", code9)
-                                  : rc;
+        (rc = csv_find(dir, "areas.csv", county6, out->county.name, sizeof(out->county.name), err)))
+        return rc == ZW_ENOTFOUND
+                   ? err_set(err, ZW_ENOTFOUND, "township", "区划代码表中没有乡镇 %s", code9)
+                   : rc;
     snprintf(out->township.code, sizeof(out->township.code), "%s000", code9);
     snprintf(out->county.code, sizeof(out->county.code), "%s000000", county6);
     char path[1200], line[1024];
@@ -202,12 +201,12 @@ int setup_township(struct zctx *z, const struct township_def *t, struct error *e
     if (store_area_by_code(z->db, t->township.code, &town, err) == 0)
         return err_set(err, ZW_ECONFLICT, "township", "数据库中已有乡镇 %s（%s）", town.name,
                        town.code);
-    if ((rc = add_area(z, county.id, t->township.code, t->township.name, "township", t->year,
-                       &town, err)))
+    if ((rc = add_area(z, county.id, t->township.code, t->township.name, "township", t->year, &town,
+                       err)))
         return rc;
     for (size_t i = 0; i < t->nvillages; i++)
-        if ((rc = add_area(z, town.id, t->villages[i].code, t->villages[i].name, "village",
-                           t->year, &v, err)))
+        if ((rc = add_area(z, town.id, t->villages[i].code, t->villages[i].name, "village", t->year,
+                           &v, err)))
             return rc;
     struct role r;
     if (store_role_by_code(z->db, "sysadmin", z->arena, &r, err) == ZW_ENOTFOUND &&

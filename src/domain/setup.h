@@ -12,7 +12,7 @@ struct division {
 };
 
 struct township_def {
-    int year;                 /* code table year */
+    int year; /* code table year */
     struct division county, township;
     struct division *villages; /* arena-owned */
     size_t nvillages;

@@ -8,8 +8,7 @@
 #include "users.h"
 #include "banned.h"
 
-int users_validate(const char *username, const char *name, const char *phone,
-                   struct error *err)
+int users_validate(const char *username, const char *name, const char *phone, struct error *err)
 {
     if (username) {
         size_t len = strlen(username);
@@ -19,8 +18,7 @@ int users_validate(const char *username, const char *name, const char *phone,
             char c = username[i];
             if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
                   c == '-'))
-                return err_set(err, ZW_EINVAL, "username",
-                               "用户名只能包含小写字母、数字和 _ . -");
+                return err_set(err, ZW_EINVAL, "username", "用户名只能包含小写字母、数字和 _ . -");
         }
     }
     if (name) {
@@ -59,9 +57,8 @@ int users_check_grant(struct zctx *z, const int64_t *ids, size_t n, struct error
             continue;
         for (size_t k = 0; k < r.nperms; k++)
             if (!principal_can(p, r.perms[k]))
-                return err_set(err, ZW_EGRANT, "roleIds",
-                               "不能授予角色“%s”：您自己没有“%s”权限", r.name,
-                               perm_name(r.perms[k]) ? perm_name(r.perms[k]) : r.perms[k]);
+                return err_set(err, ZW_EGRANT, "roleIds", "不能授予角色“%s”：您自己没有“%s”权限",
+                               r.name, perm_name(r.perms[k]) ? perm_name(r.perms[k]) : r.perms[k]);
         if (scope_parse(r.scope) > p->scope_kind)
             return err_set(err, ZW_EGRANT, "roleIds",
                            "不能授予角色“%s”：其数据范围（%s）超出您自己的范围（%s）", r.name,
@@ -104,8 +101,8 @@ json_t *user_json(struct zctx *z, const struct user *u, bool full_phone)
                      phone[0] ? phone : NULL, "area", "id", (json_int_t)u->area_id, "code",
                      u->area_code, "name", u->area_name, "roles", jr, "disabled", u->disabled,
                      "locked", u->locked_until > z->now, "mustChangePassword",
-                     u->must_change_password, "createdAt", created, "updatedAt", updated,
-                     "version", u->version);
+                     u->must_change_password, "createdAt", created, "updatedAt", updated, "version",
+                     u->version);
 }
 
 int users_get(struct zctx *z, int64_t id, struct user *out, struct error *err)
@@ -114,8 +111,7 @@ int users_get(struct zctx *z, int64_t id, struct user *out, struct error *err)
     return store_user_get(z->db, id, &sc, out, err);
 }
 
-int users_create(struct zctx *z, const struct user_input *in, struct user *out,
-                 struct error *err)
+int users_create(struct zctx *z, const struct user_input *in, struct user *out, struct error *err)
 {
     int rc = users_validate(in->username, in->name, in->phone, err);
     if (rc || (rc = check_area(z, in->area_id, err)) ||

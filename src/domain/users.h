@@ -30,10 +30,8 @@ struct user_patch {
 };
 
 /* Checks username, name and phone formats; ZW_EINVAL naming the field. */
-int users_validate(const char *username, const char *name, const char *phone,
-                   struct error *err);
-int users_create(struct zctx *z, const struct user_input *in, struct user *out,
-                 struct error *err);
+int users_validate(const char *username, const char *name, const char *phone, struct error *err);
+int users_create(struct zctx *z, const struct user_input *in, struct user *out, struct error *err);
 /* Applies p to user id if version is current; out gets the new state. */
 int users_update(struct zctx *z, int64_t id, int version, const struct user_patch *p,
                  struct user *out, struct error *err);

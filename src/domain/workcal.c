@@ -114,8 +114,7 @@ int workcal_seed(struct zctx *z, const char *defs_dir, int *years, struct error 
     return rc;
 }
 
-int workcal_set_day(struct zctx *z, int ymd, const char *kind, const char *name,
-                    struct error *err)
+int workcal_set_day(struct zctx *z, int ymd, const char *kind, const char *name, struct error *err)
 {
     char date[11];
     int rc;
@@ -127,14 +126,15 @@ int workcal_set_day(struct zctx *z, int ymd, const char *kind, const char *name,
             return rc;
     } else {
         if (strcmp(kind, "holiday") != 0 && strcmp(kind, "workday") != 0)
-            return err_set(err, ZW_EINVAL, "kind", "类型应为 holiday（放假）或 workday（调休上班）");
+            return err_set(err, ZW_EINVAL, "kind",
+                           "类型应为 holiday（放假）或 workday（调休上班）");
         if (!name || !*name || strlen(name) >= CAL_NAME_BYTES)
             return err_set(err, ZW_EINVAL, "name", "请填写名称（最多 20 个字）");
         if ((rc = store_calendar_put_day(z->db, ymd, kind, name, z->now, err)))
             return rc;
     }
-    json_t *after = json_pack("{s:s, s:s?, s:s?}", "date", date, "kind", kind, "name",
-                              kind ? name : NULL);
+    json_t *after =
+        json_pack("{s:s, s:s?, s:s?}", "date", date, "kind", kind, "name", kind ? name : NULL);
     rc = audit_log(z, kind ? "update" : "delete", "calendar_day", ymd, NULL, after, err);
     json_decref(after);
     return rc;

@@ -19,7 +19,6 @@ int workcal_reload(struct db *db, struct error *err);
 /* Runs fn with a read-locked view of the calendar. */
 void workcal_read(void (*fn)(const struct calendar *cal, void *ud), void *ud);
 /* Sets or clears (kind NULL) one day; audited.  Call workcal_reload after commit. */
-int workcal_set_day(struct zctx *z, int ymd, const char *kind, const char *name,
-                    struct error *err);
+int workcal_set_day(struct zctx *z, int ymd, const char *kind, const char *name, struct error *err);
 
 #endif

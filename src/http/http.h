@@ -63,7 +63,7 @@ void http_reply(struct http_req *req, int status, const char *content_type, cons
                 size_t len);
 
 struct http_config {
-    const char *listen;  /* "127.0.0.1:8080" */
+    const char *listen; /* "127.0.0.1:8080" */
     unsigned threads;
     unsigned conn_per_ip;
     unsigned conn_total;

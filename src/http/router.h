@@ -22,7 +22,7 @@ struct route {
     const char *method;  /* "GET", "POST", ... */
     const char *pattern; /* "/api/v1/users/{id}" */
     route_fn fn;
-    const void *data;    /* handed to fn: the API layer's descriptor */
+    const void *data; /* handed to fn: the API layer's descriptor */
 };
 
 struct route_param {
@@ -49,7 +49,8 @@ enum { ROUTE_FOUND = 0, ROUTE_NO_PATH = -1, ROUTE_NO_METHOD = -2 };
 int router_match(const struct route *routes, size_t n, const char *method, const char *path,
                  struct route_match *m);
 
-/* The value of parameter name in m, copied into dst (NUL-terminated); NULL if absent or too long. */
+/* The value of parameter name in m, copied into dst (NUL-terminated); NULL if absent or too long.
+ */
 const char *route_param_get(const struct route_match *m, const char *name, char *dst, size_t cap);
 
 #endif

@@ -136,8 +136,7 @@ static bool path_ok(const char *p)
     return true;
 }
 
-static void serve_static(struct http_server *s, struct http_req *req,
-                         const struct static_file *f)
+static void serve_static(struct http_server *s, struct http_req *req, const struct static_file *f)
 {
     const char *inm = http_header(req, MHD_HTTP_HEADER_IF_NONE_MATCH);
     http_add_header(req, MHD_HTTP_HEADER_ETAG, f->etag);
@@ -210,9 +209,8 @@ static void client_ip(struct http_server *s, struct http_req *req)
 }
 
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
-                                 const char *method, const char *version,
-                                 const char *upload_data, size_t *upload_data_size,
-                                 void **con_cls)
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
 {
     struct http_server *s = cls;
     struct http_req *req = *con_cls;
@@ -285,9 +283,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_safe(req->path ? req->path : "", path, sizeof(path));
     log_info("msg=access method=%s path=%s status=%d bytes=%zu dur_us=%lld ip=%s user=%lld "
              "err=%s done=%s",
-             req->method, path, req->status, req->resp_len,
-             (long long)(now_us() - req->started_us), req->ip, (long long)req->log_user_id,
-             req->log_error_code ? req->log_error_code : "-",
+             req->method, path, req->status, req->resp_len, (long long)(now_us() - req->started_us),
+             req->ip, (long long)req->log_user_id, req->log_error_code ? req->log_error_code : "-",
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "ok" : "aborted");
     buf_release(&req->body);
     arena_release(&req->arena);
@@ -343,14 +340,14 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
         return rc;
     }
     s->d = MHD_start_daemon(
-        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-        on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_access,
+        s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->conn_total,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->conn_per_ip,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)ZW_MHD_CONN_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)ZW_MHD_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+        MHD_OPTION_END);
     if (!s->d) {
         static_release(&s->site);
         free(s);

@@ -133,8 +133,8 @@ static int walk(struct static_site *site, const char *root, const char *rel, siz
         if (!f->path)
             log_fatal("static: out of memory");
         f->content_type = static_content_type(sub);
-        f->cache_control = strncmp(sub, "/assets/", 8) == 0 ? "public, max-age=31536000, immutable"
-                                                           : "no-cache";
+        f->cache_control =
+            strncmp(sub, "/assets/", 8) == 0 ? "public, max-age=31536000, immutable" : "no-cache";
         make_etag(f);
         site->nfiles++;
     }

@@ -22,7 +22,7 @@
 struct db_stmt {
     struct db *db; /* must be first: see db.c */
     sqlite3_stmt *st;
-    const char *sql; /* the caller's static text; cache key */
+    const char *sql;            /* the caller's static text; cache key */
     int map[SQ_MAX_PARAMS + 1]; /* $n -> sqlite index (0 = absent) */
     int busy;
 };
@@ -73,8 +73,8 @@ static int sq_open(const char *target, struct db **out, struct error *err)
     if (!d)
         log_fatal("sqlite: out of memory");
     d->base.drv = &db_sqlite_driver;
-    int rc = sqlite3_open_v2(target, &d->h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        target, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         err_set(err, ZW_EDB, NULL, "无法打开数据库文件：%s", target);
         err_detail(err, "sqlite open: %s", d->h ? sqlite3_errmsg(d->h) : "out of memory");
@@ -161,7 +161,8 @@ static int sq_bind_int(struct db_stmt *st, int n, int64_t v)
 static int sq_bind_text(struct db_stmt *st, int n, const char *s)
 {
     int i = sq_index(st, n);
-    int rc = s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st->st, i);
+    int rc =
+        s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st->st, i);
     return rc == SQLITE_OK ? 0 : ZW_EDB;
 }
 

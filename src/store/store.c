@@ -144,8 +144,7 @@ int store_backup(const char *src, const char *dst, struct error *err)
         goto out_close;
     }
     sqlite3_busy_timeout(in, 10000);
-    if (sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         err_set(err, ZW_EIO, NULL, "无法创建备份文件：%s", dst);
         goto out_close;
     }

@@ -51,9 +51,9 @@ enum scope_kind { SCOPE_OWN = 0, SCOPE_AREA = 1, SCOPE_SUBTREE = 2, SCOPE_ALL = 
 
 /* Which records a user may see: kind and the user's own area and id. */
 struct scope {
-    int kind;           /* enum scope_kind */
-    const char *path;   /* the user's area path, e.g. "/1/2/9/" */
-    int64_t area_id;    /* the user's area */
+    int kind;         /* enum scope_kind */
+    const char *path; /* the user's area path, e.g. "/1/2/9/" */
+    int64_t area_id;  /* the user's area */
     int64_t user_id;
 };
 
@@ -80,8 +80,7 @@ int store_area_by_code(struct db *db, const char *code, struct area *out, struct
 int store_area_children(struct db *db, int64_t parent, const struct scope *sc, struct arena *a,
                         struct area **items, size_t *n, struct error *err);
 /* Inserts a (parent_id, code, name, level) and sets a->id, a->path, a->version. */
-int store_area_insert(struct db *db, struct area *a, int code_year, int64_t now,
-                      struct error *err);
+int store_area_insert(struct db *db, struct area *a, int code_year, int64_t now, struct error *err);
 /* Renames if version matches (ZW_ESTALE otherwise). */
 int store_area_rename(struct db *db, int64_t id, const char *name, int version, int64_t now,
                       struct error *err);
@@ -104,8 +103,7 @@ struct role {
 
 int store_role_list(struct db *db, struct arena *a, struct role **items, size_t *n,
                     struct error *err);
-int store_role_get(struct db *db, int64_t id, struct arena *a, struct role *out,
-                   struct error *err);
+int store_role_get(struct db *db, int64_t id, struct arena *a, struct role *out, struct error *err);
 int store_role_by_code(struct db *db, const char *code, struct arena *a, struct role *out,
                        struct error *err);
 int store_role_insert(struct db *db, struct role *r, int64_t now, struct error *err);
@@ -177,15 +175,14 @@ struct session {
     char csrf[64];
 };
 
-int store_session_insert(struct db *db, const char *token_hash, const char *csrf,
-                         int64_t user_id, const char *ip, int64_t now, struct error *err);
+int store_session_insert(struct db *db, const char *token_hash, const char *csrf, int64_t user_id,
+                         const char *ip, int64_t now, struct error *err);
 int store_session_get(struct db *db, const char *token_hash, struct session *out,
                       struct error *err);
 int store_session_touch(struct db *db, int64_t id, int64_t now, struct error *err);
 int store_session_delete(struct db *db, int64_t id, struct error *err);
 /* Ends every session of a user except keep_id (0 = all). */
-int store_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id,
-                              struct error *err);
+int store_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id, struct error *err);
 
 /* ---- audit -------------------------------------------------------------- */
 
@@ -246,8 +243,8 @@ int store_calendar_year_source(struct db *db, int year, struct arena *a, const c
                                struct error *err);
 int store_calendar_put_year(struct db *db, int year, const char *source, int64_t now,
                             struct error *err);
-int store_calendar_put_day(struct db *db, int ymd, const char *kind, const char *name,
-                           int64_t now, struct error *err);
+int store_calendar_put_day(struct db *db, int ymd, const char *kind, const char *name, int64_t now,
+                           struct error *err);
 int store_calendar_delete_day(struct db *db, int ymd, struct error *err);
 
 #endif

@@ -3,9 +3,9 @@
 #include "store_int.h"
 #include "banned.h"
 
-#define AREA_COLS                                                                                \
-    "a.id, COALESCE(a.parent_id, 0), a.code, a.name, a.level, a.path, a.version, "               \
-    "a.created_at, a.updated_at, "                                                               \
+#define AREA_COLS                                                                                  \
+    "a.id, COALESCE(a.parent_id, 0), a.code, a.name, a.level, a.path, a.version, "                 \
+    "a.created_at, a.updated_at, "                                                                 \
     "(SELECT COUNT(*) FROM areas c WHERE c.parent_id = a.id) "
 
 /* Scope test on alias a: $1 = allowed path prefix, $2 = only this area (0 = any). */
@@ -39,7 +39,8 @@ static int area_one(struct db_stmt *st, struct area *out, struct error *err)
 int store_area_get(struct db *db, int64_t id, const struct scope *sc, struct area *out,
                    struct error *err)
 {
-    static const char sql[] = "SELECT " AREA_COLS "FROM areas a WHERE" AREA_IN_SCOPE "AND a.id = $3";
+    static const char sql[] =
+        "SELECT " AREA_COLS "FROM areas a WHERE" AREA_IN_SCOPE "AND a.id = $3";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -81,9 +82,9 @@ int store_area_children(struct db *db, int64_t parent, const struct scope *sc, s
         "ORDER BY a.code, a.id";
     static const char sql_top_own[] =
         "SELECT " AREA_COLS "FROM areas a WHERE a.id = $3 AND" AREA_IN_SCOPE;
-    static const char sql_children[] = "SELECT " AREA_COLS
-                                       "FROM areas a WHERE a.parent_id = $3 AND" AREA_IN_SCOPE
-                                       "ORDER BY a.code, a.id";
+    static const char sql_children[] =
+        "SELECT " AREA_COLS "FROM areas a WHERE a.parent_id = $3 AND" AREA_IN_SCOPE
+        "ORDER BY a.code, a.id";
     const char *sql = parent ? sql_children : sc->kind == SCOPE_ALL ? sql_top_all : sql_top_own;
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
@@ -112,8 +113,7 @@ int store_area_children(struct db *db, int64_t parent, const struct scope *sc, s
     return 0;
 }
 
-int store_area_insert(struct db *db, struct area *ar, int code_year, int64_t now,
-                      struct error *err)
+int store_area_insert(struct db *db, struct area *ar, int code_year, int64_t now, struct error *err)
 {
     static const char sql_ins[] =
         "INSERT INTO areas (parent_id, code, name, level, path, code_year, created_at, "

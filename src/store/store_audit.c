@@ -64,12 +64,12 @@ int store_audit_insert(struct db *db, const struct audit_rec *r, struct error *e
     return db_step_done(st, err);
 }
 
-#define AUDIT_COLS                                                                               \
-    "id, at, COALESCE(user_id, 0), username, ip, action, entity, entity_id, before_json, "       \
+#define AUDIT_COLS                                                                                 \
+    "id, at, COALESCE(user_id, 0), username, ip, action, entity, entity_id, before_json, "         \
     "after_json, prev_hash, hash "
-#define AUDIT_FILTER                                                                             \
-    " WHERE ($1 IS NULL OR entity = $1) AND ($2 IS NULL OR entity_id = $2) AND "                 \
-    "($3 IS NULL OR action = $3) AND ($4 = 0 OR user_id = $4) AND ($5 = 0 OR at >= $5) AND "     \
+#define AUDIT_FILTER                                                                               \
+    " WHERE ($1 IS NULL OR entity = $1) AND ($2 IS NULL OR entity_id = $2) AND "                   \
+    "($3 IS NULL OR action = $3) AND ($4 = 0 OR user_id = $4) AND ($5 = 0 OR at >= $5) AND "       \
     "($6 = 0 OR at < $6) "
 
 static void audit_read(struct db_stmt *st, struct arena *a, struct audit_rec *r)
@@ -102,8 +102,8 @@ int store_audit_list(struct db *db, const struct audit_filter *f, struct arena *
                      struct audit_rec **items, size_t *n, int64_t *total, struct error *err)
 {
     static const char sql_count[] = "SELECT COUNT(*) FROM audit_log" AUDIT_FILTER;
-    static const char sql[] = "SELECT " AUDIT_COLS "FROM audit_log" AUDIT_FILTER
-                              "ORDER BY id DESC LIMIT $7 OFFSET $8";
+    static const char sql[] =
+        "SELECT " AUDIT_COLS "FROM audit_log" AUDIT_FILTER "ORDER BY id DESC LIMIT $7 OFFSET $8";
     struct db_stmt *st;
     int rc = db_prepare(db, sql_count, &st, err);
     if (rc)

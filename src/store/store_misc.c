@@ -162,8 +162,8 @@ int store_calendar_put_year(struct db *db, int year, const char *source, int64_t
     return db_step_done(st, err);
 }
 
-int store_calendar_put_day(struct db *db, int ymd, const char *kind, const char *name,
-                           int64_t now, struct error *err)
+int store_calendar_put_day(struct db *db, int ymd, const char *kind, const char *name, int64_t now,
+                           struct error *err)
 {
     static const char sql[] =
         "INSERT INTO calendar_days (day, kind, name, updated_at) VALUES ($1, $2, $3, $4) "

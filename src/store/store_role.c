@@ -84,8 +84,7 @@ static int role_one(struct db *db, struct db_stmt *st, struct arena *a, struct r
     return role_perms(db, out, a, err);
 }
 
-int store_role_get(struct db *db, int64_t id, struct arena *a, struct role *out,
-                   struct error *err)
+int store_role_get(struct db *db, int64_t id, struct arena *a, struct role *out, struct error *err)
 {
     static const char sql[] = "SELECT " ROLE_COLS "FROM roles WHERE id = $1";
     struct db_stmt *st;

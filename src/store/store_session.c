@@ -2,8 +2,8 @@
 #include "store_int.h"
 #include "banned.h"
 
-int store_session_insert(struct db *db, const char *token_hash, const char *csrf,
-                         int64_t user_id, const char *ip, int64_t now, struct error *err)
+int store_session_insert(struct db *db, const char *token_hash, const char *csrf, int64_t user_id,
+                         const char *ip, int64_t now, struct error *err)
 {
     static const char sql[] = "INSERT INTO sessions (token_hash, csrf_token, user_id, ip, "
                               "created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $5)";
@@ -19,8 +19,7 @@ int store_session_insert(struct db *db, const char *token_hash, const char *csrf
     return db_step_done(st, err);
 }
 
-int store_session_get(struct db *db, const char *token_hash, struct session *out,
-                      struct error *err)
+int store_session_get(struct db *db, const char *token_hash, struct session *out, struct error *err)
 {
     static const char sql[] = "SELECT id, user_id, created_at, last_seen_at, csrf_token "
                               "FROM sessions WHERE token_hash = $1";
@@ -66,8 +65,7 @@ int store_session_delete(struct db *db, int64_t id, struct error *err)
     return db_step_done(st, err);
 }
 
-int store_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id,
-                              struct error *err)
+int store_session_delete_user(struct db *db, int64_t user_id, int64_t keep_id, struct error *err)
 {
     static const char sql[] = "DELETE FROM sessions WHERE user_id = $1 AND id <> $2";
     struct db_stmt *st;

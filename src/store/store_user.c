@@ -2,19 +2,19 @@
 #include "store_int.h"
 #include "banned.h"
 
-#define USER_COLS                                                                                \
-    "u.id, u.username, u.name, u.phone, u.area_id, a.code, a.name, a.path, u.password_hash, "    \
-    "u.must_change_password, u.disabled, u.failed_logins, u.locked_until, "                      \
+#define USER_COLS                                                                                  \
+    "u.id, u.username, u.name, u.phone, u.area_id, a.code, a.name, a.path, u.password_hash, "      \
+    "u.must_change_password, u.disabled, u.failed_logins, u.locked_until, "                        \
     "u.password_changed_at, COALESCE(u.created_by, 0), u.version, u.created_at, u.updated_at, "    \
     "a.level "
 #define USER_FROM " FROM users u JOIN areas a ON a.id = u.area_id "
 /* $1 path prefix, $2 only-area (0 = any), $3 only records of this user (0 = any). */
-#define USER_IN_SCOPE                                                                            \
-    " a.path LIKE $1 || '%' AND ($2 = 0 OR a.id = $2) AND "                                      \
+#define USER_IN_SCOPE                                                                              \
+    " a.path LIKE $1 || '%' AND ($2 = 0 OR a.id = $2) AND "                                        \
     "($3 = 0 OR u.created_by = $3 OR u.id = $3) "
 /* $4 search text (escaped for LIKE) or NULL, $5 area path prefix or NULL. */
-#define USER_FILTER                                                                              \
-    " AND ($4 IS NULL OR lower(u.username) LIKE '%' || lower($4) || '%' ESCAPE '\\' "           \
+#define USER_FILTER                                                                                \
+    " AND ($4 IS NULL OR lower(u.username) LIKE '%' || lower($4) || '%' ESCAPE '\\' "              \
     "OR u.name LIKE '%' || $4 || '%' ESCAPE '\\') AND ($5 IS NULL OR a.path LIKE $5 || '%') "
 
 static void user_read(struct db_stmt *st, struct user *u)
@@ -61,8 +61,7 @@ static void bind_scope(struct db_stmt *st, const struct scope *sc)
 int store_user_get(struct db *db, int64_t id, const struct scope *sc, struct user *out,
                    struct error *err)
 {
-    static const char sql[] =
-        "SELECT " USER_COLS USER_FROM "WHERE" USER_IN_SCOPE "AND u.id = $4";
+    static const char sql[] = "SELECT " USER_COLS USER_FROM "WHERE" USER_IN_SCOPE "AND u.id = $4";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -72,8 +71,7 @@ int store_user_get(struct db *db, int64_t id, const struct scope *sc, struct use
     return user_one(st, out, err);
 }
 
-int store_user_by_username(struct db *db, const char *username, struct user *out,
-                           struct error *err)
+int store_user_by_username(struct db *db, const char *username, struct user *out, struct error *err)
 {
     static const char sql[] = "SELECT " USER_COLS USER_FROM "WHERE u.username = $1";
     struct db_stmt *st;
@@ -104,8 +102,7 @@ int store_user_list(struct db *db, const struct scope *sc, const struct user_fil
                     struct arena *a, struct user **items, size_t *n, int64_t *total,
                     struct error *err)
 {
-    static const char sql_count[] =
-        "SELECT COUNT(*)" USER_FROM "WHERE" USER_IN_SCOPE USER_FILTER;
+    static const char sql_count[] = "SELECT COUNT(*)" USER_FROM "WHERE" USER_IN_SCOPE USER_FILTER;
     static const char sql[] = "SELECT " USER_COLS USER_FROM "WHERE" USER_IN_SCOPE USER_FILTER
                               "ORDER BY u.id LIMIT $6 OFFSET $7";
     const char *q = like_escape(a, f->q && *f->q ? f->q : NULL);
@@ -263,7 +260,8 @@ int store_user_set_roles(struct db *db, int64_t user_id, const int64_t *role_ids
 int store_user_set_login_state(struct db *db, int64_t id, int failed, int64_t locked_until,
                                struct error *err)
 {
-    static const char sql[] = "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3";
+    static const char sql[] =
+        "UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)

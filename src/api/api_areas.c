@@ -62,7 +62,7 @@ void api_areas_create(struct api_ctx *c)
     if (!api_body_or_reply(c, f, 4) || !api_begin_or_reply(c))
         return;
     struct area a;
-    if (areas_create_local(&c->z, parent, level, name, &a, &c->err)) {
+    if (areas_create_local(&c->z, parent, level, name, code, &a, &c->err)) {
         api_reply_error(c, &c->err);
         return;
     }

@@ -193,7 +193,7 @@ int jsonx_unpack(json_t *obj, const struct jfield *fields, size_t n, struct aren
             if (strcmp(fields[i].name, key) == 0)
                 break;
         if (i == n) {
-            err_set(err, ZW_EUNKNOWNFIELD, NULL, "不认识的字段“%.*s”", utf8_prefix(key, 64), key);
+            err_set(err, ZW_EUNKNOWNFIELD, key, "不认识的字段“%.*s”", utf8_prefix(key, 64), key);
             return err->code;
         }
     }

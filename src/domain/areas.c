@@ -41,7 +41,7 @@ static int check_name(const char *name, struct error *err)
 }
 
 int areas_create_local(struct zctx *z, int64_t parent_id, const char *level, const char *name,
-                       struct area *out, struct error *err)
+                       const char *code, struct area *out, struct error *err)
 {
     struct scope sc = principal_scope(z->who);
     struct area parent;
@@ -65,13 +65,24 @@ int areas_create_local(struct zctx *z, int64_t parent_id, const char *level, con
     out->parent_id = parent_id;
     snprintf(out->name, sizeof(out->name), "%s", name);
     snprintf(out->level, sizeof(out->level), "%s", level);
-    /* Local codes are numbered after the existing ones; skip numbers taken by renames. */
-    for (int k = count + 1; k < count + 100; k++) {
-        struct area clash;
-        struct error e2;
-        snprintf(out->code, sizeof(out->code), "%s-%c%02d", parent.code, grid ? 'W' : 'G', k);
-        if (store_area_by_code(z->db, out->code, &clash, &e2) == ZW_ENOTFOUND)
-            break;
+    if (code) {
+        size_t plen = strlen(parent.code), len = strlen(code);
+        if (len <= plen + 1 || len > plen + 9 || strncmp(code, parent.code, plen) != 0 ||
+            code[plen] != '-' ||
+            strspn(code + plen + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != len - plen - 1)
+            return err_set(err, ZW_EINVAL, "code",
+                           "代码应为“%s-”加 1 至 8 位大写字母或数字，例如 %s-%c01", parent.code,
+                           parent.code, grid ? 'W' : 'G');
+        snprintf(out->code, sizeof(out->code), "%s", code);
+    } else {
+        /* Local codes are numbered after the existing ones; skip numbers already taken. */
+        for (int k = count + 1; k < count + 100; k++) {
+            struct area clash;
+            struct error e2;
+            snprintf(out->code, sizeof(out->code), "%s-%c%02d", parent.code, grid ? 'W' : 'G', k);
+            if (store_area_by_code(z->db, out->code, &clash, &e2) == ZW_ENOTFOUND)
+                break;
+        }
     }
     if ((rc = store_area_insert(z->db, out, 0, z->now, err)))
         return rc;

@@ -10,9 +10,13 @@
 
 #include "domain.h"
 
-/* Adds a group or grid (level "group" / "grid") under a village in scope. */
+/*
+ * Adds a group or grid (level "group" / "grid") under a village in scope.
+ * code is NULL for the next free local code, or "<village code>-XXX"
+ * (1 to 8 of A-Z 0-9); ZW_ECONFLICT if taken.
+ */
 int areas_create_local(struct zctx *z, int64_t parent_id, const char *level, const char *name,
-                       struct area *out, struct error *err);
+                       const char *code, struct area *out, struct error *err);
 /* Renames a group or grid in scope if version is current. */
 int areas_rename(struct zctx *z, int64_t id, int version, const char *name, struct area *out,
                  struct error *err);

@@ -184,20 +184,21 @@ int settings_security_put(struct zctx *z, struct security_settings *s, int expec
     settings_invalidate();
     if ((rc = settings_load(z->db, z->arena, &before, err)))
         return rc;
-    if ((before.version ? before.version : 1) != (expect_version ? expect_version : 1))
+    int current = before.version ? before.version : 1; /* the defaults are version 1 */
+    if (current != expect_version)
         return err_set(err, ZW_ESTALE, NULL, NULL);
     s->version = 0;
     json_t *after = settings_security_json(s);
     json_object_del(after, "version");
     char *text = jsonx_dump(z->arena, after, NULL);
-    rc = store_setting_put(z->db, "security", text, before.version, z->now, err);
+    rc = store_setting_put(z->db, "security", text, before.version != 0, current, z->now, err);
     if (!rc) {
         json_t *b = settings_security_json(&before);
         rc = audit_log(z, "update", "settings", 0, b, after, err);
         json_decref(b);
     }
     json_decref(after);
-    s->version = (before.version ? before.version : 0) + 1;
+    s->version = current + 1;
     settings_invalidate();
     return rc;
 }

@@ -237,7 +237,7 @@ static int demo_areas(struct zctx *z, json_t *villages, struct error *err)
             char name[64];
             struct area a;
             snprintf(name, sizeof(name), "%s组", cn_num[k]);
-            int rc = areas_create_local(z, village.id, "group", name, &a, err);
+            int rc = areas_create_local(z, village.id, "group", name, NULL, &a, err);
             if (rc)
                 return rc;
         }
@@ -245,7 +245,7 @@ static int demo_areas(struct zctx *z, json_t *villages, struct error *err)
             char name[160];
             struct area a;
             snprintf(name, sizeof(name), "%s第%d网格", village.name, k + 1);
-            int rc = areas_create_local(z, village.id, "grid", name, &a, err);
+            int rc = areas_create_local(z, village.id, "grid", name, NULL, &a, err);
             if (rc)
                 return rc;
         }

@@ -9,6 +9,7 @@
  * no data (we dispatch and queue the response).
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -293,6 +294,29 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     atomic_fetch_sub(&s->active, 1);
 }
 
+/*
+ * Percent-decoding of paths and query arguments.  A decoded control byte
+ * (%00 would otherwise cut the C string short) becomes 0x01, which path_ok()
+ * refuses, so "/index.html%00.js" is a bad path, never "/index.html".
+ */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    char *r = s, *w = s;
+    while (*r) {
+        unsigned char c = (unsigned char)*r;
+        if (c == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            char hex[3] = {r[1], r[2], '\0'};
+            c = (unsigned char)strtoul(hex, NULL, 16);
+            r += 3;
+        } else {
+            r++;
+        }
+        *w++ = (c < 0x20 || c == 0x7f) ? '\x01' : (char)c;
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];
@@ -347,7 +371,7 @@ int http_start(const struct http_config *cfg, struct http_server **out, struct e
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)ZW_MHD_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-        MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, s, MHD_OPTION_END);
     if (!s->d) {
         static_release(&s->site);
         free(s);

@@ -232,9 +232,13 @@ int store_idem_purge(struct db *db, int64_t before, struct error *err);
 /* The JSON text of a settings group (arena-owned) and its version; ZW_ENOTFOUND if unset. */
 int store_setting_get(struct db *db, const char *name, struct arena *a, const char **value,
                       int *version, struct error *err);
-/* Inserts (version 1) when expect_version is 0, else updates if the version matches. */
-int store_setting_put(struct db *db, const char *name, const char *value, int expect_version,
-                      int64_t now, struct error *err);
+/*
+ * Stores a settings group as version expect_version + 1: inserted when exists
+ * is false (replacing built-in defaults, which count as version 1), else
+ * updated if the stored version is expect_version (ZW_ESTALE otherwise).
+ */
+int store_setting_put(struct db *db, const char *name, const char *value, bool exists,
+                      int expect_version, int64_t now, struct error *err);
 
 /* ---- calendar ----------------------------------------------------------- */
 

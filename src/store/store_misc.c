@@ -81,25 +81,26 @@ int store_setting_get(struct db *db, const char *name, struct arena *a, const ch
     return rc < 0 ? rc : 0;
 }
 
-int store_setting_put(struct db *db, const char *name, const char *value, int expect_version,
-                      int64_t now, struct error *err)
+int store_setting_put(struct db *db, const char *name, const char *value, bool exists,
+                      int expect_version, int64_t now, struct error *err)
 {
-    static const char sql_ins[] =
-        "INSERT INTO settings (name, value, version, updated_at) VALUES ($1, $2, 1, $3)";
+    static const char sql_ins[] = "INSERT INTO settings (name, value, version, updated_at) "
+                                  "VALUES ($1, $2, $4 + 1, $3)";
     static const char sql_upd[] = "UPDATE settings SET value = $2, version = version + 1, "
                                   "updated_at = $3 WHERE name = $1 AND version = $4 RETURNING 1";
     struct db_stmt *st;
-    int rc = db_prepare(db, expect_version ? sql_upd : sql_ins, &st, err);
+    int rc = db_prepare(db, exists ? sql_upd : sql_ins, &st, err);
     if (rc)
         return rc;
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, value);
     db_bind_int(st, 3, now);
-    if (expect_version)
-        db_bind_int(st, 4, expect_version);
+    db_bind_int(st, 4, expect_version);
     rc = db_step(st, err);
     db_finish(st);
-    if (rc == DB_DONE && expect_version)
+    if (rc == DB_DONE && exists)
+        return err_set(err, ZW_ESTALE, NULL, NULL);
+    if (rc == ZW_ECONFLICT)
         return err_set(err, ZW_ESTALE, NULL, NULL);
     return rc < 0 ? rc : 0;
 }

@@ -39,12 +39,13 @@ export function zw(args, opts = {}) {
   });
 }
 
-// Creates a demo database in a fresh temp dir and starts `zhenwu serve` on it.
+// Creates a demo database in a fresh temp dir (or serves the existing database
+// `db`, which is then left in place) and starts `zhenwu serve` on it.
 // Returns { url, port, db, dir, proc, stop() }.  stop() sends SIGTERM and waits.
-export async function startServer({ extraArgs = [], init = true } = {}) {
+export async function startServer({ extraArgs = [], init = true, db: existing = null } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-test-'));
-  const db = path.join(dir, 'test.db');
-  if (init) zw(['init', '--db', db, '--township', '500236126', '--demo']);
+  const db = existing || path.join(dir, 'test.db');
+  if (init && !existing) zw(['init', '--db', db, '--township', '500236126', '--demo']);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', WEB, ...extraArgs], {

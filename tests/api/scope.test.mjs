@@ -1,0 +1,285 @@
+// The scope matrix: every endpoint that reads or writes area data, called by a
+// village cadre for another village, must be refused (reads 404, writes 403 or
+// 404) and must never show the other village's data; for their own village it
+// works where their permissions allow.  A new endpoint is one more row in ROWS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import {
+  login, expectError, expectStatus, areaTree, children, roleIds, walk, createUser,
+  VILLAGES, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE, STRONG,
+} from './lib.mjs';
+
+let srv, admin, tree;
+const V = {}; // code -> { area, group, cadre, ids:Set, names:[] }
+
+const etagAsAdmin = async (p) => {
+  const r = await admin.get(p);
+  expectStatus(r, 200, `admin GET ${p}:`);
+  return r.headers.get('etag');
+};
+let seq = 0;
+
+// kind: 'read' (one record), 'list' (a collection), 'write'.
+// call(v) builds the request against village context v; shared rows do not depend
+// on the village (they are checked once, for leaks only).
+const ROWS = [
+  {
+    name: 'GET /api/v1/areas?parent=<township>', perm: 'area.read', kind: 'list', shared: true,
+    call: () => ({ method: 'GET', path: `/api/v1/areas?parent=${tree.township.id}` }),
+    // only the caller's own village lies in their scope
+    own: (r, me) => assert.deepEqual(r.body.items.map((a) => a.code), [me.own.area.code]),
+  },
+  {
+    name: 'GET /api/v1/areas (top of scope)', perm: 'area.read', kind: 'list', shared: true,
+    call: () => ({ method: 'GET', path: '/api/v1/areas' }),
+    own: (r, me) => assert.deepEqual(r.body.items.map((a) => a.code), [me.own.area.code]),
+    mustSucceed: true,
+  },
+  {
+    name: 'GET /api/v1/areas/{village}', perm: 'area.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/areas/${v.area.id}` }),
+    check: (r, v) => { assert.equal(r.body.code, v.area.code); assert.equal(r.body.name, v.area.name); },
+  },
+  {
+    name: 'GET /api/v1/areas?parent=<village>', perm: 'area.read', kind: 'list', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/areas?parent=${v.area.id}` }),
+    check: (r, v) => {
+      assert.ok(r.body.items.length > 0, 'own village has children');
+      assert.ok(r.body.items.every((a) => a.parentId === v.area.id));
+    },
+  },
+  {
+    name: 'GET /api/v1/areas/{group}', perm: 'area.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/areas/${v.group.id}` }),
+    check: (r, v) => assert.equal(r.body.id, v.group.id),
+  },
+  {
+    name: 'POST /api/v1/areas {parentId: village}', perm: 'area.write', kind: 'write', ok: 201,
+    call: (v) => ({ method: 'POST', path: '/api/v1/areas', body: { parentId: v.area.id, name: `矩阵小组${++seq}`, level: 'group' } }),
+    check: (r, v) => { assert.equal(r.body.parentId, v.area.id); assert.equal(r.body.level, 'group'); },
+  },
+  {
+    name: 'PATCH /api/v1/areas/{group}', perm: 'area.write', kind: 'write', ok: 200,
+    call: async (v) => ({
+      method: 'PATCH', path: `/api/v1/areas/${v.group.id}`, body: { name: `矩阵改名${++seq}` },
+      headers: { 'if-match': await etagAsAdmin(`/api/v1/areas/${v.group.id}`) },
+    }),
+    check: (r, v) => assert.equal(r.body.id, v.group.id),
+  },
+  {
+    name: 'GET /api/v1/users', perm: 'user.read', kind: 'list', shared: true,
+    call: () => ({ method: 'GET', path: '/api/v1/users?pageSize=200' }),
+  },
+  {
+    name: 'GET /api/v1/users?areaId=<village>', perm: 'user.read', kind: 'list', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/users?areaId=${v.area.id}&pageSize=200` }),
+    check: (r, v) => assert.ok(r.body.items.some((u) => u.id === v.cadre.id)),
+  },
+  {
+    name: 'GET /api/v1/users/{cadre}', perm: 'user.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/users/${v.cadre.id}` }),
+    check: (r, v) => assert.equal(r.body.username, v.cadre.username),
+  },
+  {
+    name: 'PATCH /api/v1/users/{cadre}', perm: 'user.write', kind: 'write', ok: 200,
+    call: async (v) => ({
+      method: 'PATCH', path: `/api/v1/users/${v.cadre.id}`, body: { name: `矩阵用户${++seq}` },
+      headers: { 'if-match': await etagAsAdmin(`/api/v1/users/${v.cadre.id}`) },
+    }),
+  },
+];
+
+// Everything about village v that must not show up for a user of another village.
+function leaks(r, v) {
+  const found = [];
+  const text = r.text || '';
+  for (const n of v.uniqueNames) if (text.includes(n)) found.push(`name ${n}`);
+  if (text.includes(v.area.code)) found.push(`code ${v.area.code}`);
+  walk(r.body, (o) => {
+    const areaLike = 'level' in o || 'code' in o || 'parentId' in o || 'path' in o;
+    if (areaLike && v.ids.has(o.id)) found.push(`area id ${o.id}`);
+    if ('parentId' in o && v.ids.has(o.parentId)) found.push(`parentId ${o.parentId}`);
+    if (typeof o.path === 'string' && o.path.includes(`/${v.area.id}/`)) found.push(`path ${o.path}`);
+    if (o.area && typeof o.area === 'object' && v.ids.has(o.area.id)) found.push(`user area ${o.area.id}`);
+    if (o.username === v.cadre.username) found.push(`user ${o.username}`);
+  });
+  return found;
+}
+
+// What admin sees of village v: changes here mean a refused write wrote anyway.
+async function snapshot(v) {
+  const a = await admin.get(`/api/v1/areas?parent=${v.area.id}`);
+  const g = await admin.get(`/api/v1/areas/${v.group.id}`);
+  const u = await admin.get(`/api/v1/users/${v.cadre.id}`);
+  return JSON.stringify([a.body, g.body, u.body]);
+}
+
+before(async () => {
+  srv = await startServer();
+  admin = await login(srv.url, 'admin');
+  tree = await areaTree(admin);
+  const users = (await admin.get('/api/v1/users?pageSize=200')).body.items;
+  for (const [code, cadreName] of [[DENGTA_CODE, 'dengta'], [DATANG_CODE, 'datang']]) {
+    const area = tree.villages.get(code);
+    assert.ok(area, `village ${code}`);
+    // a group of this village, for the PATCH rows
+    let kids = await children(admin, area.id);
+    let group = kids.find((a) => a.level === 'group');
+    if (!group) {
+      const r = await admin.post('/api/v1/areas', { parentId: area.id, name: '矩阵测试组', level: 'group' });
+      expectStatus(r, 201, `admin creates a group in ${code}:`);
+      group = r.body;
+      kids = await children(admin, area.id);
+    }
+    const cadre = users.find((u) => u.username === cadreName);
+    assert.ok(cadre, `demo user ${cadreName}`);
+    assert.equal(cadre.area.id, area.id, `${cadreName} belongs to ${code}`);
+    V[code] = { area, group, cadre, ids: new Set([area.id, ...kids.map((k) => k.id)]), names: [area.name, ...kids.map((k) => k.name)] };
+  }
+  // names that only one of the two villages uses (both may have a "第一组")
+  const a = V[DENGTA_CODE], b = V[DATANG_CODE];
+  a.uniqueNames = a.names.filter((n) => !b.names.includes(n));
+  b.uniqueNames = b.names.filter((n) => !a.names.includes(n));
+  assert.ok(a.uniqueNames.includes('灯塔村') && b.uniqueNames.includes('大淌村'));
+});
+
+after(async () => { if (srv) await srv.stop(); });
+
+function perspective(actorName, ownCode, otherCode) {
+  return async (t) => {
+    const c = await login(srv.url, actorName);
+    const meR = await c.get('/api/v1/me');
+    expectStatus(meR, 200);
+    const perms = new Set(meR.body.permissions);
+    const own = V[ownCode], other = V[otherCode];
+    assert.equal(meR.body.area.id, own.area.id);
+    const me = { own, other };
+
+    for (const row of ROWS) {
+      await t.test(row.name, async () => {
+        const has = perms.has(row.perm);
+        if (row.shared) {
+          const q = row.call();
+          const r = await c.req(q.method, q.path, q.body, q.headers);
+          if (!has) return expectError(r, 403, 'forbidden');
+          if (r.status !== 200) {
+            assert.ok(!row.mustSucceed, `${row.name} must answer 200: ${r.status} ${r.text}`);
+            expectError(r, 404, 'not_found');
+          }
+          assert.deepEqual(leaks(r, other), [], `${row.name} shows ${otherCode} data: ${r.text.slice(0, 500)}`);
+          if (r.status === 200 && row.own) row.own(r, me);
+          return;
+        }
+
+        // the other village: refused, nothing shown, nothing changed
+        const before = await snapshot(other);
+        const q = await row.call(other);
+        const r = await c.req(q.method, q.path, q.body, q.headers);
+        if (!has) expectError(r, 403, 'forbidden');
+        else if (row.kind === 'read') expectError(r, 404, 'not_found');
+        else if (row.kind === 'write') {
+          assert.ok(r.status === 403 || r.status === 404, `${q.method} ${q.path}: expected 403/404, got ${r.status} ${r.text}`);
+          expectError(r, r.status, r.status === 403 ? 'forbidden' : 'not_found');
+        } else if (r.status === 200) {
+          assert.equal(r.body.items.length, 0, `${row.name} for ${otherCode} lists items: ${r.text.slice(0, 500)}`);
+        } else {
+          assert.ok(r.status === 403 || r.status === 404, `${q.method} ${q.path}: ${r.status} ${r.text}`);
+          expectError(r, r.status, r.status === 403 ? 'forbidden' : 'not_found');
+        }
+        assert.deepEqual(leaks(r, other), [], `${row.name} shows ${otherCode} data: ${r.text.slice(0, 500)}`);
+        assert.equal(await snapshot(other), before, `${row.name} changed ${otherCode} data`);
+
+        // the own village: works where the permissions allow
+        const q2 = await row.call(own);
+        const r2 = await c.req(q2.method, q2.path, q2.body, q2.headers);
+        if (!has) return expectError(r2, 403, 'forbidden');
+        expectStatus(r2, row.ok, `${q2.method} ${q2.path} for own village:`);
+        if (row.check) row.check(r2, own);
+        assert.deepEqual(leaks(r2, other), [], `${row.name} (own) shows ${otherCode} data`);
+      });
+    }
+  };
+}
+
+test('scope matrix: dengta (灯塔村) against 大淌村', perspective('dengta', DENGTA_CODE, DATANG_CODE));
+test('scope matrix: datang (大淌村) against 灯塔村', perspective('datang', DATANG_CODE, DENGTA_CODE));
+
+test('the village cadre holds area.read and area.write (so the matrix exercises scope, not only permissions)', async () => {
+  const c = await login(srv.url, 'dengta');
+  const me = (await c.get('/api/v1/me')).body;
+  assert.ok(me.permissions.includes('area.read'));
+  assert.ok(me.permissions.includes('area.write'));
+  assert.equal(me.area.code, DENGTA_CODE);
+});
+
+test('an id that does not exist and an id outside the scope get the same answer', async () => {
+  const c = await login(srv.url, 'dengta');
+  const ghost = await c.get('/api/v1/areas/99999999');
+  const other = await c.get(`/api/v1/areas/${V[DATANG_CODE].area.id}`);
+  expectError(ghost, 404, 'not_found');
+  assert.deepEqual(other.body, ghost.body);
+});
+
+test('leader (subtree of 羊市镇) sees the township and all 7 villages', async () => {
+  const c = await login(srv.url, 'leader');
+  const top = await c.get('/api/v1/areas');
+  expectStatus(top, 200);
+  assert.deepEqual(top.body.items.map((a) => a.code), [TOWNSHIP_CODE]);
+  const vs = await c.get(`/api/v1/areas?parent=${tree.township.id}`);
+  expectStatus(vs, 200);
+  assert.deepEqual(vs.body.items.map((a) => [a.code, a.name]), VILLAGES);
+  for (const code of [DENGTA_CODE, DATANG_CODE]) {
+    const r = await c.get(`/api/v1/areas/${V[code].area.id}`);
+    expectStatus(r, 200);
+    assert.equal(r.body.code, code);
+  }
+  // the county above the township is outside the subtree
+  expectError(await c.get(`/api/v1/areas/${tree.county.id}`), 404, 'not_found');
+});
+
+test('grid worker sees only their own grid', async () => {
+  const c = await login(srv.url, 'grid');
+  const me = (await c.get('/api/v1/me')).body;
+  assert.equal(me.area.level, 'grid');
+  assert.ok(me.area.code.startsWith(`${DENGTA_CODE}-W`), `grid of 灯塔村: ${me.area.code}`);
+  const top = await c.get('/api/v1/areas');
+  expectStatus(top, 200);
+  assert.deepEqual(top.body.items.map((a) => a.id), [me.area.id]);
+  expectStatus(await c.get(`/api/v1/areas/${me.area.id}`), 200);
+  // the village above and the sibling grids are outside
+  expectError(await c.get(`/api/v1/areas/${V[DENGTA_CODE].area.id}`), 404, 'not_found');
+  const siblings = (await children(admin, V[DENGTA_CODE].area.id)).filter((a) => a.id !== me.area.id);
+  assert.ok(siblings.length > 0, '灯塔村 has other areas besides this grid');
+  for (const s of siblings.slice(0, 3)) expectError(await c.get(`/api/v1/areas/${s.id}`), 404, 'not_found');
+  const list = await c.get(`/api/v1/areas?parent=${V[DENGTA_CODE].area.id}`);
+  if (list.status === 200) assert.deepEqual(list.body.items.map((a) => a.id).filter((id) => id !== me.area.id), []);
+  else expectError(list, 404, 'not_found');
+  const vs = await c.get(`/api/v1/areas?parent=${tree.township.id}`);
+  if (vs.status === 200) assert.deepEqual(vs.body.items, []);
+  else expectError(vs, 404, 'not_found');
+  // and no write into the village
+  const before = (await children(admin, V[DENGTA_CODE].area.id)).length;
+  const w = await c.post('/api/v1/areas', { parentId: V[DENGTA_CODE].area.id, name: '网格员建的组', level: 'group' });
+  assert.ok(w.status === 403 || w.status === 404, `${w.status} ${w.text}`);
+  assert.equal((await children(admin, V[DENGTA_CODE].area.id)).length, before);
+});
+
+test('a village cadre cannot move a user or area into their scope by id tricks', async () => {
+  // creating under a group (not a village) of the other village is refused too
+  const c = await login(srv.url, 'dengta');
+  const other = V[DATANG_CODE];
+  const before = await snapshot(other);
+  const r = await c.post('/api/v1/areas', { parentId: other.group.id, name: '越界', level: 'grid' });
+  assert.ok([400, 403, 404].includes(r.status), `${r.status} ${r.text}`);
+  assert.deepEqual(leaks(r, other), []);
+  assert.equal(await snapshot(other), before);
+  // nor can admin-created users be given an area outside the creator's scope: admin has all, so
+  // check the cadre cannot create users at all (no user.write)
+  const me = (await c.get('/api/v1/me')).body;
+  if (!me.permissions.includes('user.write')) {
+    const roles = await roleIds(admin);
+    const u = await createUser(c, { username: 'sneaky', name: '越权', password: STRONG, areaId: other.area.id, roleIds: [roles.village_cadre] });
+    expectError(u, 403, 'forbidden');
+  }
+});

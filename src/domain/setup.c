@@ -28,15 +28,25 @@ static int read_all(const char *path, size_t max, struct buf *b)
 
 void setup_short_name(const char *full, char *out, size_t cap)
 {
-    static const char *const suffixes[] = {"村民委员会", "居民委员会", "村委会", "居委会"};
+    /* suffix of the committee's full name -> what stays of it in the short name */
+    static const char *const rules[][2] = {
+        {"村民委员会", "村"},
+        {"居民委员会", ""},
+        {"村委会", "村"},
+        {"居委会", ""},
+    };
     snprintf(out, cap, "%s", full);
     size_t len = strlen(out);
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        size_t sl = strlen(suffixes[i]);
-        if (len > sl && strcmp(out + len - sl, suffixes[i]) == 0) {
-            out[len - sl] = '\0';
-            return;
-        }
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        size_t sl = strlen(rules[i][0]), kl = strlen(rules[i][1]);
+        if (len <= sl || strcmp(out + len - sl, rules[i][0]) != 0)
+            continue;
+        out[len - sl] = '\0';
+        len -= sl;
+        /* "大淌村村民委员会" keeps one 村; "双庙村委会" keeps its 村 too. */
+        if (kl && !(len >= kl && strcmp(out + len - kl, rules[i][1]) == 0) && len + kl < cap)
+            snprintf(out + len, cap - len, "%s", rules[i][1]);
+        return;
     }
 }
 

@@ -22,8 +22,12 @@ static bool time_arg_or_reply(struct api_ctx *c, const char *name, int64_t *out)
     const char *s = http_query(c->req, name);
     if (!s || !*s)
         return true;
-    if (jsonx_parse_time(s, out) == 0)
+    if (jsonx_parse_time(s, out) == 0) {
+        /* A bare date as the upper bound means the whole of that day. */
+        if (strcmp(name, "to") == 0 && strlen(s) == 10)
+            *out += 86400;
         return true;
+    }
     err_set(&c->err, ZW_EINVAL, name, "时间格式应为 YYYY-MM-DD 或 ISO 8601");
     api_reply_error(c, &c->err);
     return false;

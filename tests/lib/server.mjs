@@ -59,7 +59,10 @@ export async function startServer({ extraArgs = [], init = true, db: existing = 
       const r = await fetch(`${url}/healthz`);
       if (r.ok) break;
     } catch { /* not up yet */ }
-    if (proc.exitCode !== null || i > 200) throw new Error(`zhenwu serve did not start:\n${stderr}`);
+    if (proc.exitCode !== null || i > 200) {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      throw new Error(`zhenwu serve did not start:\n${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

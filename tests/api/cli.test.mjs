@@ -1,0 +1,95 @@
+// cli.test.mjs - the operator's subcommands against real databases:
+// `user add`, `migrate`, `init` refusing a second run, `serve --config`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, BIN, ROOT } from '../lib/server.mjs';
+import { login, expectError, expectStatus, sql, STRONG } from './lib.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { await srv.stop(); });
+
+function run(args, env = {}) {
+  return spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+}
+
+test('cli-1.1 user add creates a user who must change the password at first login', async () => {
+  const r = run(['user', 'add', '--db', srv.db, '--username', 'clerk1', '--name', '赵会计',
+    '--area', '500236126205', '--role', 'village_cadre'], { ZHENWU_PASSWORD: STRONG });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /已添加用户 clerk1/);
+  const c = await login(srv.url, 'clerk1', STRONG);
+  assert.equal(c.me.mustChangePassword, true);
+  assert.equal(c.me.area.code, '500236126205');
+  assert.deepEqual(c.me.roles.map((x) => x.code), ['village_cadre']);
+  expectError(await c.get('/api/v1/areas'), 403, 'password_change_required');
+  expectStatus(await c.post('/api/v1/me/password', { oldPassword: STRONG, newPassword: 'An0ther-good-one' }), 204);
+  expectStatus(await c.get('/api/v1/areas'), 200);
+  const rows = sql(srv.db, "SELECT action, username FROM audit_log WHERE entity = 'user' AND action = 'create' AND after_json LIKE '%clerk1%'");
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].username, '(命令行)');
+});
+
+test('cli-1.2 user add refuses a weak password, an unknown role and an unknown area, writing nothing', () => {
+  const before = sql(srv.db, 'SELECT COUNT(*) AS n FROM users')[0].n;
+  const weak = run(['user', 'add', '--db', srv.db, '--username', 'weak1', '--name', '弱',
+    '--area', '500236126205', '--role', 'village_cadre'], { ZHENWU_PASSWORD: 'short' });
+  assert.notEqual(weak.status, 0);
+  assert.match(weak.stderr, /密码/);
+  const role = run(['user', 'add', '--db', srv.db, '--username', 'weak2', '--name', '弱',
+    '--area', '500236126205', '--role', 'no_such_role'], { ZHENWU_PASSWORD: STRONG });
+  assert.notEqual(role.status, 0);
+  assert.match(role.stderr, /找不到角色/);
+  const area = run(['user', 'add', '--db', srv.db, '--username', 'weak3', '--name', '弱',
+    '--area', '999999999999', '--role', 'village_cadre'], { ZHENWU_PASSWORD: STRONG });
+  assert.notEqual(area.status, 0);
+  assert.match(area.stderr, /区划/);
+  assert.equal(sql(srv.db, 'SELECT COUNT(*) AS n FROM users')[0].n, before);
+});
+
+test('cli-1.3 migrate is idempotent and init refuses a township that exists', () => {
+  const m = run(['migrate', '--db', srv.db]);
+  assert.equal(m.status, 0, m.stderr);
+  assert.equal(sql(srv.db, 'SELECT MAX(version) AS v FROM schema_migrations')[0].v >= 1, true);
+  const again = run(['init', '--db', srv.db, '--township', '500236126']);
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /已有乡镇/);
+  const bad = run(['init', '--db', srv.db, '--township', '12345']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /9 位数字/);
+});
+
+test('cli-1.4 serve reads a config file; flags override it; unknown keys are refused', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-conf-'));
+  try {
+    const conf = path.join(dir, 'zhenwu.conf');
+    // The file says port 1 (not ours to bind); startServer's --listen flag must win.
+    writeFileSync(conf, `# test\ndb = ${srv.db}\nlisten = 127.0.0.1:1\nthreads = 2\n`);
+    const s = await startServer({ db: srv.db, extraArgs: ['--config', conf] });
+    try {
+      const r = await fetch(`${s.url}/healthz`);
+      assert.equal(r.status, 200);
+    } finally {
+      await s.stop();
+    }
+    writeFileSync(conf, 'no_such_key = 1\n');
+    const bad = run(['serve', '--config', conf, '--db', srv.db]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /不认识的配置项/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cli-1.5 check audit and restore refuse missing or existing files clearly', () => {
+  const missing = run(['check', 'audit', '--db', '/nonexistent/x.db']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /无法读取/);
+  const r = run(['restore', '--from', srv.db, '--db', srv.db]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /已存在/);
+});

@@ -1,0 +1,39 @@
+// router.js - routes and guards.  HTML5 history: `zhenwu serve` answers any
+// extensionless path outside /api with index.html, so /users can be typed or
+// bookmarked.  The guards only choose what to show; the server checks every call.
+import { createRouter, createWebHistory } from 'vue-router';
+import { SCREENS } from './menu.js';
+import { session, loadMe } from './session.js';
+
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./login/LoginPage.vue'), meta: { public: true, title: '登录' } },
+  {
+    path: '/',
+    component: () => import('./layout/AppLayout.vue'),
+    children: [
+      ...SCREENS.map((s) => ({ path: s.path, name: s.name, component: s.component, meta: { perm: s.perm, title: s.title } })),
+      { path: 'password', name: 'password', component: () => import('./password/PasswordPage.vue'), meta: { perm: null, title: '修改密码' } },
+      { path: '403', name: 'forbidden', component: () => import('./errors/ForbiddenPage.vue'), meta: { perm: null, title: '无权访问' } },
+      { path: ':pathMatch(.*)*', name: 'notfound', component: () => import('./errors/NotFoundPage.vue'), meta: { perm: null, title: '页面不存在' } },
+    ],
+  },
+];
+
+const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  if (!session.me) {
+    let me = null;
+    try { me = await loadMe(); } catch { me = null; }
+    if (!me) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  }
+  if (session.me.mustChangePassword && to.name !== 'password') return { name: 'password' };
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${to.meta.title} - 镇务` : '镇务';
+});
+
+export default router;

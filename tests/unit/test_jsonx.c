@@ -263,13 +263,14 @@ static const struct unpack_case unpack_cases[] = {
      "{\"username\":\"" U64 "u\",\"name\":\"张三\",\"areaId\":7}", ZW_EINVAL, "username",
      "过长（最多 64 字节）"},
 
-    {"jsonx-7.1 unknown field named", "{" REQ ",\"nickname\":\"x\"}", ZW_EUNKNOWNFIELD, NULL,
+    {"jsonx-7.1 unknown field named", "{" REQ ",\"nickname\":\"x\"}", ZW_EUNKNOWNFIELD, "nickname",
      "nickname"},
     {"jsonx-7.2 unknown field differs only in case", "{" REQ ",\"AreaId\":1}", ZW_EUNKNOWNFIELD,
-     NULL, "AreaId"},
+     "AreaId", "AreaId"},
     {"jsonx-7.3 long unknown key cut on a character boundary",
      "{" REQ ",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa中文\":1}",
-     ZW_EUNKNOWNFIELD, NULL, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+     ZW_EUNKNOWNFIELD, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa中文",
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
 
     {"jsonx-8.1 username missing", "{\"name\":\"张三\",\"areaId\":7}", ZW_EINVAL, "username",
      "缺少必填项“用户名”"},

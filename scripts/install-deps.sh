@@ -4,7 +4,8 @@
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev clang-format
-libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libcmocka-dev
+libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcmocka-dev
+postgresql postgresql-contrib
 sqlite3 nodejs npm chromium fonts-noto-cjk wrk ca-certificates"
 
 missing=""

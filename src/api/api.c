@@ -400,8 +400,25 @@ void api_dispatch(struct http_req *req, const void *data)
         if (idem_replay(&c, key, hash))
             goto out;
     }
-    r->fn(&c);
-    finish(&c, key, hash);
+    /*
+     * A serialization failure or deadlock (PostgreSQL) means another
+     * transaction won a race; the request changed nothing, so it runs again.
+     */
+    for (int attempt = 1;; attempt++) {
+        r->fn(&c);
+        finish(&c, key, hash);
+        bool retry = req->log_error_code &&
+                     strcmp(req->log_error_code, err_code_name(ZW_ESERIAL)) == 0 && attempt < 3;
+        if (!retry)
+            break;
+        if (store_in_tx(c.z.db))
+            store_rollback(c.z.db);
+        log_info("msg=\"retrying after serialization failure\" attempt=%d", attempt);
+        req->replied = false;
+        req->nresp_headers = 0;
+        req->log_error_code = NULL;
+        memset(&c.err, 0, sizeof(c.err));
+    }
 out:
     if (store_in_tx(c.z.db))
         store_rollback(c.z.db);

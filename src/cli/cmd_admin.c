@@ -152,6 +152,11 @@ int cmd_backup(int argc, char **argv)
         return 2;
     }
     struct error err = {0};
+    if (store_is_pg(db) || store_is_pg(to)) {
+        fprintf(stderr, "zhenwu backup: PostgreSQL 数据库请用 pg_dump 或 pgBackRest 备份（见 "
+                        "docs/deploy.md）；本命令备份 SQLite 数据库文件\n");
+        return 1;
+    }
     if (access(to, F_OK) == 0) {
         fprintf(stderr, "zhenwu backup: %s 已存在，不会覆盖\n", to);
         return 1;
@@ -172,8 +177,12 @@ int cmd_restore(int argc, char **argv)
                 "用法: zhenwu restore --from 备份文件 --db 数据库（数据库文件不能已存在）\n");
         return 2;
     }
+    if (store_is_pg(db) || store_is_pg(from)) {
+        fprintf(stderr, "zhenwu restore: PostgreSQL 数据库请用 pg_restore 或 pgBackRest 恢复；"
+                        "本命令恢复 SQLite 备份文件\n");
+        return 1;
+    }
     if (access(db, F_OK) == 0) {
-        fprintf(stderr, "zhenwu restore: %s 已存在；请先停止服务并移走它，再恢复\n", db);
         return 1;
     }
     struct error err = {0};
@@ -207,7 +216,7 @@ int cmd_check(int argc, char **argv)
     struct error err = {0};
     struct store *s;
     struct audit_check res;
-    if (access(db, R_OK) != 0) {
+    if (!store_is_pg(db) && access(db, R_OK) != 0) {
         fprintf(stderr, "zhenwu check: 无法读取 %s\n", db);
         return 2;
     }
@@ -224,4 +233,71 @@ int cmd_check(int argc, char **argv)
     }
     printf("审计日志完整：共 %lld 条记录，哈希链校验通过\n", (long long)res.rows);
     return 0;
+}
+
+static void copy_progress(const char *table, int64_t done, int64_t total, void *ud)
+{
+    (void)ud;
+    fprintf(stderr, "\r复制 %-18s %lld / %lld", table, (long long)done, (long long)total);
+    if (done == total)
+        fprintf(stderr, "\n");
+}
+
+int cmd_copy(int argc, char **argv)
+{
+    const char *from = NULL, *to = NULL, *batch_s = NULL;
+    struct flag f[] = {{"--from", &from}, {"--to", &to}, {"--batch", &batch_s}};
+    if (!parse_flags("copy", argc, argv, f, 3) || !from || !to) {
+        fprintf(stderr,
+                "用法: zhenwu copy --from 数据库 --to 数据库 [--batch 行数]\n"
+                "  例: zhenwu copy --from var/demo.db --to postgresql://zhenwu@127.0.0.1/zhenwu\n");
+        return 2;
+    }
+    long batch = batch_s ? strtol(batch_s, NULL, 10) : 1000;
+    if (batch < 1 || batch > 100000) {
+        fprintf(stderr, "zhenwu copy: --batch 应在 1 至 100000 之间\n");
+        return 2;
+    }
+    if (!store_is_pg(from) && access(from, R_OK) != 0) {
+        fprintf(stderr, "zhenwu copy: 无法读取 %s\n", from);
+        return 2;
+    }
+    struct error err = {0};
+    struct store *src = NULL, *dst = NULL;
+    struct audit_check res;
+    char report[1024];
+    int rc, version, latest;
+    if ((rc = store_open(from, false, &src, &err)))
+        goto out;
+    struct db *a = store_db(src, &err);
+    if ((rc = store_schema_version(a, &version, &latest, &err)))
+        goto out;
+    if (version != latest) {
+        rc = err_set(&err, ZW_EINVAL, NULL,
+                     "源数据库结构版本为 %d，请先运行 zhenwu migrate（当前 %d）", version, latest);
+        goto out;
+    }
+    if ((rc = audit_verify(a, &res, &err)))
+        goto out;
+    if (res.first_bad) {
+        rc = err_set(&err, ZW_EINVAL, NULL, "源数据库审计日志已损坏，拒绝复制：%s", res.reason);
+        goto out;
+    }
+    if ((rc = store_open(to, true, &dst, &err)))
+        goto out;
+    struct db *b = store_db(dst, &err);
+    if ((rc = store_copy(a, b, (size_t)batch, copy_progress, NULL, &err)) ||
+        (rc = store_copy_compare_counts(a, b, report, sizeof(report), &err)) ||
+        (rc = audit_verify(b, &res, &err)))
+        goto out;
+    if (res.first_bad) {
+        rc = err_set(&err, ZW_EDB, NULL, "复制后审计日志校验失败：%s", res.reason);
+        goto out;
+    }
+    printf("已复制 %s → %s\n行数一致：%s\n审计日志完整：%lld 条，哈希链校验通过\n", from, to,
+           report, (long long)res.rows);
+out:
+    store_close(dst);
+    store_close(src);
+    return rc ? cli_fail(&err) : 0;
 }

@@ -92,7 +92,11 @@ static void usage(FILE *f)
           "          从命令行添加用户（密码取自 ZHENWU_PASSWORD 或标准输入）\n"
           "  backup  --db 数据库 --to 备份文件      在线一致性备份\n"
           "  restore --from 备份文件 --db 数据库    从备份恢复\n"
-          "  check audit --db 数据库                校验审计日志哈希链\n",
+          "  check audit --db 数据库                校验审计日志哈希链\n"
+          "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
+          "PostgreSQL），校验行数与审计链\n"
+          "\n"
+          "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
           f);
 }
 
@@ -121,6 +125,8 @@ int main(int argc, char **argv)
         return cmd_restore(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "copy") == 0)
+        return cmd_copy(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

@@ -9,10 +9,15 @@ struct db_stmt {
     struct db *db;
 };
 
+bool db_is_pg_url(const char *target)
+{
+    return strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0;
+}
+
 int db_open(const char *target, struct db **out, struct error *err)
 {
-    if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0)
-        return err_set(err, ZW_EINVAL, NULL, "此版本尚不支持 PostgreSQL 数据库：%s", target);
+    if (db_is_pg_url(target))
+        return db_pg_driver.open(target, out, err);
     return db_sqlite_driver.open(target, out, err);
 }
 

@@ -46,6 +46,10 @@ struct db {
 };
 
 extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
+/* true if target names a PostgreSQL database (postgresql:// or postgres:// URL). */
+bool db_is_pg_url(const char *target);
 
 /* Opens a connection: a PostgreSQL URL or a SQLite file path. */
 int db_open(const char *target, struct db **out, struct error *err);

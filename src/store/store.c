@@ -30,6 +30,11 @@ struct store {
 
 void *db_sqlite__handle(struct db *db);
 
+bool store_is_pg(const char *target)
+{
+    return db_is_pg_url(target);
+}
+
 const char *store_target(const struct store *s)
 {
     return s->target;
@@ -116,6 +121,12 @@ int store_commit(struct db *db, struct error *err)
 void store_rollback(struct db *db)
 {
     db_rollback(db);
+}
+
+int store_schema_version(struct db *db, int *version, int *latest, struct error *err)
+{
+    *latest = zw_migration_count ? zw_migrations[zw_migration_count - 1].version : 0;
+    return migrate_current(db, version, err);
 }
 
 bool store_in_tx(struct db *db)

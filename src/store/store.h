@@ -27,7 +27,9 @@ struct store;
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
-/* Opens target (SQLite path), applies pending migrations when migrate is true. */
+/* true if target is a PostgreSQL URL (postgresql://...), false for a SQLite file path. */
+bool store_is_pg(const char *target);
+/* Opens target (SQLite path or PostgreSQL URL), applies pending migrations when migrate is true. */
 int store_open(const char *target, bool migrate, struct store **out, struct error *err);
 /* This thread's connection, opened on first use.  NULL (and err) if it cannot open. */
 struct db *store_db(struct store *s, struct error *err);
@@ -40,10 +42,29 @@ int store_backup(const char *src, const char *dst, struct error *err);
 int store_begin(struct db *db, bool write, struct error *err);
 int store_commit(struct db *db, struct error *err);
 void store_rollback(struct db *db);
+/* The newest migration applied to db, and the newest this binary knows. */
+int store_schema_version(struct db *db, int *version, int *latest, struct error *err);
 /* true while a transaction is open on db. */
 bool store_in_tx(struct db *db);
 /* Cheap query proving the database answers. */
 int store_ping(struct db *db, struct error *err);
+
+/* ---- copy (store_copy.c) ------------------------------------------------ */
+
+/*
+ * Copies every table of from into the empty database to, keeping ids, in
+ * transactions of batch rows, calling progress after each.  ZW_ECONFLICT if
+ * to is not empty.
+ */
+int store_copy(struct db *from, struct db *to, size_t batch,
+               void (*progress)(const char *table, int64_t done, int64_t total, void *ud), void *ud,
+               struct error *err);
+int store_copy_check_empty(struct db *to, struct error *err);
+/* Compares row counts table by table; report gets "areas 93=93，..." (Chinese). */
+int store_copy_compare_counts(struct db *from, struct db *to, char *report, size_t cap,
+                              struct error *err);
+/* The copied tables' names; returns their number. */
+size_t store_copy_tables(const char **names, size_t cap);
 
 /* ---- scope -------------------------------------------------------------- */
 

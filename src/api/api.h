@@ -106,6 +106,7 @@ void api_areas_list(struct api_ctx *c);
 void api_areas_get(struct api_ctx *c);
 void api_areas_create(struct api_ctx *c);
 void api_areas_patch(struct api_ctx *c);
+void api_search(struct api_ctx *c);
 void api_audit_list(struct api_ctx *c);
 void api_settings_security_get(struct api_ctx *c);
 void api_settings_security_patch(struct api_ctx *c);

@@ -1,9 +1,10 @@
-/* api_areas.c - /api/v1/areas: the area tree, loaded one level at a time. */
+/* api_areas.c - /api/v1/areas: the area tree, loaded one level at a time; /api/v1/search. */
 #include <stdio.h>
 #include <string.h>
 
 #include "api.h"
 #include "domain/areas.h"
+#include "mask.h"
 #include "banned.h"
 
 void api_areas_list(struct api_ctx *c)
@@ -91,4 +92,37 @@ void api_areas_patch(struct api_ctx *c)
     }
     api_set_etag(c, a.version);
     api_reply(c, 200, area_json(&a));
+}
+
+/* GET /api/v1/search?q= : areas and users the caller may see, by name or code. */
+void api_search(struct api_ctx *c)
+{
+    struct search_query q = {
+        .q = http_query(c->req, "q"),
+        .areas = principal_can(&c->who, "area.read"),
+        .users = principal_can(&c->who, "user.read"),
+    };
+    if (!api_paging_or_reply(c, &q.page, &q.page_size))
+        return;
+    if (!q.q || !*q.q || utf8_chars(q.q) > 64 || !jsonx_utf8_valid(q.q, strlen(q.q))) {
+        err_set(&c->err, ZW_EINVAL, "q", "请输入 1 至 64 个字的搜索内容");
+        api_reply_error(c, &c->err);
+        return;
+    }
+    struct scope sc = principal_scope(&c->who);
+    struct search_hit *hits;
+    size_t n;
+    int64_t total;
+    if (store_search(c->z.db, &sc, &q, &c->req->arena, &hits, &n, &total, &c->err)) {
+        api_reply_error(c, &c->err);
+        return;
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            arr, json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s}", "entity", hits[i].entity,
+                           "entityName", strcmp(hits[i].entity, "user") == 0 ? "用户" : "区划",
+                           "id", (json_int_t)hits[i].id, "title", hits[i].title, "subtitle",
+                           hits[i].body, "areaPath", hits[i].area_path));
+    api_reply(c, 200, api_page(arr, total, q.page, q.page_size));
 }

@@ -25,6 +25,7 @@ R(r_areas_list, api_areas_list, "area.read", 0);
 R(r_areas_get, api_areas_get, "area.read", 0);
 R(r_areas_create, api_areas_create, "area.write", API_IDEMPOTENT);
 R(r_areas_patch, api_areas_patch, "area.write", 0);
+R(r_search, api_search, NULL, 0);
 R(r_audit, api_audit_list, "audit.read", 0);
 R(r_sec_get, api_settings_security_get, "security.read", 0);
 R(r_sec_patch, api_settings_security_patch, "security.write", 0);
@@ -52,6 +53,7 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/areas", api_dispatch, &r_areas_create},
     {"GET", "/api/v1/areas/{id}", api_dispatch, &r_areas_get},
     {"PATCH", "/api/v1/areas/{id}", api_dispatch, &r_areas_patch},
+    {"GET", "/api/v1/search", api_dispatch, &r_search},
     {"GET", "/api/v1/audit", api_dispatch, &r_audit},
     {"GET", "/api/v1/settings/security", api_dispatch, &r_sec_get},
     {"PATCH", "/api/v1/settings/security", api_dispatch, &r_sec_patch},

@@ -52,7 +52,7 @@ int migrate_run(struct db *db, int *applied, struct error *err)
         return rc;
     for (int i = 0; i < zw_migration_count; i++) {
         const struct migration *m = &zw_migrations[i];
-        if (m->version <= current)
+        if (m->version <= current || (m->engine && strcmp(m->engine, db->drv->name) != 0))
             continue;
         char *text = migration_text(m->sql, db->drv->id_type);
         struct db_stmt *st = NULL;

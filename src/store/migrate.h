@@ -2,8 +2,9 @@
  * migrate.h - the numbered migrations embedded from sql/ and their runner.
  *
  * Migrations are applied in order, each in its own transaction, and recorded
- * in schema_migrations.  "@ID@" in a migration is replaced by the engine's
- * auto-increment primary key type; everything else is portable SQL.
+ * in schema_migrations.  A version may have one file per engine instead of
+ * one portable file; the runner takes the one for its connection's engine.  "@ID@" in a migration
+ * is replaced by the engine's auto-increment primary key type; everything else is portable SQL.
  */
 #ifndef ZW_MIGRATE_H
 #define ZW_MIGRATE_H
@@ -15,6 +16,7 @@ struct db;
 struct migration {
     int version;
     const char *name;
+    const char *engine; /* NULL for every engine, else the driver's name */
     const char *sql;
 };
 

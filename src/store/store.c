@@ -125,7 +125,7 @@ void store_rollback(struct db *db)
 
 int store_schema_version(struct db *db, int *version, int *latest, struct error *err)
 {
-    *latest = zw_migration_count ? zw_migrations[zw_migration_count - 1].version : 0;
+    *latest = zw_migration_count ? zw_migrations[zw_migration_count - 1].version : 0; /* sorted */
     return migrate_current(db, version, err);
 }
 

@@ -24,6 +24,7 @@
 
 struct db;
 struct store;
+struct scope;
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
@@ -48,6 +49,29 @@ int store_schema_version(struct db *db, int *version, int *latest, struct error 
 bool store_in_tx(struct db *db);
 /* Cheap query proving the database answers. */
 int store_ping(struct db *db, struct error *err);
+
+/* ---- search (store_search.c) -------------------------------------------- */
+
+/* Adds or replaces the search document of one record. */
+int store_search_put(struct db *db, const char *entity, int64_t entity_id, const char *area_path,
+                     const char *title, const char *body, struct error *err);
+
+struct search_query {
+    const char *q;     /* 1 or more characters */
+    bool areas, users; /* which entities the caller may see */
+    int64_t page, page_size;
+};
+
+struct search_hit {
+    const char *entity; /* "area", "user" */
+    int64_t id;
+    const char *title, *body, *area_path; /* arena-owned */
+};
+
+/* Records matching q within sc, ordered by entity then id. */
+int store_search(struct db *db, const struct scope *sc, const struct search_query *q,
+                 struct arena *a, struct search_hit **items, size_t *n, int64_t *total,
+                 struct error *err);
 
 /* ---- copy (store_copy.c) ------------------------------------------------ */
 

@@ -155,7 +155,8 @@ int store_area_insert(struct db *db, struct area *ar, int code_year, int64_t now
         return rc;
     db_bind_text(st, 1, ar->path);
     db_bind_int(st, 2, ar->id);
-    if ((rc = db_step_done(st, err)))
+    if ((rc = db_step_done(st, err)) ||
+        (rc = store_search_put(db, "area", ar->id, ar->path, ar->name, ar->code, err)))
         return rc;
     ar->version = 1;
     ar->created_at = ar->updated_at = now;
@@ -179,7 +180,12 @@ int store_area_rename(struct db *db, int64_t id, const char *name, int version, 
     db_finish(st);
     if (rc == DB_DONE)
         return err_set(err, ZW_ESTALE, NULL, NULL);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    struct area a;
+    if ((rc = store_area_get_any(db, id, &a, err)))
+        return rc;
+    return store_search_put(db, "area", a.id, a.path, a.name, a.code, err);
 }
 
 int store_area_count_children(struct db *db, int64_t parent, const char *level, int *n,

@@ -48,6 +48,8 @@ static const struct copy_table tables[] = {
     T("settings", "name, value, version, updated_at", "$1, $2, $3, $4", "name"),
     T("calendar_years", "year, source, loaded_at", "$1, $2, $3", "year"),
     T("calendar_days", "day, kind, name, updated_at", "$1, $2, $3, $4", "day"),
+    T("search_docs", "id, entity, entity_id, area_path, title, body", "$1, $2, $3, $4, $5, $6",
+      "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -168,6 +170,8 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log), false)",
         "SELECT setval(pg_get_serial_sequence('sessions', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM sessions), false)",
+        "SELECT setval(pg_get_serial_sequence('search_docs', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM search_docs), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

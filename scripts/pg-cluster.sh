@@ -3,8 +3,9 @@
 #   pg-cluster.sh start DIR   initdb in DIR (owned by the postgres user), start it on a
 #                             free port, print the base URL postgresql://zhenwu@127.0.0.1:PORT
 #   pg-cluster.sh stop DIR    stop it and remove DIR
-# Installs Debian's PostgreSQL first if it is missing.  Durability is off (fsync=off):
-# the cluster lives for one test run.
+# Installs Debian's PostgreSQL first if it is missing.  Durability is off (fsync=off)
+# because the cluster lives for one test run; PG_DURABLE=1 keeps PostgreSQL's defaults
+# (the benchmarks compare it with SQLite at synchronous=FULL).
 set -eu
 cmd=$1
 dir=$2
@@ -25,8 +26,10 @@ start)
     as_pg "$bindir/initdb" -D "$dir/data" -U zhenwu --auth=trust -E UTF8 --locale=C.UTF-8 > "$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-0}" = 1 ] && fast=""
     as_pg "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
-        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 $fast" \
         start > /dev/null || { cat "$dir/server.log" >&2; exit 1; }
     echo "$port" > "$dir/port"
     echo "postgresql://zhenwu@127.0.0.1:$port"

@@ -201,6 +201,11 @@ bool api_paging_or_reply(struct api_ctx *c, int64_t *page, int64_t *page_size)
 
 bool api_begin_or_reply(struct api_ctx *c)
 {
+    /* A GET that must write (an audited read) leaves its read snapshot first. */
+    if (store_in_tx(c->z.db) && !store_in_write_tx(c->z.db) && store_commit(c->z.db, &c->err)) {
+        api_reply_error(c, &c->err);
+        return false;
+    }
     if (store_begin(c->z.db, true, &c->err)) {
         api_reply_error(c, &c->err);
         return false;
@@ -385,6 +390,14 @@ void api_dispatch(struct http_req *req, const void *data)
         api_reply_code(&c, ZW_EMEDIA);
         return;
     }
+    /*
+     * A read runs in one read transaction: one consistent snapshot, and on
+     * SQLite one lock acquisition instead of one per statement.
+     */
+    if (!write && store_begin(c.z.db, false, &c.err)) {
+        api_reply_error(&c, &c.err);
+        return;
+    }
     if (!authenticate(&c, r) || !authorise(&c, r, write))
         goto out;
     const char *key = (r->flags & API_IDEMPOTENT) ? http_header(req, "Idempotency-Key") : NULL;
@@ -420,8 +433,14 @@ void api_dispatch(struct http_req *req, const void *data)
         memset(&c.err, 0, sizeof(c.err));
     }
 out:
-    if (store_in_tx(c.z.db))
-        store_rollback(c.z.db);
+    if (store_in_tx(c.z.db)) {
+        if (store_in_write_tx(c.z.db))
+            store_rollback(c.z.db);
+        else if (store_commit(c.z.db, &c.err))
+            store_rollback(c.z.db);
+    }
+    if (c.authed && auth_touch(c.z.db, &c.who, c.z.now, &c.err))
+        log_warn("msg=\"session touch failed\" detail=\"%s\"", c.err.detail);
     if (c.body)
         json_decref(c.body);
 }

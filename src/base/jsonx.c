@@ -1,11 +1,13 @@
 /* jsonx.c - request-body parsing and strict unpacking; see jsonx.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "calendar.h"
 #include "jsonx.h"
 #include "limits.h"
+#include "log.h"
 #include "banned.h"
 
 bool jsonx_utf8_valid(const char *s, size_t len)
@@ -216,10 +218,13 @@ int jsonx_unpack(json_t *obj, const struct jfield *fields, size_t n, struct aren
 
 char *jsonx_dump(struct arena *a, const json_t *v, size_t *len)
 {
-    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
-    char *p = arena_alloc(a, n + 1);
-    json_dumpb(v, p, n, JSON_COMPACT | JSON_ENCODE_ANY);
-    p[n] = '\0';
+    /* One serialisation pass (json_dumpb would need two: size, then text). */
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text)
+        log_fatal("jsonx: cannot serialise");
+    size_t n = strlen(text);
+    char *p = arena_strndup(a, text, n);
+    free(text);
     if (len)
         *len = n;
     return p;

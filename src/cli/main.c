@@ -106,6 +106,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    store_global_init();
     if (auth_init() != 0) {
         fprintf(stderr, "zhenwu: 无法初始化加密库\n");
         return 1;

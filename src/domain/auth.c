@@ -295,8 +295,7 @@ int auth_session(struct db *db, struct arena *a, const char *token, int64_t now,
         return rc;
     out->session_id = s.id;
     out->csrf = arena_strdup(a, s.csrf);
-    if (now - s.last_seen_at >= 60)
-        store_session_touch(db, s.id, now, err);
+    out->touch_due = now - s.last_seen_at >= 60;
     return 0;
 }
 
@@ -383,6 +382,11 @@ int auth_login(struct zctx *z, const char *username, const char *password, struc
         return rc;
     }
     return 0;
+}
+
+int auth_touch(struct db *db, const struct principal *p, int64_t now, struct error *err)
+{
+    return p->touch_due ? store_session_touch(db, p->session_id, now, err) : 0;
 }
 
 int auth_logout(struct zctx *z, struct error *err)

@@ -56,10 +56,14 @@ int auth_login(struct zctx *z, const char *username, const char *password, struc
 
 /*
  * Resolves a session token into a principal (arena-owned) or ZW_EAUTH.
- * Expired sessions are deleted.  Refreshes last_seen at most once a minute.
+ * Expired sessions are deleted.  Reads only (it may run inside a read
+ * transaction): out->touch_due says the caller should call auth_touch
+ * afterwards, which refreshes last_seen at most once a minute.
  */
 int auth_session(struct db *db, struct arena *a, const char *token, int64_t now,
                  struct principal *out, struct error *err);
+/* Refreshes the session's last_seen if p->touch_due (a small write). */
+int auth_touch(struct db *db, const struct principal *p, int64_t now, struct error *err);
 /* Loads the principal of user id (grants, area) for the CLI or a fresh login. */
 int auth_principal(struct db *db, struct arena *a, int64_t user_id, struct principal *out,
                    struct error *err);

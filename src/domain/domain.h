@@ -32,6 +32,7 @@ struct principal {
     int64_t session_id;
     const char *csrf;
     const struct user *user; /* the user's record (arena-owned), NULL for the CLI */
+    bool touch_due;          /* the session's last_seen should be refreshed (auth_touch) */
 };
 
 /* The context of one domain call: borrowed for its duration. */

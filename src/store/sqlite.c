@@ -198,14 +198,28 @@ static void sq_finish(struct db_stmt *st)
     st->busy = 0;
 }
 
+/* BEGIN / COMMIT run on every request: through the statement cache, not re-parsed. */
+static int sq_simple(struct db *db, const char *sql, struct error *err)
+{
+    struct db_stmt *st;
+    int rc = sq_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    rc = sq_step(st, err);
+    sq_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
 static int sq_begin(struct db *db, bool write, struct error *err)
 {
-    return sq_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    static const char sql_write[] = "BEGIN IMMEDIATE", sql_read[] = "BEGIN";
+    return sq_simple(db, write ? sql_write : sql_read, err);
 }
 
 static int sq_commit(struct db *db, struct error *err)
 {
-    return sq_exec(db, "COMMIT", err);
+    static const char sql[] = "COMMIT";
+    return sq_simple(db, sql, err);
 }
 
 static void sq_rollback(struct db *db)

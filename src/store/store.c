@@ -134,6 +134,18 @@ bool store_in_tx(struct db *db)
     return db->in_tx != 0;
 }
 
+bool store_in_write_tx(struct db *db)
+{
+    return db->in_tx == 2;
+}
+
+void store_global_init(void)
+{
+    /* No allocation statistics: they take a global mutex on every malloc. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 int store_ping(struct db *db, struct error *err)
 {
     static const char sql[] = "SELECT COUNT(*) FROM schema_migrations";

@@ -45,8 +45,11 @@ int store_commit(struct db *db, struct error *err);
 void store_rollback(struct db *db);
 /* The newest migration applied to db, and the newest this binary knows. */
 int store_schema_version(struct db *db, int *version, int *latest, struct error *err);
-/* true while a transaction is open on db. */
+/* true while a transaction is open on db; store_in_write_tx only for a write one. */
 bool store_in_tx(struct db *db);
+bool store_in_write_tx(struct db *db);
+/* Process-wide set-up of the engines' libraries; call once from main before any store. */
+void store_global_init(void);
 /* Cheap query proving the database answers. */
 int store_ping(struct db *db, struct error *err);
 

@@ -288,48 +288,43 @@ int store_user_set_login_state(struct db *db, int64_t id, int failed, int64_t lo
 int store_user_grants(struct db *db, int64_t user_id, struct arena *a, const char ***perms,
                       size_t *nperms, int *scope_kind, struct error *err)
 {
-    static const char sql_perm[] = "SELECT DISTINCT rp.perm FROM user_roles ur JOIN "
-                                   "role_permissions rp ON rp.role_id = ur.role_id "
-                                   "WHERE ur.user_id = $1 ORDER BY rp.perm";
-    static const char sql_scope[] = "SELECT r.scope FROM user_roles ur JOIN roles r ON "
-                                    "r.id = ur.role_id WHERE ur.user_id = $1";
+    /* One query for both: every (role scope, permission) pair, permissions sorted. */
+    static const char sql[] = "SELECT r.scope, rp.perm FROM user_roles ur JOIN roles r ON "
+                              "r.id = ur.role_id LEFT JOIN role_permissions rp ON "
+                              "rp.role_id = r.id WHERE ur.user_id = $1 ORDER BY rp.perm";
     struct db_stmt *st;
-    int rc = db_prepare(db, sql_perm, &st, err);
+    int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
     db_bind_int(st, 1, user_id);
     size_t cap = 16, cnt = 0;
     const char **v = arena_alloc(a, cap * sizeof(char *));
-    while ((rc = db_step(st, err)) == DB_ROW) {
-        if (cnt == cap) {
-            const char **nv = arena_alloc(a, 2 * cap * sizeof(char *));
-            memcpy(nv, v, cap * sizeof(char *));
-            v = nv;
-            cap *= 2;
-        }
-        v[cnt++] = arena_strdup(a, db_col_text(st, 0));
-    }
-    db_finish(st);
-    if (rc < 0)
-        return rc;
-    *perms = v;
-    *nperms = cnt;
-    if ((rc = db_prepare(db, sql_scope, &st, err)))
-        return rc;
-    db_bind_int(st, 1, user_id);
     int widest = SCOPE_OWN;
     while ((rc = db_step(st, err)) == DB_ROW) {
-        const char *s = db_col_text(st, 0);
+        const char *s = db_col_text(st, 0), *perm = db_col_text(st, 1);
         int k = strcmp(s, "all") == 0       ? SCOPE_ALL
                 : strcmp(s, "subtree") == 0 ? SCOPE_SUBTREE
                 : strcmp(s, "area") == 0    ? SCOPE_AREA
                                             : SCOPE_OWN;
         if (k > widest)
             widest = k;
+        if (!perm || (cnt && strcmp(v[cnt - 1], perm) == 0))
+            continue;
+        if (cnt == cap) {
+            const char **nv = arena_alloc(a, 2 * cap * sizeof(char *));
+            memcpy(nv, v, cap * sizeof(char *));
+            v = nv;
+            cap *= 2;
+        }
+        v[cnt++] = arena_strdup(a, perm);
     }
     db_finish(st);
+    if (rc < 0)
+        return rc;
+    *perms = v;
+    *nperms = cnt;
     *scope_kind = widest;
-    return rc < 0 ? rc : 0;
+    return 0;
 }
 
 int store_user_count(struct db *db, int64_t *n, struct error *err)

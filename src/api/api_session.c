@@ -24,7 +24,7 @@ json_t *api_me_json(struct api_ctx *c)
     const struct user *u = p->user;
     if (!u)
         return NULL;
-    json_t *me = user_json(&c->z, u, false);
+    json_t *me = user_json_roles(u, p->roles, p->nroles, false, c->z.now);
     json_object_set_new(me, "area",
                         json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)u->area_id, "code",
                                   u->area_code, "name", u->area_name, "level", u->area_level,

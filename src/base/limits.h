@@ -10,9 +10,15 @@
 #define ZW_LIMITS_H
 
 /* HTTP */
-#define ZW_MAX_BODY_BYTES   (1024 * 1024) /* JSON request body */
-#define ZW_MAX_HEADER_COUNT 64            /* headers in one request */
-#define ZW_MAX_HEADER_BYTES (16 * 1024)   /* all header names + values */
+#define ZW_MAX_BODY_BYTES (1024 * 1024) /* JSON request body */
+/*
+ * A body declared too large but no larger than this is read and dropped
+ * before the 413 goes out, so the client (still sending) reliably reads the
+ * answer; a larger one is refused at once and the connection closed.
+ */
+#define ZW_MAX_DRAIN_BYTES  (16 * 1024 * 1024)
+#define ZW_MAX_HEADER_COUNT 64          /* headers in one request */
+#define ZW_MAX_HEADER_BYTES (16 * 1024) /* all header names + values */
 /*
  * libmicrohttpd's per-connection pool: it holds the request line and headers
  * and is zero-filled on every keep-alive request, so its size is paid per

@@ -251,14 +251,10 @@ static void token_hash(const char *token, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-int auth_principal(struct db *db, struct arena *a, int64_t user_id, struct principal *out,
-                   struct error *err)
+/* Fills out from the user's row u (arena-owned) and loads their grants. */
+static int principal_from_user(struct db *db, struct arena *a, struct user *u,
+                               struct principal *out, struct error *err)
 {
-    struct scope all = {.kind = SCOPE_ALL};
-    struct user *u = arena_alloc(a, sizeof(*u));
-    int rc = store_user_get(db, user_id, &all, u, err);
-    if (rc)
-        return rc == ZW_ENOTFOUND ? err_set(err, ZW_EAUTH, NULL, NULL) : rc;
     if (u->disabled)
         return err_set(err, ZW_EDISABLED, NULL, NULL);
     memset(out, 0, sizeof(*out));
@@ -269,7 +265,19 @@ int auth_principal(struct db *db, struct arena *a, int64_t user_id, struct princ
     out->area_path = u->area_path;
     out->must_change_password = u->must_change_password;
     out->user = u;
-    return store_user_grants(db, user_id, a, &out->perms, &out->nperms, &out->scope_kind, err);
+    return store_user_grants(db, u->id, a, &out->roles, &out->nroles, &out->perms, &out->nperms,
+                             &out->scope_kind, err);
+}
+
+int auth_principal(struct db *db, struct arena *a, int64_t user_id, struct principal *out,
+                   struct error *err)
+{
+    struct scope all = {.kind = SCOPE_ALL};
+    struct user *u = arena_alloc(a, sizeof(*u));
+    int rc = store_user_get(db, user_id, &all, u, err);
+    if (rc)
+        return rc == ZW_ENOTFOUND ? err_set(err, ZW_EAUTH, NULL, NULL) : rc;
+    return principal_from_user(db, a, u, out, err);
 }
 
 int auth_session(struct db *db, struct arena *a, const char *token, int64_t now,
@@ -281,7 +289,8 @@ int auth_session(struct db *db, struct arena *a, const char *token, int64_t now,
     if (!token || strlen(token) != 43)
         return err_set(err, ZW_EAUTH, NULL, NULL);
     token_hash(token, h);
-    int rc = store_session_get(db, h, &s, err);
+    struct user *u = arena_alloc(a, sizeof(*u));
+    int rc = store_session_user(db, h, &s, u, err);
     if (rc)
         return rc;
     if ((rc = settings_security_get(db, a, &set, err)))
@@ -291,7 +300,7 @@ int auth_session(struct db *db, struct arena *a, const char *token, int64_t now,
         store_session_delete(db, s.id, err);
         return err_set(err, ZW_EAUTH, NULL, "登录已过期，请重新登录");
     }
-    if ((rc = auth_principal(db, a, s.user_id, out, err)))
+    if ((rc = principal_from_user(db, a, u, out, err)))
         return rc;
     out->session_id = s.id;
     out->csrf = arena_strdup(a, s.csrf);

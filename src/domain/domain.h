@@ -26,6 +26,8 @@ struct principal {
     const char *area_path;
     const char **perms;
     size_t nperms;
+    struct role_ref *roles; /* arena-owned */
+    size_t nroles;
     int scope_kind; /* enum scope_kind */
     bool must_change_password;
     bool superuser; /* the command line: may grant anything */

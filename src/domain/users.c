@@ -78,12 +78,10 @@ static int check_area(struct zctx *z, int64_t area_id, struct error *err)
     return rc;
 }
 
-json_t *user_json(struct zctx *z, const struct user *u, bool full_phone)
+json_t *user_json_roles(const struct user *u, const struct role_ref *roles, size_t n,
+                        bool full_phone, int64_t now)
 {
     char phone[40], created[32], updated[32];
-    struct role_ref *roles = NULL;
-    size_t n = 0;
-    struct error e;
     if (full_phone)
         snprintf(phone, sizeof(phone), "%s", u->phone);
     else
@@ -91,18 +89,26 @@ json_t *user_json(struct zctx *z, const struct user *u, bool full_phone)
     jsonx_format_time(u->created_at, created);
     jsonx_format_time(u->updated_at, updated);
     json_t *jr = json_array();
-    if (store_user_roles(z->db, u->id, z->arena, &roles, &n, &e) == 0)
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(jr, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)roles[i].id,
-                                                "code", roles[i].code, "name", roles[i].name));
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(jr, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)roles[i].id,
+                                            "code", roles[i].code, "name", roles[i].name));
     return json_pack("{s:I, s:s, s:s, s:s?, s:{s:I, s:s, s:s}, s:o, s:b, s:b, s:b, s:s, s:s, "
                      "s:i}",
                      "id", (json_int_t)u->id, "username", u->username, "name", u->name, "phone",
                      phone[0] ? phone : NULL, "area", "id", (json_int_t)u->area_id, "code",
                      u->area_code, "name", u->area_name, "roles", jr, "disabled", u->disabled,
-                     "locked", u->locked_until > z->now, "mustChangePassword",
-                     u->must_change_password, "createdAt", created, "updatedAt", updated, "version",
-                     u->version);
+                     "locked", u->locked_until > now, "mustChangePassword", u->must_change_password,
+                     "createdAt", created, "updatedAt", updated, "version", u->version);
+}
+
+json_t *user_json(struct zctx *z, const struct user *u, bool full_phone)
+{
+    struct role_ref *roles = NULL;
+    size_t n = 0;
+    struct error e;
+    if (store_user_roles(z->db, u->id, z->arena, &roles, &n, &e) != 0)
+        n = 0;
+    return user_json_roles(u, roles, n, full_phone, z->now);
 }
 
 int users_get(struct zctx *z, int64_t id, struct user *out, struct error *err)

@@ -44,5 +44,8 @@ int users_check_grant(struct zctx *z, const int64_t *ids, size_t n, struct error
  * masked unless full_phone.  Never includes the password hash.
  */
 json_t *user_json(struct zctx *z, const struct user *u, bool full_phone);
+/* The same with the roles already at hand (no query). */
+json_t *user_json_roles(const struct user *u, const struct role_ref *roles, size_t n,
+                        bool full_phone, int64_t now);
 
 #endif

@@ -230,11 +230,14 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         struct hdr_count hc = {0};
         MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hc);
         const char *cl = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
         if (hc.n > ZW_MAX_HEADER_COUNT || hc.bytes > ZW_MAX_HEADER_BYTES)
             req->refuse_code = ZW_EHEADERS;
-        else if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body)
+        else if (declared > s->cfg.max_body)
             req->refuse_code = ZW_ETOOBIG;
-        if (req->refuse_code) {
+        /* Within the drain limit, the body is read and dropped, then refused. */
+        if (req->refuse_code &&
+            !(req->refuse_code == ZW_ETOOBIG && declared <= ZW_MAX_DRAIN_BYTES)) {
             dispatch(s, req);
             return queue(req);
         }

@@ -211,9 +211,10 @@ int store_user_set_roles(struct db *db, int64_t user_id, const int64_t *role_ids
 /* Login bookkeeping that must not bump the version (not an edit of the record). */
 int store_user_set_login_state(struct db *db, int64_t id, int failed, int64_t locked_until,
                                struct error *err);
-/* Distinct permissions and the widest scope over the user's roles (arena-owned). */
-int store_user_grants(struct db *db, int64_t user_id, struct arena *a, const char ***perms,
-                      size_t *nperms, int *scope_kind, struct error *err);
+/* The user's roles (by id), distinct permissions (sorted) and widest scope; arena-owned. */
+int store_user_grants(struct db *db, int64_t user_id, struct arena *a, struct role_ref **roles,
+                      size_t *nroles, const char ***perms, size_t *nperms, int *scope_kind,
+                      struct error *err);
 int store_user_count(struct db *db, int64_t *n, struct error *err);
 
 /* ---- sessions ----------------------------------------------------------- */
@@ -227,6 +228,9 @@ int store_session_insert(struct db *db, const char *token_hash, const char *csrf
                          const char *ip, int64_t now, struct error *err);
 int store_session_get(struct db *db, const char *token_hash, struct session *out,
                       struct error *err);
+/* The session of token_hash and its user in one query; ZW_EAUTH if there is none. */
+int store_session_user(struct db *db, const char *token_hash, struct session *s, struct user *u,
+                       struct error *err);
 int store_session_touch(struct db *db, int64_t id, int64_t now, struct error *err);
 int store_session_delete(struct db *db, int64_t id, struct error *err);
 /* Ends every session of a user except keep_id (0 = all). */

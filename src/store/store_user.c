@@ -285,20 +285,23 @@ int store_user_set_login_state(struct db *db, int64_t id, int failed, int64_t lo
     return db_step_done(st, err);
 }
 
-int store_user_grants(struct db *db, int64_t user_id, struct arena *a, const char ***perms,
-                      size_t *nperms, int *scope_kind, struct error *err)
+int store_user_grants(struct db *db, int64_t user_id, struct arena *a, struct role_ref **roles,
+                      size_t *nroles, const char ***perms, size_t *nperms, int *scope_kind,
+                      struct error *err)
 {
-    /* One query for both: every (role scope, permission) pair, permissions sorted. */
-    static const char sql[] = "SELECT r.scope, rp.perm FROM user_roles ur JOIN roles r ON "
-                              "r.id = ur.role_id LEFT JOIN role_permissions rp ON "
-                              "rp.role_id = r.id WHERE ur.user_id = $1 ORDER BY rp.perm";
+    /* One query for all three: every (role, permission) pair, permissions sorted. */
+    static const char sql[] =
+        "SELECT r.scope, rp.perm, r.id, r.code, r.name FROM user_roles ur JOIN roles r ON "
+        "r.id = ur.role_id LEFT JOIN role_permissions rp ON rp.role_id = r.id "
+        "WHERE ur.user_id = $1 ORDER BY rp.perm, r.id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
     db_bind_int(st, 1, user_id);
-    size_t cap = 16, cnt = 0;
+    size_t cap = 16, cnt = 0, nr = 0;
     const char **v = arena_alloc(a, cap * sizeof(char *));
+    struct role_ref *rv = arena_alloc(a, ZW_MAX_ROLES_PER_USER * sizeof(*rv));
     int widest = SCOPE_OWN;
     while ((rc = db_step(st, err)) == DB_ROW) {
         const char *s = db_col_text(st, 0), *perm = db_col_text(st, 1);
@@ -308,6 +311,18 @@ int store_user_grants(struct db *db, int64_t user_id, struct arena *a, const cha
                                             : SCOPE_OWN;
         if (k > widest)
             widest = k;
+        int64_t rid = db_col_int(st, 2);
+        size_t at = 0;
+        while (at < nr && rv[at].id < rid)
+            at++;
+        if ((at == nr || rv[at].id != rid) && nr < ZW_MAX_ROLES_PER_USER) {
+            memmove(&rv[at + 1], &rv[at], (nr - at) * sizeof(*rv));
+            rv[at].id = rid;
+            rv[at].code = arena_strdup(a, db_col_text(st, 3));
+            rv[at].name = arena_strdup(a, db_col_text(st, 4));
+            rv[at].scope = arena_strdup(a, s);
+            nr++;
+        }
         if (!perm || (cnt && strcmp(v[cnt - 1], perm) == 0))
             continue;
         if (cnt == cap) {
@@ -321,10 +336,41 @@ int store_user_grants(struct db *db, int64_t user_id, struct arena *a, const cha
     db_finish(st);
     if (rc < 0)
         return rc;
+    if (roles) {
+        *roles = rv;
+        *nroles = nr;
+    }
     *perms = v;
     *nperms = cnt;
     *scope_kind = widest;
     return 0;
+}
+
+int store_session_user(struct db *db, const char *token_hash, struct session *s, struct user *u,
+                       struct error *err)
+{
+    static const char sql[] =
+        "SELECT " USER_COLS ", s.id, s.created_at, s.last_seen_at, s.csrf_token "
+        "FROM sessions s JOIN users u ON u.id = s.user_id JOIN areas a ON a.id = u.area_id "
+        "WHERE s.token_hash = $1";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, token_hash);
+    rc = db_step(st, err);
+    if (rc == DB_ROW) {
+        user_read(st, u);
+        s->id = db_col_int(st, 19);
+        s->user_id = u->id;
+        s->created_at = db_col_int(st, 20);
+        s->last_seen_at = db_col_int(st, 21);
+        st_copy(s->csrf, sizeof(s->csrf), db_col_text(st, 22));
+    }
+    db_finish(st);
+    if (rc == DB_DONE)
+        return err_set(err, ZW_EAUTH, NULL, NULL);
+    return rc < 0 ? rc : 0;
 }
 
 int store_user_count(struct db *db, int64_t *n, struct error *err)

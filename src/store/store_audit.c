@@ -68,8 +68,10 @@ int store_audit_insert(struct db *db, const struct audit_rec *r, struct error *e
     "id, at, COALESCE(user_id, 0), username, ip, action, entity, entity_id, before_json, "         \
     "after_json, prev_hash, hash "
 #define AUDIT_FILTER                                                                               \
-    " WHERE ($1 IS NULL OR entity = $1) AND ($2 IS NULL OR entity_id = $2) AND "                   \
-    "($3 IS NULL OR action = $3) AND ($4 = 0 OR user_id = $4) AND ($5 = 0 OR at >= $5) AND "       \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR entity = $1) AND "                                        \
+    "(CAST($2 AS TEXT) IS NULL OR entity_id = $2) AND "                                            \
+    "(CAST($3 AS TEXT) IS NULL OR action = $3) AND ($4 = 0 OR user_id = $4) AND ($5 = 0 OR at >= " \
+    "$5) AND "                                                                                     \
     "($6 = 0 OR at < $6) "
 
 static void audit_read(struct db_stmt *st, struct arena *a, struct audit_rec *r)

@@ -12,10 +12,14 @@
 #define USER_IN_SCOPE                                                                              \
     " a.path LIKE $1 || '%' AND ($2 = 0 OR a.id = $2) AND "                                        \
     "($3 = 0 OR u.created_by = $3 OR u.id = $3) "
-/* $4 search text (escaped for LIKE) or NULL, $5 area path prefix or NULL. */
+/*
+ * $4 search text (escaped for LIKE) or NULL, $5 area path prefix or NULL.  The casts
+ * tell PostgreSQL their type where NULL alone would leave it unknown.
+ */
 #define USER_FILTER                                                                                \
-    " AND ($4 IS NULL OR lower(u.username) LIKE '%' || lower($4) || '%' ESCAPE '\\' "              \
-    "OR u.name LIKE '%' || $4 || '%' ESCAPE '\\') AND ($5 IS NULL OR a.path LIKE $5 || '%') "
+    " AND (CAST($4 AS TEXT) IS NULL OR lower(u.username) LIKE '%' || lower(CAST($4 AS TEXT)) "     \
+    "|| '%' ESCAPE '\\' OR u.name LIKE '%' || CAST($4 AS TEXT) || '%' ESCAPE '\\') AND "           \
+    "(CAST($5 AS TEXT) IS NULL OR a.path LIKE CAST($5 AS TEXT) || '%') "
 
 static void user_read(struct db_stmt *st, struct user *u)
 {

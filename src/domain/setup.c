@@ -6,6 +6,7 @@
 #include "areas.h"
 #include "auth.h"
 #include "buf.h"
+#include "csv.h"
 #include "roles.h"
 #include "setup.h"
 #include "users.h"
@@ -91,36 +92,6 @@ int setup_read_bundled(const char *defs_dir, const char *code9, struct arena *a,
             rc = err_set(err, ZW_EINVAL, NULL, "%s 第 %zu 个村的代码或名称无效", path, i + 1);
     json_decref(doc);
     return rc;
-}
-
-/* Splits one CSV line into up to max fields (quotes honoured, in place). */
-static size_t csv_split(char *line, char **fields, size_t max)
-{
-    size_t n = 0;
-    char *p = line;
-    while (n < max) {
-        char *start = p, *w = p;
-        if (*p == '"') {
-            start = w = ++p;
-            while (*p && !(*p == '"' && p[1] != '"')) {
-                if (*p == '"')
-                    p++;
-                *w++ = *p++;
-            }
-            if (*p == '"')
-                p++;
-        } else {
-            while (*p && *p != ',' && *p != '\n' && *p != '\r')
-                *w++ = *p++;
-        }
-        char end = *p;
-        *w = '\0';
-        fields[n++] = start;
-        if (end != ',')
-            break;
-        p++;
-    }
-    return n;
 }
 
 /* Finds the row whose first field is code in dir/file; copies its name. */

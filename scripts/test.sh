@@ -13,6 +13,7 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ZHENWU_BIN="$PWD/$build/zhenwu"
 export ZHENWU_WEB="$PWD/web/dist"
+unset ZHENWU_TEST_PG # the API tests run on SQLite first, then on a cluster of our own
 
 count() { # $1 = label, $2 = passed, $3 = failed
     passed=$((passed + $2))
@@ -46,7 +47,8 @@ for t in "$build"/fuzz-replay/fuzz_*; do
 done
 count fuzz-replay "$p" "$f"
 
-# 4. API and browser tests (node --test, TAP summary lines)
+# 4. API and browser tests (node --test, TAP summary lines); the API tests run on
+#    SQLite and then on PostgreSQL (ZHENWU_TEST_PG, see tests/lib/server.mjs)
 node_layer() { # $1 = label, $2 = dir
     ls "$2"/*.test.mjs >/dev/null 2>&1 || { count "$1" 0 0; return; }
     node --test --test-reporter=tap --test-concurrency=2 "$2"/*.test.mjs > "$out/$1.log" 2>&1
@@ -59,6 +61,33 @@ node_layer() { # $1 = label, $2 = dir
     count "$1" "$tp" "$tf"
 }
 node_layer api tests/api
+
+# 5. The API tests again on PostgreSQL: a throwaway cluster, stopped and removed
+#    afterwards whatever happens (failures, Ctrl-C).  A cluster that cannot start
+#    is a failure, not a skip.
+pgdir=""
+pg_stop() {
+    if [ -n "$pgdir" ]; then
+        sh scripts/pg-cluster.sh stop "$pgdir" > /dev/null 2>&1 || true
+        pgdir=""
+    fi
+}
+trap pg_stop EXIT
+trap 'pg_stop; exit 130' INT
+trap 'pg_stop; exit 143' TERM
+trap 'pg_stop; exit 129' HUP
+if pgdir=$(mktemp -d "${TMPDIR:-/tmp}/zhenwu-pg.XXXXXX") &&
+    pgurl=$(sh scripts/pg-cluster.sh start "$pgdir" 2> "$out/pg-cluster.log") && [ -n "$pgurl" ]; then
+    export ZHENWU_TEST_PG="$pgurl"
+    node_layer api-pg tests/api
+    unset ZHENWU_TEST_PG
+else
+    cat "$out/pg-cluster.log" 2>/dev/null
+    echo "api-pg: the PostgreSQL test cluster did not start (scripts/pg-cluster.sh start); the API tests did not run on PostgreSQL"
+    count api-pg 0 1
+fi
+pg_stop
+
 node_layer e2e tests/e2e
 
 echo "$passed passed, $failed failed"

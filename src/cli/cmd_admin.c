@@ -183,6 +183,7 @@ int cmd_restore(int argc, char **argv)
         return 1;
     }
     if (access(db, F_OK) == 0) {
+        fprintf(stderr, "zhenwu restore: %s 已存在；请先停止服务并移走它，再恢复\n", db);
         return 1;
     }
     struct error err = {0};
@@ -220,12 +221,17 @@ int cmd_check(int argc, char **argv)
         fprintf(stderr, "zhenwu check: 无法读取 %s\n", db);
         return 2;
     }
-    if (store_open(db, false, &s, &err))
-        return cli_fail(&err);
+    /* Exit codes: 0 intact, 1 broken chain, 2 cannot check (no database, no connection). */
+    if (store_open(db, false, &s, &err)) {
+        cli_fail(&err);
+        return 2;
+    }
     int rc = audit_verify(store_db(s, &err), &res, &err);
     store_close(s);
-    if (rc)
-        return cli_fail(&err);
+    if (rc) {
+        cli_fail(&err);
+        return 2;
+    }
     if (res.first_bad) {
         printf("审计日志已被篡改：%s\nfirst_broken_id=%lld\n", res.reason,
                (long long)res.first_bad);

@@ -179,6 +179,6 @@ test('an explicit code is accepted when free', async () => {
   const dup = await admin.post('/api/v1/areas', { parentId: dengta.id, name: '重复编码', level: 'group', code });
   expectError(dup, 409, 'conflict');
   // audited
-  const rows = sql(srv.db, `SELECT action FROM audit_log WHERE entity='area' AND entity_id=${r.body.id}`);
+  const rows = sql(srv.db, `SELECT action FROM audit_log WHERE entity='area' AND entity_id='${r.body.id}'`);
   assert.deepEqual(rows.map((x) => x.action), ['create']);
 });

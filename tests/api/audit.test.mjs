@@ -1,13 +1,15 @@
 // Audit: every change writes a row in the same request, failed logins are
 // audited, secrets never reach the audit, and the hash chain detects
-// tampering (`zhenwu check audit`).
+// tampering (`zhenwu check audit`).  On SQLite the tampering is done to
+// copies of the live database; on PostgreSQL to the live database itself, and
+// every change is undone afterwards (the chain must then pass again).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startServer, Client, zw } from '../lib/server.mjs';
 import {
-  login, expectError, expectStatus, sql, sqlExec, roleIds, areaTree, createUser, DENGTA_CODE, STRONG,
+  login, expectError, expectStatus, sql, sqlExec, roleIds, areaTree, createUser, isPgUrl, DENGTA_CODE, STRONG,
 } from './lib.mjs';
 
 let srv, admin, auditor, roles, dengta;
@@ -23,7 +25,7 @@ function checkAudit(db) {
   }
 }
 
-// A consistent copy of the live database (the server keeps running).
+// A consistent copy of the live SQLite database (the server keeps running).
 let copies = 0;
 function copyDb() {
   const to = path.join(srv.dir, `copy-${++copies}.db`);
@@ -31,11 +33,49 @@ function copyDb() {
   return to;
 }
 
+// The database to tamper with: a fresh copy on SQLite, the live one on PostgreSQL
+// (nothing else writes to it while a test of this file runs; tamperCheckRestore()
+// puts every change back).
+const tamperDb = () => (isPgUrl(srv.db) ? srv.db : copyDb());
+
 // Removes any trigger that guards audit_log, as a tamperer with file access would.
 function dropAuditTriggers(db) {
   const trig = sql(db, "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_log'");
   for (const t of trig) sqlExec(db, `DROP TRIGGER "${t.name}"`);
   return trig.map((t) => t.name);
+}
+
+// Runs `stmt` on audit_log past any trigger that guards it, as a tamperer with
+// file access (SQLite: the triggers are dropped) or with the table owner's rights
+// (PostgreSQL: user triggers are disabled for this one transaction) would.
+// Returns the names of those triggers.
+function tamper(db, stmt) {
+  if (!isPgUrl(db)) {
+    const trig = dropAuditTriggers(db);
+    sqlExec(db, stmt);
+    return trig;
+  }
+  const trig = sql(db, "SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal");
+  sqlExec(db, `BEGIN; ALTER TABLE audit_log DISABLE TRIGGER USER; ${stmt}; ALTER TABLE audit_log ENABLE TRIGGER USER; COMMIT`);
+  return trig.map((t) => t.name);
+}
+
+// An SQL literal, the same on both engines.
+const lit = (v) => (v === null || v === undefined ? 'NULL'
+  : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
+
+// Tampers with db (see tamper()), runs check(), then puts the original rows back
+// (also when check() throws) and asserts the chain passes again.  `rows` are the
+// audit_log rows as they were (SELECT *); `undo(rows)` gives the statement that
+// restores them.
+function tamperCheckRestore(db, stmt, rows, undo, check) {
+  try {
+    check(tamper(db, stmt));
+  } finally {
+    tamper(db, undo(rows));
+  }
+  const again = checkAudit(db);
+  assert.equal(again.code, 0, `chain intact again after the original rows were restored: ${again.out}`);
 }
 
 const auditRows = (where = '1=1') => sql(srv.db, `SELECT * FROM audit_log WHERE ${where} ORDER BY id`);
@@ -108,7 +148,7 @@ test('update writes before and after; a refused update writes nothing', async ()
   const m0 = maxAuditId();
   const p = await admin.patch(`/api/v1/users/${userId}`, { name: '审计对象二' }, { 'if-match': g.headers.get('etag') });
   expectStatus(p, 200);
-  const rows = auditRows(`id > ${m0} AND entity='user' AND entity_id=${userId}`);
+  const rows = auditRows(`id > ${m0} AND entity='user' AND entity_id='${userId}'`);
   assert.equal(rows.length, 1);
   assert.equal(rows[0].action, 'update');
   assert.equal(JSON.parse(rows[0].before_json).name, '审计对象');
@@ -186,7 +226,8 @@ test('the audit API is read-only and auditor-only', async () => {
 });
 
 test('zhenwu check audit: intact chain exits 0', () => {
-  const db = copyDb();
+  // a copy (SQLite), or the live database itself (PostgreSQL: there is no file to copy)
+  const db = tamperDb();
   const r = checkAudit(db);
   assert.equal(r.code, 0, `exit code, output: ${r.out}`);
   assert.match(r.out, /intact|完整|\bok\b/i, `says the chain is intact: ${r.out}`);
@@ -196,42 +237,52 @@ test('zhenwu check audit: intact chain exits 0', () => {
 });
 
 test('zhenwu check audit: an edited after_json is found and its id named', () => {
-  const db = copyDb();
+  const db = tamperDb();
   const rows = sql(db, 'SELECT id FROM audit_log ORDER BY id');
   assert.ok(rows.length >= 5, `enough audit rows: ${rows.length}`);
-  const target = sql(db, `SELECT id FROM audit_log WHERE entity='user' AND action='create' AND entity_id=${userId}`)[0].id;
-  const triggers = dropAuditTriggers(db);
-  sqlExec(db, `UPDATE audit_log SET after_json = replace(after_json, '审计对象', '篡改对象') WHERE id = ${target}`);
-  assert.match(sql(db, `SELECT after_json FROM audit_log WHERE id=${target}`)[0].after_json, /篡改对象/);
-  const r = checkAudit(db);
-  assert.notEqual(r.code, 0, `tampered chain must fail (triggers dropped: ${triggers}): ${r.out}`);
-  assert.match(r.out, new RegExp(`\\b${target}\\b`), `output names row ${target}: ${r.out}`);
+  const target = sql(db, `SELECT id FROM audit_log WHERE entity='user' AND action='create' AND entity_id='${userId}'`)[0].id;
+  const orig = sql(db, `SELECT * FROM audit_log WHERE id = ${target}`);
+  tamperCheckRestore(db, `UPDATE audit_log SET after_json = replace(after_json, '审计对象', '篡改对象') WHERE id = ${target}`,
+    orig, ([o]) => `UPDATE audit_log SET after_json = ${lit(o.after_json)} WHERE id = ${o.id}`, (triggers) => {
+      assert.match(sql(db, `SELECT after_json FROM audit_log WHERE id=${target}`)[0].after_json, /篡改对象/);
+      const r = checkAudit(db);
+      assert.notEqual(r.code, 0, `tampered chain must fail (triggers dropped: ${triggers}): ${r.out}`);
+      assert.match(r.out, new RegExp(`\\b${target}\\b`), `output names row ${target}: ${r.out}`);
+    });
 });
 
 test('zhenwu check audit: a changed hash of one row is found', () => {
-  const db = copyDb();
+  const db = tamperDb();
   const ids = sql(db, 'SELECT id FROM audit_log ORDER BY id').map((x) => x.id);
   const target = ids[Math.floor(ids.length / 2)];
-  dropAuditTriggers(db);
-  sqlExec(db, `UPDATE audit_log SET username = 'nobody' WHERE id = ${target}`);
-  const r = checkAudit(db);
-  assert.notEqual(r.code, 0, r.out);
-  assert.match(r.out, new RegExp(`\\b${target}\\b`), `output names row ${target}: ${r.out}`);
+  const orig = sql(db, `SELECT * FROM audit_log WHERE id = ${target}`);
+  tamperCheckRestore(db, `UPDATE audit_log SET username = 'nobody' WHERE id = ${target}`,
+    orig, ([o]) => `UPDATE audit_log SET username = ${lit(o.username)} WHERE id = ${o.id}`, () => {
+      const r = checkAudit(db);
+      assert.notEqual(r.code, 0, r.out);
+      assert.match(r.out, new RegExp(`\\b${target}\\b`), `output names row ${target}: ${r.out}`);
+    });
 });
 
 test('zhenwu check audit: a deleted row is found', () => {
-  const db = copyDb();
+  const db = tamperDb();
   const ids = sql(db, 'SELECT id FROM audit_log ORDER BY id').map((x) => x.id);
   assert.ok(ids.length >= 5);
-  const k = ids.indexOf(sql(db, `SELECT id FROM audit_log WHERE entity='user' AND action='create' AND entity_id=${userId}`)[0].id);
+  const k = ids.indexOf(sql(db, `SELECT id FROM audit_log WHERE entity='user' AND action='create' AND entity_id='${userId}'`)[0].id);
   const target = ids[k];
   const next = ids[k + 1];
   assert.ok(next, 'a row follows the deleted one');
-  dropAuditTriggers(db);
-  sqlExec(db, `DELETE FROM audit_log WHERE id = ${target}`);
-  const r = checkAudit(db);
-  assert.notEqual(r.code, 0, `deleted row must break the chain: ${r.out}`);
-  assert.match(r.out, new RegExp(`\\b(${target}|${next})\\b`), `output names row ${target} (gap) or ${next} (first broken): ${r.out}`);
+  const orig = sql(db, `SELECT * FROM audit_log WHERE id = ${target}`);
+  assert.equal(orig.length, 1);
+  const cols = Object.keys(orig[0]);
+  tamperCheckRestore(db, `DELETE FROM audit_log WHERE id = ${target}`, orig,
+    ([o]) => `INSERT INTO audit_log (${cols.join(', ')}) VALUES (${cols.map((c) => lit(o[c])).join(', ')})`, () => {
+      assert.equal(sql(db, `SELECT count(*) AS n FROM audit_log WHERE id = ${target}`)[0].n, 0, 'row deleted');
+      const r = checkAudit(db);
+      assert.notEqual(r.code, 0, `deleted row must break the chain: ${r.out}`);
+      assert.match(r.out, new RegExp(`\\b(${target}|${next})\\b`), `output names row ${target} (gap) or ${next} (first broken): ${r.out}`);
+    });
+  assert.deepEqual(sql(db, `SELECT * FROM audit_log WHERE id = ${target}`), orig, 'the deleted row is back as it was');
 });
 
 test('the live chain is still intact after all of the above', async () => {

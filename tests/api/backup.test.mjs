@@ -1,20 +1,32 @@
 // Online backup under write load, then restore: every write acknowledged
 // before the backup started is in the backup, the backup's audit chain is
 // intact, and a restored database serves.
+//
+// `zhenwu backup`/`restore` are for SQLite files.  A PostgreSQL deployment is
+// backed up with pg_dump (and restored with pg_restore): there the same tests
+// run with those tools, and `zhenwu backup`/`restore` must refuse the database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, zw, BIN, WEB, PASSWORD, ROOT, freePort } from '../lib/server.mjs';
+import {
+  startServer, zw, BIN, WEB, PASSWORD, ROOT, ENGINE, freePort, pgCreateDb, pgDropDb,
+} from '../lib/server.mjs';
 import { login, expectStatus, sql, roleIds, areaTree, allUsers, sleep, DENGTA_CODE, STRONG } from './lib.mjs';
 
 let srv, admin, roles, dengta, work;
+const PG = ENGINE === 'postgresql';
+const pgDbs = []; // databases this file created (PostgreSQL), dropped at the end
 
 function run(args) {
+  return runCmd(BIN, args);
+}
+
+function runCmd(cmd, args) {
   return new Promise((resolve) => {
-    const p = spawn(BIN, args, { cwd: ROOT, env: { ...process.env, ZHENWU_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ZHENWU_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { out += d; });
@@ -29,6 +41,23 @@ function checkAudit(db) {
     if (typeof e.status !== 'number') throw e;
     return { code: e.status, out: `${e.stdout || ''}${e.stderr || ''}` };
   }
+}
+
+// A backup of the live database `db` into the file `to`: `zhenwu backup`
+// (SQLite) or pg_dump in its custom format (PostgreSQL).
+function backup(db, to) {
+  return PG ? runCmd('pg_dump', ['--format=custom', '--no-owner', '--file', to, db])
+    : run(['backup', '--db', db, '--to', to]);
+}
+
+// Restores the backup file `from`: `zhenwu restore` into the new file `to`
+// (SQLite), or pg_restore into a new, empty database (PostgreSQL; `to` unused).
+// Returns { code, out, db }: db is the restored database (path or URL).
+async function restore(from, to) {
+  if (!PG) return { ...(await run(['restore', '--from', from, '--db', to])), db: to };
+  const db = pgCreateDb('zwr');
+  pgDbs.push(db);
+  return { ...(await runCmd('pg_restore', ['--no-owner', '--exit-on-error', '--dbname', db, from])), db };
 }
 
 // `zhenwu serve` on an existing database (startServer() always makes its own path).
@@ -59,11 +88,13 @@ before(async () => {
 
 after(async () => {
   if (srv) await srv.stop();
+  for (const db of pgDbs) await pgDropDb(db);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 const acks = []; // { username, at }
 let backupFile, ackedBefore, allAcked;
+let backupDb; // what the checks read: the backup file itself (SQLite) or a database restored from it
 
 test('backup while 4 writers create users: every write acknowledged before the backup is in it', async (t) => {
   let stop = false;
@@ -93,7 +124,7 @@ test('backup while 4 writers create users: every write acknowledged before the b
   backupFile = path.join(work, 'backup.db');
   const startedAt = performance.now();
   ackedBefore = acks.filter((a) => a.at < startedAt).map((a) => a.username);
-  const b = await run(['backup', '--db', srv.db, '--to', backupFile]);
+  const b = await backup(srv.db, backupFile);
   const nDuring = acks.length - ackedBefore.length;
   // keep writing a little after the backup, then stop
   await sleep(200);
@@ -103,18 +134,26 @@ test('backup while 4 writers create users: every write acknowledged before the b
 
   t.diagnostic(`acknowledged before the backup: ${ackedBefore.length}, while it ran: ${nDuring}, in all: ${allAcked.length}`);
   assert.deepEqual(failures, [], 'writers only see 201 or 503');
-  assert.equal(b.code, 0, `zhenwu backup exit code; output: ${b.out}`);
+  assert.equal(b.code, 0, `${PG ? 'pg_dump' : 'zhenwu backup'} exit code; output: ${b.out}`);
   assert.ok(existsSync(backupFile), 'backup file written');
   assert.ok(nDuring >= 0);
 
-  const inBackup = new Set(sql(backupFile, 'SELECT username FROM users').map((x) => x.username));
+  if (PG) {
+    // a dump is read by restoring it; pg_restore stopping at no error is its integrity check
+    const r = await restore(backupFile);
+    assert.equal(r.code, 0, `pg_restore of the dump: ${r.out}`);
+    backupDb = r.db;
+  } else {
+    backupDb = backupFile;
+  }
+  const inBackup = new Set(sql(backupDb, 'SELECT username FROM users').map((x) => x.username));
   const missing = ackedBefore.filter((u) => !inBackup.has(u));
   assert.deepEqual(missing, [], `acknowledged before the backup but missing from it (${ackedBefore.length} acked before)`);
-  assert.equal(sql(backupFile, 'PRAGMA integrity_check')[0].integrity_check, 'ok');
+  if (!PG) assert.equal(sql(backupDb, 'PRAGMA integrity_check')[0].integrity_check, 'ok');
 
   // the backup is one consistent snapshot: every user in it has its create audit row in it
-  const users = sql(backupFile, "SELECT id, username FROM users WHERE username LIKE 'bk.%'");
-  const audited = new Set(sql(backupFile, "SELECT entity_id FROM audit_log WHERE entity='user' AND action='create'").map((x) => String(x.entity_id)));
+  const users = sql(backupDb, "SELECT id, username FROM users WHERE username LIKE 'bk.%'");
+  const audited = new Set(sql(backupDb, "SELECT entity_id FROM audit_log WHERE entity='user' AND action='create'").map((x) => String(x.entity_id)));
   const noAudit = users.filter((u) => !audited.has(String(u.id))).map((u) => u.username);
   assert.deepEqual(noAudit, [], 'users in the backup without their audit row');
 
@@ -124,8 +163,8 @@ test('backup while 4 writers create users: every write acknowledged before the b
 });
 
 test('the backup audit chain is intact', () => {
-  assert.ok(backupFile, 'backup made by the previous test');
-  const r = checkAudit(backupFile);
+  assert.ok(backupDb, 'backup made by the previous test');
+  const r = checkAudit(backupDb);
   assert.equal(r.code, 0, r.out);
 });
 
@@ -138,10 +177,10 @@ test('backup refuses a missing source database and writes nothing', async () => 
 
 test('restore produces a database the server starts on, with the acknowledged users', async () => {
   assert.ok(backupFile, 'backup made by the first test');
-  const restored = path.join(work, 'restored.db');
-  const r = await run(['restore', '--from', backupFile, '--db', restored]);
-  assert.equal(r.code, 0, `zhenwu restore: ${r.out}`);
-  assert.ok(existsSync(restored));
+  const r = await restore(backupFile, path.join(work, 'restored.db'));
+  const restored = r.db;
+  assert.equal(r.code, 0, `${PG ? 'pg_restore' : 'zhenwu restore'}: ${r.out}`);
+  if (!PG) assert.ok(existsSync(restored));
   const check = checkAudit(restored);
   assert.equal(check.code, 0, check.out);
 
@@ -159,4 +198,29 @@ test('restore produces a database the server starts on, with the acknowledged us
     await s.stop();
   }
   assert.equal(checkAudit(restored).code, 0, 'chain intact after writing on the restored db');
+});
+
+test('zhenwu backup and restore refuse a PostgreSQL database with a Chinese message, writing nothing', async () => {
+  // the live database on PostgreSQL; on SQLite a URL that must never be connected to
+  const url = PG ? srv.db : 'postgresql://zhenwu@127.0.0.1:1/zhenwu_none';
+  const to = path.join(work, 'pg-backup.db');
+  const b = await run(['backup', '--db', url, '--to', to]);
+  assert.equal(b.code, 1, `zhenwu backup --db <PostgreSQL URL>: ${b.out}`);
+  assert.match(b.out, /pg_dump/, `points to pg_dump: ${b.out}`);
+  assert.match(b.out, /[\u4e00-\u9fff]/, `the message is Chinese: ${b.out}`);
+  assert.ok(!existsSync(to), 'no backup file written');
+
+  const from = path.join(work, 'pg-restore-from.db');
+  const r = await run(['restore', '--from', from, '--db', url]);
+  assert.equal(r.code, 1, `zhenwu restore --db <PostgreSQL URL>: ${r.out}`);
+  assert.match(r.out, /pg_restore|pgBackRest/, `points to pg_restore: ${r.out}`);
+  assert.match(r.out, /[\u4e00-\u9fff]/, `the message is Chinese: ${r.out}`);
+  assert.ok(!existsSync(from), 'nothing created');
+  if (PG) {
+    // the database is untouched and still serves
+    const c = await login(srv.url, 'admin');
+    expectStatus(await c.get('/api/v1/me'), 200);
+    const check = checkAudit(srv.db);
+    assert.equal(check.code, 0, check.out);
+  }
 });

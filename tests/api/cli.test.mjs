@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, BIN, ROOT } from '../lib/server.mjs';
+import { startServer, BIN, ROOT, isPgUrl, pgDbUrl } from '../lib/server.mjs';
 import { login, expectError, expectStatus, sql, STRONG } from './lib.mjs';
 
 let srv;
@@ -91,5 +91,14 @@ test('cli-1.5 check audit and restore refuse missing or existing files clearly',
   assert.match(missing.stderr, /无法读取/);
   const r = run(['restore', '--from', srv.db, '--db', srv.db]);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /已存在/);
+  if (isPgUrl(srv.db)) {
+    // PostgreSQL: restore refuses any database URL and points to pg_restore
+    assert.match(r.stderr, /pg_restore/);
+    // and a database that does not exist is refused with a clear message
+    const none = run(['check', 'audit', '--db', pgDbUrl('zhenwu_no_such_db', srv.db)]);
+    assert.notEqual(none.status, 0, none.stdout);
+    assert.match(none.stderr, /无法连接/);
+  } else {
+    assert.match(r.stderr, /已存在/);
+  }
 });

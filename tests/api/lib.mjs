@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { Client, PASSWORD } from '../lib/server.mjs';
+import { Client, PASSWORD, isPgUrl, psql } from '../lib/server.mjs';
+
+export { ENGINE, isPgUrl } from '../lib/server.mjs';
 
 export const TOWNSHIP_CODE = '500236126000';
 export const COUNTY_CODE = '500236000000';
@@ -53,13 +55,22 @@ export async function login(url, username, password = PASSWORD) {
   }
 }
 
-// Runs SQL with the sqlite3 CLI against a database; returns rows (objects).
+// Runs SQL against a database: a SQLite file (sqlite3 CLI) or a PostgreSQL URL
+// (psql).  Returns the rows as objects; integers (count(*), BIGINT columns) are
+// numbers and NULL is null on both engines.  `query` is one SELECT.
 export function sql(db, query) {
+  if (isPgUrl(db)) {
+    const q = query.trim().replace(/;\s*$/, '');
+    const out = psql(db, `SELECT coalesce(json_agg(t), '[]') FROM (${q}) t;`);
+    return JSON.parse(out.trim() || '[]');
+  }
   const out = execFileSync('sqlite3', ['-json', '-cmd', '.timeout 10000', db, query], { encoding: 'utf8' });
   return out.trim() ? JSON.parse(out) : [];
 }
 
+// Runs statements that return no rows (UPDATE, DELETE, ...); returns the tool's output.
 export function sqlExec(db, query) {
+  if (isPgUrl(db)) return psql(db, `${query.trim().replace(/;\s*$/, '')};`);
   return execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, query], { encoding: 'utf8' });
 }
 

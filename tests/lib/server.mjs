@@ -2,6 +2,7 @@
 // demo database, for the API and browser tests.  No mocks: this is the binary
 // that `make` builds, on a database that `zhenwu init --demo` creates.
 import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
@@ -11,6 +12,65 @@ export const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 export const BIN = process.env.ZHENWU_BIN || path.join(ROOT, 'build/asan/zhenwu');
 export const WEB = process.env.ZHENWU_WEB || path.join(ROOT, 'web/dist');
 export const PASSWORD = process.env.ZHENWU_DEMO_PASSWORD || 'Demo-Passw0rd!';
+
+// The database engine under test.  ZHENWU_TEST_PG set to a PostgreSQL base URL
+// (postgresql://user@host:port, as scripts/pg-cluster.sh prints it) makes every
+// startServer() create a fresh database there; otherwise each gets a SQLite file.
+export const PG_BASE = (process.env.ZHENWU_TEST_PG || '').trim();
+export const ENGINE = PG_BASE ? 'postgresql' : 'sqlite';
+
+// True if `db` (a --db argument) names a PostgreSQL database rather than a file.
+export const isPgUrl = (db) => /^postgres(ql)?:\/\//i.test(String(db));
+
+// The URL of database `name` on the server of PG_BASE (or of the URL `base`).
+export function pgDbUrl(name, base = PG_BASE) {
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+// The database name in a PostgreSQL URL.
+export const pgDbName = (url) => decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+
+// Runs SQL with psql against a PostgreSQL URL (stops at the first error); returns stdout.
+export function psql(url, query) {
+  return execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url], {
+    input: query, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
+  });
+}
+
+const pgIdent = (name) => `"${String(name).replace(/"/g, '""')}"`;
+const pgLiteral = (s) => `'${String(s).replace(/'/g, "''")}'`;
+
+// Ends every other connection to database `name` (on the server of `url`).
+export function pgTerminate(url, name) {
+  psql(pgDbUrl('postgres', url), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+    WHERE datname = ${pgLiteral(name)} AND pid <> pg_backend_pid();`);
+}
+
+let pgCounter = 0;
+// Creates an empty database with a unique name; returns its URL.
+export function pgCreateDb(prefix = 'zwt') {
+  const name = `${prefix}_${process.pid}_${++pgCounter}_${randomBytes(4).toString('hex')}`;
+  psql(pgDbUrl('postgres'), `CREATE DATABASE ${pgIdent(name)};`);
+  return pgDbUrl(name);
+}
+
+// Drops the database at `url` after ending the connections still open to it.
+export async function pgDropDb(url) {
+  const name = pgDbName(url);
+  for (let i = 0; ; i++) {
+    try {
+      pgTerminate(url, name);
+      psql(pgDbUrl('postgres', url), `DROP DATABASE IF EXISTS ${pgIdent(name)};`);
+      return;
+    } catch (e) {
+      // a terminated backend may take a moment to go away ("being accessed by other users")
+      if (i >= 20) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 
 // Demo users created by `zhenwu init --demo`, one per built-in role.
 export const DEMO_USERS = {
@@ -39,13 +99,30 @@ export function zw(args, opts = {}) {
   });
 }
 
-// Creates a demo database in a fresh temp dir (or serves the existing database
-// `db`, which is then left in place) and starts `zhenwu serve` on it.
-// Returns { url, port, db, dir, proc, stop() }.  stop() sends SIGTERM and waits.
+// Creates a demo database in a fresh temp dir, or with ZHENWU_TEST_PG a fresh
+// PostgreSQL database (or serves the existing database `db`, file or URL, which
+// is then left in place) and starts `zhenwu serve` on it.
+// Returns { url, port, db, dir, engine, proc, stderr, stop() }.  stop() sends
+// SIGTERM and waits; a database it created on PostgreSQL is then dropped.
 export async function startServer({ extraArgs = [], init = true, db: existing = null } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-test-'));
-  const db = existing || path.join(dir, 'test.db');
-  if (init && !existing) zw(['init', '--db', db, '--township', '500236126', '--demo']);
+  const ownPg = !existing && ENGINE === 'postgresql';
+  let db = existing;
+  const cleanup = async () => {
+    try {
+      if (ownPg && db) await pgDropDb(db);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    if (!db) db = ownPg ? pgCreateDb() : path.join(dir, 'test.db');
+    if (init && !existing) zw(['init', '--db', db, '--township', '500236126', '--demo']);
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  const engine = isPgUrl(db) ? 'postgresql' : 'sqlite';
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', WEB, ...extraArgs], {
@@ -61,18 +138,24 @@ export async function startServer({ extraArgs = [], init = true, db: existing = 
     } catch { /* not up yet */ }
     if (proc.exitCode !== null || i > 200) {
       if (proc.exitCode === null) proc.kill('SIGKILL');
+      await exited;
+      await cleanup();
       throw new Error(`zhenwu serve did not start:\n${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  let stopped = null;
   return {
-    url, port, db, dir, proc,
+    url, port, db, dir, engine, proc,
     get stderr() { return stderr; },
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      const r = await exited;
-      rmSync(dir, { recursive: true, force: true });
-      return r;
+    stop() {
+      stopped ||= (async () => {
+        if (proc.exitCode === null) proc.kill('SIGTERM');
+        const r = await exited;
+        await cleanup();
+        return r;
+      })();
+      return stopped;
     },
   };
 }

@@ -62,7 +62,7 @@ node_layer() { # $1 = label, $2 = dir
 }
 node_layer api tests/api
 
-# 5. The API tests again on PostgreSQL: a throwaway cluster, stopped and removed
+# 5. The API and browser tests again on PostgreSQL: a throwaway cluster, stopped and removed
 #    afterwards whatever happens (failures, Ctrl-C).  A cluster that cannot start
 #    is a failure, not a skip.
 pgdir=""
@@ -80,10 +80,12 @@ if pgdir=$(mktemp -d "${TMPDIR:-/tmp}/zhenwu-pg.XXXXXX") &&
     pgurl=$(sh scripts/pg-cluster.sh start "$pgdir" 2> "$out/pg-cluster.log") && [ -n "$pgurl" ]; then
     export ZHENWU_TEST_PG="$pgurl"
     node_layer api-pg tests/api
+    # The browser journeys on PostgreSQL too: the same screens must behave the same.
+    node_layer e2e-pg tests/e2e
     unset ZHENWU_TEST_PG
 else
     cat "$out/pg-cluster.log" 2>/dev/null
-    echo "api-pg: the PostgreSQL test cluster did not start (scripts/pg-cluster.sh start); the API tests did not run on PostgreSQL"
+    echo "api-pg: the PostgreSQL test cluster did not start (scripts/pg-cluster.sh start); the API and browser tests did not run on PostgreSQL"
     count api-pg 0 1
 fi
 pg_stop

@@ -11,7 +11,8 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
-export const OUT = path.join(ROOT, 'tests/out/e2e');
+// One folder per engine, so the PostgreSQL run does not overwrite the SQLite screenshots.
+export const OUT = path.join(ROOT, process.env.ZHENWU_TEST_PG ? 'tests/out/e2e-pg' : 'tests/out/e2e');
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -249,14 +250,28 @@ static void copy_progress(const char *table, int64_t done, int64_t total, void *
         fprintf(stderr, "\n");
 }
 
+/* Flags without a value, removed from argv; returns whether flag was there. */
+static bool take_switch(int *argc, char **argv, const char *flag)
+{
+    for (int i = 1; i < *argc; i++)
+        if (strcmp(argv[i], flag) == 0) {
+            memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i - 1) * sizeof(char *));
+            (*argc)--;
+            return true;
+        }
+    return false;
+}
+
 int cmd_copy(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL, *batch_s = NULL;
     struct flag f[] = {{"--from", &from}, {"--to", &to}, {"--batch", &batch_s}};
+    bool merge = take_switch(&argc, argv, "--merge");
     if (!parse_flags("copy", argc, argv, f, 3) || !from || !to) {
         fprintf(stderr,
-                "用法: zhenwu copy --from 数据库 --to 数据库 [--batch 行数]\n"
-                "  例: zhenwu copy --from var/demo.db --to postgresql://zhenwu@127.0.0.1/zhenwu\n");
+                "用法: zhenwu copy --from 数据库 --to 数据库 [--batch 行数] [--merge]\n"
+                "  例: zhenwu copy --from var/demo.db --to postgresql://zhenwu@127.0.0.1/zhenwu\n"
+                "  --merge: 目标库已有其他乡镇时，把源库的乡镇并入（新编号，审计链接续）\n");
         return 2;
     }
     long batch = batch_s ? strtol(batch_s, NULL, 10) : 1000;
@@ -289,19 +304,42 @@ int cmd_copy(int argc, char **argv)
         rc = err_set(&err, ZW_EINVAL, NULL, "源数据库审计日志已损坏，拒绝复制：%s", res.reason);
         goto out;
     }
+    int64_t source_rows = res.rows;
     if ((rc = store_open(to, true, &dst, &err)))
         goto out;
     struct db *b = store_db(dst, &err);
-    if ((rc = store_copy(a, b, (size_t)batch, copy_progress, NULL, &err)) ||
-        (rc = store_copy_compare_counts(a, b, report, sizeof(report), &err)) ||
-        (rc = audit_verify(b, &res, &err)))
+    struct error probe = {0};
+    bool empty = store_copy_check_empty(b, &probe) == 0;
+    if (!empty && !merge) {
+        rc = err_set(&err, ZW_ECONFLICT, NULL,
+                     "%s（要把本库的乡镇并入已有数据的目标库，请加 --merge）", probe.message);
+        goto out;
+    }
+    if (empty) {
+        if ((rc = store_copy(a, b, (size_t)batch, copy_progress, NULL, &err)) ||
+            (rc = store_copy_compare_counts(a, b, report, sizeof(report), &err)))
+            goto out;
+    } else {
+        struct store_merge_result mr;
+        if ((rc = store_copy_merge(a, b, from, (int64_t)time(NULL), audit_row_hash, &mr, &err)))
+            goto out;
+        snprintf(report, sizeof(report),
+                 "并入区划 %lld 个、用户 %lld 个、审计记录 %lld 条（源库 %lld 条）",
+                 (long long)mr.areas, (long long)mr.users, (long long)mr.audit_rows,
+                 (long long)source_rows);
+        if (mr.audit_rows != source_rows) {
+            rc = err_set(&err, ZW_EDB, NULL, "审计记录条数不一致：%s", report);
+            goto out;
+        }
+    }
+    if ((rc = audit_verify(b, &res, &err)))
         goto out;
     if (res.first_bad) {
         rc = err_set(&err, ZW_EDB, NULL, "复制后审计日志校验失败：%s", res.reason);
         goto out;
     }
-    printf("已复制 %s → %s\n行数一致：%s\n审计日志完整：%lld 条，哈希链校验通过\n", from, to,
-           report, (long long)res.rows);
+    printf("已%s %s → %s\n%s：%s\n审计日志完整：%lld 条，哈希链校验通过\n", empty ? "复制" : "合并",
+           from, to, empty ? "行数一致" : "合并结果", report, (long long)res.rows);
 out:
     store_close(dst);
     store_close(src);

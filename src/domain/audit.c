@@ -28,7 +28,7 @@ static void field(struct buf *b, const char *s)
     buf_addc(b, '\n');
 }
 
-static void audit_hash(const struct audit_rec *r, char out[65])
+void audit_row_hash(const struct audit_rec *r, char out[65])
 {
     struct buf b = {0};
     char num[64];
@@ -73,7 +73,7 @@ int audit_log_as(struct zctx *z, int64_t user_id, const char *username, const ch
     }
     r.before = before ? jsonx_dump(z->arena, before, NULL) : NULL;
     r.after = after ? jsonx_dump(z->arena, after, NULL) : NULL;
-    audit_hash(&r, r.hash);
+    audit_row_hash(&r, r.hash);
     return store_audit_insert(z->db, &r, err);
 }
 
@@ -108,7 +108,7 @@ static int verify_row(const struct audit_rec *r, void *ud)
                  "第 %" PRId64 " 条审计记录的前序哈希与上一条不符", r->id);
         return 1;
     }
-    audit_hash(r, h);
+    audit_row_hash(r, h);
     if (strcmp(h, r->hash) != 0) {
         res->first_bad = r->id;
         snprintf(res->reason, sizeof(res->reason),

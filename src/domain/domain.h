@@ -83,6 +83,9 @@ struct audit_check {
     char reason[256];  /* Chinese explanation when broken */
 };
 
+/* The hash of an audit row over its prev_hash and fields (what the chain checks). */
+void audit_row_hash(const struct audit_rec *r, char out[65]);
+
 /* Recomputes the whole chain.  Returns 0 (see res->first_bad) or a code. */
 int audit_verify(struct db *db, struct audit_check *res, struct error *err);
 

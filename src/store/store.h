@@ -25,6 +25,7 @@
 struct db;
 struct store;
 struct scope;
+struct audit_rec;
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
@@ -87,6 +88,22 @@ int store_copy(struct db *from, struct db *to, size_t batch,
                void (*progress)(const char *table, int64_t done, int64_t total, void *ud), void *ud,
                struct error *err);
 int store_copy_check_empty(struct db *to, struct error *err);
+struct store_merge_result {
+    int64_t areas, users, audit_rows; /* added to the target */
+};
+
+/*
+ * Merges the database from (one or more townships) into to, which already
+ * holds others: areas found by code (a shared county) are reused, the rest
+ * and the users get new ids, roles are matched by code, the calendar is
+ * merged, and the source's audit rows join the target's chain with new ids
+ * and hashes from hash(), followed by a "merge" row naming the source chain's
+ * length and final hash.  Refuses (ZW_ECONFLICT, nothing written) if a
+ * township or a username of the source is already there.  One transaction.
+ */
+int store_copy_merge(struct db *from, struct db *to, const char *source_name, int64_t now,
+                     void (*hash)(const struct audit_rec *r, char out[65]),
+                     struct store_merge_result *res, struct error *err);
 /* Compares row counts table by table; report gets "areas 93=93，..." (Chinese). */
 int store_copy_compare_counts(struct db *from, struct db *to, char *report, size_t cap,
                               struct error *err);

@@ -64,9 +64,6 @@ int store_audit_insert(struct db *db, const struct audit_rec *r, struct error *e
     return db_step_done(st, err);
 }
 
-#define AUDIT_COLS                                                                                 \
-    "id, at, COALESCE(user_id, 0), username, ip, action, entity, entity_id, before_json, "         \
-    "after_json, prev_hash, hash "
 #define AUDIT_FILTER                                                                               \
     " WHERE (CAST($1 AS TEXT) IS NULL OR entity = $1) AND "                                        \
     "(CAST($2 AS TEXT) IS NULL OR entity_id = $2) AND "                                            \
@@ -74,7 +71,7 @@ int store_audit_insert(struct db *db, const struct audit_rec *r, struct error *e
     "$5) AND "                                                                                     \
     "($6 = 0 OR at < $6) "
 
-static void audit_read(struct db_stmt *st, struct arena *a, struct audit_rec *r)
+void store__audit_read(struct db_stmt *st, struct arena *a, struct audit_rec *r)
 {
     r->id = db_col_int(st, 0);
     r->at = db_col_int(st, 1);
@@ -124,7 +121,7 @@ int store_audit_list(struct db *db, const struct audit_filter *f, struct arena *
     struct audit_rec *v = arena_alloc(a, (size_t)f->page_size * sizeof(*v) + 1);
     size_t cnt = 0;
     while ((rc = db_step(st, err)) == DB_ROW && cnt < (size_t)f->page_size)
-        audit_read(st, a, &v[cnt++]);
+        store__audit_read(st, a, &v[cnt++]);
     db_finish(st);
     if (rc < 0)
         return rc;
@@ -145,7 +142,7 @@ int store_audit_scan(struct db *db, int (*fn)(const struct audit_rec *r, void *u
     while (!stop && (rc = db_step(st, err)) == DB_ROW) {
         struct arena a = {0};
         struct audit_rec r;
-        audit_read(st, &a, &r);
+        store__audit_read(st, &a, &r);
         stop = fn(&r, ud);
         arena_release(&a);
     }

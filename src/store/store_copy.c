@@ -83,11 +83,8 @@ int store_copy_check_empty(struct db *to, struct error *err)
         if (rc)
             return rc;
         if (n)
-            return err_set(
-                err, ZW_ECONFLICT, NULL,
-                "目标数据库的 %s 表已有 %lld 行：只能复制到空数据库（多个乡镇合并到同一数据库"
-                "尚不支持）",
-                tables[i].name, (long long)n);
+            return err_set(err, ZW_ECONFLICT, NULL, "目标数据库的 %s 表已有 %lld 行，不是空数据库",
+                           tables[i].name, (long long)n);
     }
     return 0;
 }
@@ -229,4 +226,360 @@ size_t store_copy_tables(const char **names, size_t cap)
     for (size_t i = 0; i < NTABLES && i < cap; i++)
         names[i] = tables[i].name;
     return NTABLES;
+}
+
+/* ---- merging a township into a database that already holds others -------- */
+
+/* old id -> new id, appended in ascending old-id order (binary search). */
+struct idmap {
+    int64_t (*v)[2];
+    size_t n, cap;
+};
+
+static void idmap_put(struct idmap *m, int64_t from, int64_t to)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 256;
+        m->v = realloc(m->v, m->cap * sizeof(*m->v));
+        if (!m->v)
+            log_fatal("copy: out of memory");
+    }
+    m->v[m->n][0] = from;
+    m->v[m->n][1] = to;
+    m->n++;
+}
+
+/* The new id of from, or 0. */
+static int64_t idmap_get(const struct idmap *m, int64_t from)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->v[mid][0] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && m->v[lo][0] == from ? m->v[lo][1] : 0;
+}
+
+struct merge {
+    struct db *from, *to;
+    struct idmap areas, roles, users;
+    struct store_merge_result *res;
+    int64_t now;
+    void (*hash)(const struct audit_rec *r, char out[65]);
+    struct arena a;
+};
+
+/* Refuses before writing: a township already there, a username taken. */
+static int merge_precheck(struct merge *m, struct error *err)
+{
+    static const char sql_towns[] = "SELECT code, name FROM areas WHERE level = 'township'";
+    static const char sql_users[] = "SELECT username FROM users ORDER BY id";
+    struct db_stmt *st;
+    int rc = db_prepare(m->from, sql_towns, &st, err);
+    if (rc)
+        return rc;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        struct area there;
+        struct error e2;
+        if (store_area_by_code(m->to, db_col_text(st, 0), &there, &e2) == 0) {
+            rc = err_set(err, ZW_ECONFLICT, NULL, "目标数据库中已有乡镇 %s（%s）", there.name,
+                         there.code);
+            break;
+        }
+    }
+    db_finish(st);
+    if (rc < 0 || rc == ZW_ECONFLICT)
+        return rc < 0 ? rc : ZW_ECONFLICT;
+    if ((rc = db_prepare(m->from, sql_users, &st, err)))
+        return rc;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        struct user there;
+        struct error e2;
+        if (store_user_by_username(m->to, db_col_text(st, 0), &there, &e2) == 0) {
+            rc = err_set(err, ZW_ECONFLICT, NULL,
+                         "用户名“%s”在目标数据库中已被使用：请先在源数据库中改名或停用后再合并",
+                         there.username);
+            break;
+        }
+    }
+    db_finish(st);
+    return rc < 0 ? rc : rc == ZW_ECONFLICT ? ZW_ECONFLICT : 0;
+}
+
+static int merge_areas(struct merge *m, struct error *err)
+{
+    static const char sql_src[] =
+        "SELECT id, COALESCE(parent_id, 0), code, name, level, "
+        "code_year, version, created_at, updated_at FROM areas ORDER BY id";
+    static const char sql_ins[] =
+        "INSERT INTO areas (parent_id, code, name, level, path, code_year, version, created_at, "
+        "updated_at) VALUES ($1, $2, $3, $4, '', $5, $6, $7, $8) RETURNING id";
+    static const char sql_path[] = "UPDATE areas SET path = $1 WHERE id = $2";
+    struct db_stmt *src;
+    int rc = db_prepare(m->from, sql_src, &src, err);
+    if (rc)
+        return rc;
+    while ((rc = db_step(src, err)) == DB_ROW) {
+        int64_t old = db_col_int(src, 0), parent = idmap_get(&m->areas, db_col_int(src, 1));
+        const char *code = db_col_text(src, 2), *name = db_col_text(src, 3);
+        struct area there;
+        struct error e2;
+        /* Shared ancestors (the county) are found by code and reused. */
+        if (store_area_by_code(m->to, code, &there, &e2) == 0) {
+            idmap_put(&m->areas, old, there.id);
+            continue;
+        }
+        char ppath[256] = "/";
+        if (parent) {
+            if ((rc = store_area_get_any(m->to, parent, &there, err)))
+                break;
+            snprintf(ppath, sizeof(ppath), "%s", there.path);
+        }
+        struct db_stmt *st;
+        if ((rc = db_prepare(m->to, sql_ins, &st, err)))
+            break;
+        if (parent)
+            db_bind_int(st, 1, parent);
+        else
+            db_bind_text(st, 1, NULL);
+        db_bind_text(st, 2, code);
+        db_bind_text(st, 3, name);
+        db_bind_text(st, 4, db_col_text(src, 4));
+        db_bind_text(st, 5, db_col_null(src, 5) ? NULL : db_col_text(src, 5));
+        db_bind_int(st, 6, db_col_int(src, 6));
+        db_bind_int(st, 7, db_col_int(src, 7));
+        db_bind_int(st, 8, db_col_int(src, 8));
+        rc = db_step(st, err);
+        int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+        db_finish(st);
+        if (rc < 0)
+            break;
+        char path[256];
+        snprintf(path, sizeof(path), "%s%lld/", ppath, (long long)id);
+        if ((rc = db_prepare(m->to, sql_path, &st, err)))
+            break;
+        db_bind_text(st, 1, path);
+        db_bind_int(st, 2, id);
+        if ((rc = db_step_done(st, err)) ||
+            (rc = store_search_put(m->to, "area", id, path, name, code, err)))
+            break;
+        idmap_put(&m->areas, old, id);
+        m->res->areas++;
+    }
+    db_finish(src);
+    return rc < 0 ? rc : 0;
+}
+
+static int merge_roles(struct merge *m, struct error *err)
+{
+    struct role *roles;
+    size_t n;
+    int rc = store_role_list(m->from, &m->a, &roles, &n, err);
+    if (rc)
+        return rc;
+    /* store_role_list orders built-ins first; the map needs ascending ids. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && roles[k - 1].id > roles[k].id; k--) {
+            struct role t = roles[k];
+            roles[k] = roles[k - 1];
+            roles[k - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) {
+        struct role there;
+        struct error e2;
+        if (store_role_by_code(m->to, roles[i].code, &m->a, &there, &e2) == 0) {
+            idmap_put(&m->roles, roles[i].id, there.id);
+            continue;
+        }
+        int64_t old = roles[i].id;
+        if ((rc = store_role_insert(m->to, &roles[i], m->now, err)))
+            return rc;
+        idmap_put(&m->roles, old, roles[i].id);
+    }
+    return 0;
+}
+
+static int merge_users(struct merge *m, struct error *err)
+{
+    static const char sql_src[] =
+        "SELECT id, username, name, phone, area_id, password_hash, must_change_password, "
+        "disabled, password_changed_at, COALESCE(created_by, 0), version, created_at, updated_at "
+        "FROM users ORDER BY id";
+    static const char sql_ins[] =
+        "INSERT INTO users (username, name, phone, area_id, password_hash, must_change_password, "
+        "disabled, password_changed_at, created_by, version, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
+    static const char sql_roles[] = "SELECT user_id, role_id FROM user_roles ORDER BY user_id";
+    static const char sql_ur[] = "INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2)";
+    struct db_stmt *src;
+    int rc = db_prepare(m->from, sql_src, &src, err);
+    if (rc)
+        return rc;
+    while ((rc = db_step(src, err)) == DB_ROW) {
+        struct db_stmt *st;
+        if ((rc = db_prepare(m->to, sql_ins, &st, err)))
+            break;
+        int64_t by = idmap_get(&m->users, db_col_int(src, 9));
+        db_bind_text(st, 1, db_col_text(src, 1));
+        db_bind_text(st, 2, db_col_text(src, 2));
+        db_bind_text(st, 3, db_col_null(src, 3) ? NULL : db_col_text(src, 3));
+        db_bind_int(st, 4, idmap_get(&m->areas, db_col_int(src, 4)));
+        db_bind_text(st, 5, db_col_text(src, 5));
+        db_bind_int(st, 6, db_col_int(src, 6));
+        db_bind_int(st, 7, db_col_int(src, 7));
+        db_bind_int(st, 8, db_col_int(src, 8));
+        if (by)
+            db_bind_int(st, 9, by);
+        else
+            db_bind_text(st, 9, NULL);
+        db_bind_int(st, 10, db_col_int(src, 10));
+        db_bind_int(st, 11, db_col_int(src, 11));
+        db_bind_int(st, 12, db_col_int(src, 12));
+        rc = db_step(st, err);
+        int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+        db_finish(st);
+        if (rc < 0)
+            break;
+        idmap_put(&m->users, db_col_int(src, 0), id);
+        struct user u;
+        struct scope all = {.kind = SCOPE_ALL};
+        if ((rc = store_user_get(m->to, id, &all, &u, err)) ||
+            (rc = store_search_put(m->to, "user", id, u.area_path, u.name, u.username, err)))
+            break;
+        m->res->users++;
+    }
+    db_finish(src);
+    if (rc < 0)
+        return rc;
+    if ((rc = db_prepare(m->from, sql_roles, &src, err)))
+        return rc;
+    while ((rc = db_step(src, err)) == DB_ROW) {
+        struct db_stmt *st;
+        if ((rc = db_prepare(m->to, sql_ur, &st, err)))
+            break;
+        db_bind_int(st, 1, idmap_get(&m->users, db_col_int(src, 0)));
+        db_bind_int(st, 2, idmap_get(&m->roles, db_col_int(src, 1)));
+        if ((rc = db_step_done(st, err)))
+            break;
+    }
+    db_finish(src);
+    return rc < 0 ? rc : 0;
+}
+
+static int merge_calendar(struct merge *m, struct error *err)
+{
+    static const char sql_years[] = "SELECT year, source, loaded_at FROM calendar_years";
+    static const char sql_days[] = "SELECT day, kind, name, updated_at FROM calendar_days";
+    static const char ins_year[] = "INSERT INTO calendar_years (year, source, loaded_at) VALUES "
+                                   "($1, $2, $3) ON CONFLICT (year) DO NOTHING";
+    static const char ins_day[] = "INSERT INTO calendar_days (day, kind, name, updated_at) VALUES "
+                                  "($1, $2, $3, $4) ON CONFLICT (day) DO NOTHING";
+    const char *pairs[2][2] = {{sql_years, ins_year}, {sql_days, ins_day}};
+    for (int k = 0; k < 2; k++) {
+        struct db_stmt *src;
+        int rc = db_prepare(m->from, pairs[k][0], &src, err), n = k == 0 ? 3 : 4;
+        if (rc)
+            return rc;
+        while ((rc = db_step(src, err)) == DB_ROW) {
+            struct db_stmt *st;
+            if ((rc = db_prepare(m->to, pairs[k][1], &st, err)))
+                break;
+            for (int c = 0; c < n; c++)
+                db_bind_text(st, c + 1, db_col_text(src, c));
+            if ((rc = db_step_done(st, err)))
+                break;
+        }
+        db_finish(src);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The entity id of an audit row in the target's numbering, or the old text. */
+static const char *merge_entity_id(struct merge *m, const char *entity, const char *old)
+{
+    if (!old)
+        return NULL;
+    const struct idmap *map = strcmp(entity, "user") == 0   ? &m->users
+                              : strcmp(entity, "area") == 0 ? &m->areas
+                              : strcmp(entity, "role") == 0 ? &m->roles
+                                                            : NULL;
+    int64_t id = map ? idmap_get(map, strtoll(old, NULL, 10)) : 0;
+    return id ? arena_printf(&m->a, "%lld", (long long)id) : old;
+}
+
+static int merge_append(struct merge *m, struct audit_rec *r, struct error *err)
+{
+    int rc = store_audit_reserve(m->to, &r->id, r->prev_hash, err);
+    if (rc)
+        return rc;
+    m->hash(r, r->hash);
+    return store_audit_insert(m->to, r, err);
+}
+
+/*
+ * The source's audit rows join the target's chain: new ids, ids inside the
+ * row remapped, hashes recomputed.  The source chain was verified before; a
+ * last "merge" row records its length and final hash, so the old chain's
+ * end stays checkable against any copy of it kept elsewhere.
+ */
+static int merge_audit(struct merge *m, const char *source_name, struct error *err)
+{
+    static const char sql[] = "SELECT " AUDIT_COLS "FROM audit_log ORDER BY id";
+    struct db_stmt *src;
+    int rc = db_prepare(m->from, sql, &src, err);
+    if (rc)
+        return rc;
+    while ((rc = db_step(src, err)) == DB_ROW) {
+        struct audit_rec r;
+        store__audit_read(src, &m->a, &r);
+        r.user_id = r.user_id ? idmap_get(&m->users, r.user_id) : 0;
+        r.entity_id = merge_entity_id(m, r.entity, r.entity_id);
+        if ((rc = merge_append(m, &r, err)))
+            break;
+        m->res->audit_rows++;
+    }
+    db_finish(src);
+    if (rc < 0)
+        return rc;
+    int64_t last_id;
+    char last_hash[65];
+    if ((rc = store_audit_head(m->from, &last_id, last_hash, err)))
+        return rc;
+    struct audit_rec anchor = {.at = m->now,
+                               .username = "(命令行)",
+                               .ip = "local",
+                               .action = "merge",
+                               .entity = "database"};
+    anchor.after =
+        arena_printf(&m->a, "{\"source\":\"%s\",\"sourceRows\":%lld,\"sourceLastHash\":\"%s\"}",
+                     source_name, (long long)last_id, last_hash);
+    return merge_append(m, &anchor, err);
+}
+
+int store_copy_merge(struct db *from, struct db *to, const char *source_name, int64_t now,
+                     void (*hash)(const struct audit_rec *r, char out[65]),
+                     struct store_merge_result *res, struct error *err)
+{
+    struct merge m = {.from = from, .to = to, .res = res, .now = now, .hash = hash};
+    memset(res, 0, sizeof(*res));
+    int rc = merge_precheck(&m, err);
+    if (rc)
+        goto out;
+    if ((rc = db_begin(to, true, err)))
+        goto out;
+    if ((rc = merge_areas(&m, err)) || (rc = merge_roles(&m, err)) || (rc = merge_users(&m, err)) ||
+        (rc = merge_calendar(&m, err)) || (rc = merge_audit(&m, source_name, err)) ||
+        (rc = db_commit(to, err)))
+        db_rollback(to);
+out:
+    free(m.areas.v);
+    free(m.roles.v);
+    free(m.users.v);
+    arena_release(&m.a);
+    return rc;
 }

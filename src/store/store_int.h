@@ -33,4 +33,12 @@ static inline int64_t scope_only_area(const struct scope *sc)
     return sc->kind == SCOPE_AREA ? sc->area_id : 0;
 }
 
+/* The columns store__audit_read expects, in order. */
+#define AUDIT_COLS                                                                                 \
+    "id, at, COALESCE(user_id, 0), username, ip, action, entity, entity_id, before_json, "         \
+    "after_json, prev_hash, hash "
+
+/* Reads one audit row selected with AUDIT_COLS; strings arena-owned. */
+void store__audit_read(struct db_stmt *st, struct arena *a, struct audit_rec *r);
+
 #endif

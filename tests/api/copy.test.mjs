@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT, PASSWORD, startServer, Client } from '../lib/server.mjs';
+import { STRONG } from './lib.mjs';
 
 const PG = process.env.ZHENWU_TEST_PG || '';
 // Every table that holds data.  Sessions and idempotency keys are short-lived
@@ -114,7 +115,8 @@ test('copy-1.4 copy refuses a non-empty target and changes nothing there', () =>
   const before = rows(to, 'users');
   const again = run(['copy', '--from', src, '--to', to]);
   assert.notEqual(again.status, 0);
-  assert.match(again.stderr, /只能复制到空数据库/);
+  assert.match(again.stderr, /不是空数据库/);
+  assert.match(again.stderr, /--merge/);
   assert.deepEqual(rows(to, 'users'), before);
 });
 
@@ -127,4 +129,89 @@ test('copy-1.5 copy refuses a source whose audit chain is broken', () => {
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /审计日志已损坏/);
   assert.match(r.stderr, /第 5 条/);
+});
+
+// A second township: 双胜镇 (四川省巴中市恩阳区), bundled in defs/areas, with two users.
+function secondTownship(name) {
+  const db = path.join(dir, `${name}.db`);
+  assert.equal(run(['init', '--db', db, '--township', '511903114']).status, 0);
+  const add = (u, n, area, role) => {
+    const r = run(['user', 'add', '--db', db, '--username', u, '--name', n, '--area', area, '--role', role], { ZHENWU_PASSWORD: STRONG });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  add('ss.admin', '双胜管理员', '511903114000', 'sysadmin');
+  add('ss.cadre', '钟锋社区干部', '511903114002', 'village_cadre');
+  return db;
+}
+
+async function firstLogin(url, username) {
+  const c = new Client(url);
+  assert.equal((await c.login(username, STRONG)).status, 200);
+  assert.equal((await c.post('/api/v1/me/password', { oldPassword: STRONG, newPassword: 'Merged-Town-2026' })).status, 204);
+  return c;
+}
+
+test('copy-2.1 --merge puts a second township beside the first, each in its own subtree', async () => {
+  const to = newTarget('merge');
+  const other = secondTownship('shuangsheng');
+  assert.equal(run(['copy', '--from', src, '--to', to]).status, 0);
+  const plain = run(['copy', '--from', other, '--to', to]);
+  assert.notEqual(plain.status, 0, 'a non-empty target needs --merge');
+  const r = run(['copy', '--from', other, '--to', to, '--merge']);
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /已合并/);
+  assert.match(r.stdout, /并入区划 15 个、用户 2 个/);
+  assert.match(r.stdout, /审计日志完整/);
+  assert.equal(run(['check', 'audit', '--db', to]).status, 0);
+  const srv = await startServer({ db: to });
+  try {
+    // The national admin of the first township sees both counties at the top.
+    const admin = new Client(srv.url);
+    assert.equal((await admin.login('admin')).status, 200);
+    const tops = (await admin.get('/api/v1/areas')).body.items.map((x) => x.name).sort();
+    assert.deepEqual(tops, ['奉节县', '恩阳区'].sort());
+    // The merged cadre sees only their community; 灯塔村's cadre sees none of 双胜镇.
+    const cadre = await firstLogin(srv.url, 'ss.cadre');
+    assert.deepEqual((await cadre.get('/api/v1/areas')).body.items.map((x) => x.name), ['钟锋社区']);
+    assert.equal((await cadre.get('/api/v1/search?q=' + encodeURIComponent('灯塔'))).body.pager.total, 0);
+    const dengta = new Client(srv.url);
+    assert.equal((await dengta.login('dengta')).status, 200);
+    assert.equal((await dengta.get('/api/v1/search?q=' + encodeURIComponent('钟锋'))).body.pager.total, 0);
+    // The merge is on the record: the source chain's length and final hash.
+    const auditor = new Client(srv.url);
+    assert.equal((await auditor.login('auditor')).status, 200);
+    const rows = (await auditor.get('/api/v1/audit?action=merge')).body.items;
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].after.sourceRows > 0, true);
+    assert.match(rows[0].after.sourceLastHash, /^[0-9a-f]{64}$/);
+    // The merged users' audit rows point at their new ids.
+    const created = (await auditor.get('/api/v1/audit?entity=user&action=create&pageSize=200')).body.items;
+    const ssAdmin = created.find((x) => x.after && x.after.username === 'ss.cadre');
+    const me = (await cadre.get('/api/v1/me')).body;
+    assert.equal(ssAdmin.entityId, String(me.id));
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('copy-2.2 --merge refuses a township already there and a username taken, writing nothing', () => {
+  const to = newTarget('merge2');
+  const other = secondTownship('shuangsheng2');
+  assert.equal(run(['copy', '--from', src, '--to', to]).status, 0);
+  assert.equal(run(['copy', '--from', other, '--to', to, '--merge']).status, 0);
+  const users = rows(to, 'users').length;
+  const audit = rows(to, 'audit_log').length;
+  const again = run(['copy', '--from', other, '--to', to, '--merge']);
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /已有乡镇 双胜镇/);
+  // A third township whose admin is called "admin", like the first one's.
+  const third = path.join(dir, 'zhulin.db');
+  assert.equal(run(['init', '--db', third, '--township', '522627112']).status, 0);
+  assert.equal(run(['user', 'add', '--db', third, '--username', 'admin', '--name', '竹林管理员', '--area', '522627112000', '--role', 'sysadmin'], { ZHENWU_PASSWORD: STRONG }).status, 0);
+  const clash = run(['copy', '--from', third, '--to', to, '--merge']);
+  assert.notEqual(clash.status, 0);
+  assert.match(clash.stderr, /用户名“admin”在目标数据库中已被使用/);
+  assert.equal(rows(to, 'users').length, users);
+  assert.equal(rows(to, 'audit_log').length, audit);
+  assert.equal(run(['check', 'audit', '--db', to]).status, 0);
 });

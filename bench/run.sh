@@ -29,7 +29,7 @@ export ZHENWU_DEMO_PASSWORD='Bench-Passw0rd!'
 mkdir -p "$tmp/web"
 echo '<!doctype html><title>bench</title>' > "$tmp/web/index.html"
 head -c 5120 /dev/zero | tr '\0' 'x' > "$tmp/web/static-5k.txt"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })'; }
 
 wrk_run() { # $1 = label, $2 = url, $3... = extra wrk args; prints "rps p99_ms non2xx"
     label=$1; url=$2; shift 2

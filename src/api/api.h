@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "domain/casedef.h"
 #include "domain/domain.h"
 #include "http/http.h"
 #include "jsonx.h"
@@ -50,7 +51,8 @@ struct api_ctx {
 struct api_env {
     struct store *store;
     const char *defs_dir;
-    bool secure_cookie; /* add Secure to the session cookie (TLS in front) */
+    bool secure_cookie;                  /* add Secure to the session cookie (TLS in front) */
+    const struct case_types *case_types; /* loaded from defs/case_types at start */
 };
 extern struct api_env api_env;
 

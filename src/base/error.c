@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "mask.h"
 #include "banned.h"
 
 struct err_info {
@@ -65,6 +66,7 @@ int err_set(struct error *err, int code, const char *field, const char *fmt, ...
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof(err->message), fmt, ap);
         va_end(ap);
+        utf8_trim_end(err->message);
     } else {
         snprintf(err->message, sizeof(err->message), "%s", err_str(code));
     }

@@ -13,5 +13,10 @@
 void mask_phone(const char *phone, char dst[40]);
 /* Number of UTF-8 characters (code points) in s. */
 size_t utf8_chars(const char *s);
+/*
+ * Cuts a string that snprintf may have truncated back to its last whole UTF-8
+ * character, so it stays valid UTF-8 (messages go into JSON).
+ */
+void utf8_trim_end(char *s);
 
 #endif

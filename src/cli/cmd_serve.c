@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "cli.h"
+#include "domain/casedef.h"
 #include "domain/workcal.h"
 #include "http/http.h"
 #include "limits.h"
@@ -181,6 +182,17 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    /* Procedures are data: a definition that does not check stops the start. */
+    static struct arena defs_arena;
+    static struct case_types types;
+    char types_dir[1100];
+    snprintf(types_dir, sizeof(types_dir), "%s/case_types", o.defs);
+    if (casedef_load_dir(types_dir, &defs_arena, &types, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
+    api_env.case_types = &types;
     api_env.store = store;
     api_env.defs_dir = o.defs;
     api_env.secure_cookie = o.secure_cookie;
@@ -221,6 +233,7 @@ int cmd_serve(int argc, char **argv)
     log_info("msg=\"stopping\" signal=%d", sig);
     http_stop(srv, 10000);
     store_close(store);
+    arena_release(&defs_arena);
     log_info("msg=\"stopped\"");
     return 0;
 }

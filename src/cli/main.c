@@ -93,6 +93,7 @@ static void usage(FILE *f)
           "  backup  --db 数据库 --to 备份文件      在线一致性备份\n"
           "  restore --from 备份文件 --db 数据库    从备份恢复\n"
           "  check audit --db 数据库                校验审计日志哈希链\n"
+          "  check defs [--defs 目录]               校验办件类型定义（defs/case_types）\n"
           "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
           "PostgreSQL），校验行数与审计链\n"
           "\n"

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync, cpSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, BIN, ROOT, isPgUrl, pgDbUrl } from '../lib/server.mjs';
@@ -100,5 +100,30 @@ test('cli-1.5 check audit and restore refuse missing or existing files clearly',
     assert.match(none.stderr, /无法连接/);
   } else {
     assert.match(r.stderr, /已存在/);
+  }
+});
+
+test('cli-2.1 check defs passes the shipped procedures; serve refuses an invalid one', async () => {
+  const ok = run(['check', 'defs']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /7 个办件类型定义有效/);
+  for (const code of ['petition', 'hotline', 'grid_event', 'dispute', 'hazard', 'rectification', 'supervision']) {
+    assert.match(ok.stdout, new RegExp(`^${code}\\s`, 'm'));
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-defs-'));
+  try {
+    cpSync(path.join(ROOT, 'defs'), dir, { recursive: true });
+    const file = path.join(dir, 'case_types', 'hazard.json');
+    const def = JSON.parse(readFileSync(file, 'utf8'));
+    def.transitions[0].to = 'nowhere';
+    writeFileSync(file, JSON.stringify(def));
+    const bad = run(['check', 'defs', '--defs', dir]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /hazard\.json：transitions\[0\]\.to：未知状态“nowhere”/);
+    const serve = run(['serve', '--db', srv.db, '--listen', '127.0.0.1:1', '--defs', dir]);
+    assert.notEqual(serve.status, 0);
+    assert.match(serve.stderr, /hazard\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

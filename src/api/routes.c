@@ -26,6 +26,11 @@ R(r_areas_get, api_areas_get, "area.read", 0);
 R(r_areas_create, api_areas_create, "area.write", API_IDEMPOTENT);
 R(r_areas_patch, api_areas_patch, "area.write", 0);
 R(r_search, api_search, NULL, 0);
+R(r_case_types, api_case_types_list, "case.read", 0);
+R(r_cases_list, api_cases_list, "case.read", 0);
+R(r_cases_create, api_cases_create, "case.write", API_IDEMPOTENT);
+R(r_cases_get, api_cases_get, "case.read", 0);
+R(r_cases_act, api_cases_act, "case.write", 0);
 R(r_audit, api_audit_list, "audit.read", 0);
 R(r_sec_get, api_settings_security_get, "security.read", 0);
 R(r_sec_patch, api_settings_security_patch, "security.write", 0);
@@ -54,6 +59,11 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/areas/{id}", api_dispatch, &r_areas_get},
     {"PATCH", "/api/v1/areas/{id}", api_dispatch, &r_areas_patch},
     {"GET", "/api/v1/search", api_dispatch, &r_search},
+    {"GET", "/api/v1/case-types", api_dispatch, &r_case_types},
+    {"GET", "/api/v1/cases", api_dispatch, &r_cases_list},
+    {"POST", "/api/v1/cases", api_dispatch, &r_cases_create},
+    {"GET", "/api/v1/cases/{id}", api_dispatch, &r_cases_get},
+    {"POST", "/api/v1/cases/{id}/actions/{action}", api_dispatch, &r_cases_act},
     {"GET", "/api/v1/audit", api_dispatch, &r_audit},
     {"GET", "/api/v1/settings/security", api_dispatch, &r_sec_get},
     {"PATCH", "/api/v1/settings/security", api_dispatch, &r_sec_patch},

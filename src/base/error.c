@@ -44,6 +44,7 @@ static const struct err_info err_table[] = {
     {ZW_EIDEMPOTENT, "idempotency_mismatch", 422, "同一幂等键已用于不同的请求内容"},
     {ZW_EDISABLED, "account_disabled", 403, "账号已停用"},
     {ZW_ESERIAL, "serialization_failure", 503, "数据冲突，请重试"},
+    {ZW_ETRANSITION, "invalid_transition", 409, "办件当前状态下不能进行此操作"},
 };
 
 static const struct err_info *err_find(int code)

@@ -42,7 +42,8 @@ enum zw_err {
     ZW_EIDEMPOTENT = -27,  /* idempotency_mismatch: key reused with another body */
     ZW_EDISABLED = -28,    /* account_disabled */
     ZW_ESERIAL = -29,      /* serialization failure: retry the transaction */
-    ZW_ERR_MIN = -30
+    ZW_ETRANSITION = -30,  /* invalid_transition: not allowed from the case's state */
+    ZW_ERR_MIN = -31
 };
 
 struct error {

@@ -10,7 +10,8 @@ const struct perm_info perm_table[] = {
     {"area.read", "查看区划"},          {"area.write", "管理村民小组和网格"},
     {"audit.read", "查看审计日志"},     {"security.read", "查看安全设置"},
     {"security.write", "修改安全设置"}, {"calendar.write", "维护工作日历"},
-    {"pii.read", "查看完整个人信息"},
+    {"pii.read", "查看完整个人信息"},   {"case.read", "查看办件"},
+    {"case.write", "登记和办理办件"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

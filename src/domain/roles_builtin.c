@@ -6,22 +6,28 @@
  * 三员分立: the system administrator manages accounts and areas but cannot
  * read the audit log or change security settings; the security
  * administrator owns security settings and roles; the auditor only reads the
- * audit log.
+ * audit log.  Because nobody grants what they do not hold, the system
+ * administrator, who creates the staff's accounts, holds the business
+ * permissions of the roles they hand out (cases now).
  */
 const struct builtin_role builtin_roles[] = {
     {"sysadmin",
      "系统管理员",
      "all",
-     {"user.read", "user.write", "role.read", "area.read", "area.write", "calendar.write"}},
+     {"user.read", "user.write", "role.read", "area.read", "area.write", "calendar.write",
+      "case.read", "case.write"}},
     {"secadmin",
      "安全管理员",
      "all",
      {"security.read", "security.write", "role.read", "role.write", "user.read"}},
     {"auditor", "审计员", "all", {"audit.read"}},
-    {"leader", "镇领导", "subtree", {"area.read", "user.read", "role.read", "pii.read"}},
-    {"staff", "镇工作人员", "subtree", {"area.read", "area.write"}},
-    {"village_cadre", "村干部", "subtree", {"area.read", "area.write"}},
-    {"grid_worker", "网格员", "area", {"area.read"}},
-    {"assist_cadre", "帮扶责任人", "own", {"area.read"}},
+    {"leader",
+     "镇领导",
+     "subtree",
+     {"area.read", "user.read", "role.read", "pii.read", "case.read", "case.write"}},
+    {"staff", "镇工作人员", "subtree", {"area.read", "area.write", "case.read", "case.write"}},
+    {"village_cadre", "村干部", "subtree", {"area.read", "area.write", "case.read", "case.write"}},
+    {"grid_worker", "网格员", "area", {"area.read", "case.read", "case.write"}},
+    {"assist_cadre", "帮扶责任人", "own", {"area.read", "case.read"}},
 };
 const size_t builtin_role_count = sizeof(builtin_roles) / sizeof(builtin_roles[0]);

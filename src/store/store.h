@@ -54,6 +54,65 @@ void store_global_init(void);
 /* Cheap query proving the database answers. */
 int store_ping(struct db *db, struct error *err);
 
+/* ---- cases (store_case.c) ----------------------------------------------- */
+
+struct case_row {
+    int64_t id;
+    char type[40];
+    char serial[96];
+    int year, seq;
+    const char *title, *content; /* arena-owned */
+    int64_t area_id;
+    char area_path[256], area_code[40], area_name[128];
+    char category[40], channel[16];
+    const char *requester_name, *requester_phone; /* arena-owned, may be NULL */
+    bool confidential;
+    char state[40], outcome[16];
+    int64_t assignee_id;
+    char assignee_name[136];
+    const char *fields_json; /* arena-owned JSON object */
+    int64_t created_by, created_at, updated_at, closed_at;
+    int version;
+};
+
+struct case_filter {
+    const char *type, *state, *in_path, *q; /* NULL = any; q escaped for LIKE */
+    int64_t overdue_at;                     /* 0 = off, else "overdue as of" */
+    int64_t page, page_size;
+};
+
+struct case_event {
+    int64_t id, case_id, at, user_id;
+    const char *user_name, *kind, *action, *from_state, *to_state, *comment, *data_json;
+};
+
+struct case_clock {
+    int64_t case_id;
+    const char *clock;
+    int64_t started_at, due_at, warn_at, paused_at, stopped_at;
+    int extensions;
+};
+
+/* Next serial number of type in year (1, 2, ...), in the caller's transaction. */
+int store_case_next_seq(struct db *db, const char *type, int year, int *seq, struct error *err);
+/* Inserts c (sets id, version) and its search document. */
+int store_case_insert(struct db *db, struct case_row *c, struct error *err);
+/* The case if it lies in sc; ZW_ENOTFOUND otherwise. */
+int store_case_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
+                   struct case_row *out, struct error *err);
+/* Writes state, outcome, assignee, fields, closed_at if c->version is current; bumps it. */
+int store_case_update(struct db *db, struct case_row *c, struct error *err);
+int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
+                    struct arena *a, struct case_row **items, size_t *n, int64_t *total,
+                    struct error *err);
+int store_case_event_add(struct db *db, const struct case_event *e, struct error *err);
+int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
+                      size_t *n, struct error *err);
+/* Inserts or replaces one clock of a case. */
+int store_case_clock_put(struct db *db, const struct case_clock *k, struct error *err);
+int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,
+                      size_t *n, struct error *err);
+
 /* ---- search (store_search.c) -------------------------------------------- */
 
 /* Adds or replaces the search document of one record. */

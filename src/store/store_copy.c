@@ -50,6 +50,20 @@ static const struct copy_table tables[] = {
     T("calendar_days", "day, kind, name, updated_at", "$1, $2, $3, $4", "day"),
     T("search_docs", "id, entity, entity_id, area_path, title, body", "$1, $2, $3, $4, $5, $6",
       "id"),
+    T("cases",
+      "id, type, serial, year, seq, title, content, area_id, area_path, category, channel, "
+      "requester_name, requester_phone, confidential, state, outcome, assignee_id, fields_json, "
+      "created_by, created_at, updated_at, closed_at, version",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+      "$21, $22, $23",
+      "id"),
+    T("case_events",
+      "id, case_id, at, user_id, user_name, kind, action, from_state, to_state, comment, data_json",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11", "id"),
+    T("case_clocks",
+      "case_id, clock, started_at, due_at, warn_at, paused_at, stopped_at, extensions",
+      "$1, $2, $3, $4, $5, $6, $7, $8", "case_id, clock"),
+    T("case_serials", "type, year, last", "$1, $2, $3", "type, year"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -169,6 +183,10 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM sessions), false)",
         "SELECT setval(pg_get_serial_sequence('search_docs', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM search_docs), false)",
+        "SELECT setval(pg_get_serial_sequence('cases', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM cases), false)",
+        "SELECT setval(pg_get_serial_sequence('case_events', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_events), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;
@@ -277,6 +295,15 @@ static int merge_precheck(struct merge *m, struct error *err)
 {
     static const char sql_towns[] = "SELECT code, name FROM areas WHERE level = 'township'";
     static const char sql_users[] = "SELECT username FROM users ORDER BY id";
+    static const char sql_cases[] = "SELECT COUNT(*) FROM cases";
+    int64_t ncases;
+    int rc0 = count_rows(m->from, sql_cases, &ncases, err);
+    if (rc0)
+        return rc0;
+    if (ncases)
+        return err_set(err, ZW_ECONFLICT, NULL,
+                       "源数据库已有 %lld 件办件：合并带办件的数据库尚不支持，请在启用办件前合并",
+                       (long long)ncases);
     struct db_stmt *st;
     int rc = db_prepare(m->from, sql_towns, &st, err);
     if (rc)

@@ -88,6 +88,33 @@ const ROWS = [
       headers: { 'if-match': await etagAsAdmin(`/api/v1/users/${v.cadre.id}`) },
     }),
   },
+  {
+    name: 'GET /api/v1/cases/{case}', perm: 'case.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/cases/${v.kase.id}` }),
+    check: (r, v) => { assert.equal(r.body.serial, v.kase.serial); assert.equal(r.body.area.id, v.area.id); },
+  },
+  {
+    name: 'GET /api/v1/cases?areaId=<village>', perm: 'case.read', kind: 'list', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/cases?areaId=${v.area.id}&pageSize=200` }),
+    check: (r, v) => assert.ok(r.body.items.some((c) => c.id === v.kase.id)),
+  },
+  {
+    name: 'GET /api/v1/cases', perm: 'case.read', kind: 'list', shared: true,
+    call: () => ({ method: 'GET', path: '/api/v1/cases?pageSize=200' }),
+  },
+  {
+    name: 'POST /api/v1/cases {areaId: village}', perm: 'case.write', kind: 'write', ok: 201,
+    call: (v) => ({ method: 'POST', path: '/api/v1/cases', body: { type: 'dispute', title: `矩阵纠纷${++seq}`, content: '邻里纠纷', areaId: v.area.id } }),
+    check: (r, v) => assert.equal(r.body.area.id, v.area.id),
+  },
+  {
+    name: 'POST /api/v1/cases/{case}/actions/decline', perm: 'case.write', kind: 'write', ok: 200,
+    call: async (v) => ({
+      method: 'POST', path: `/api/v1/cases/${v.kase.id}/actions/decline`, body: { fields: { decline_reason: '当事人不同意调解' } },
+      headers: { 'if-match': await etagAsAdmin(`/api/v1/cases/${v.kase.id}`) },
+    }),
+    check: (r, v) => assert.equal(r.body.state.final, true),
+  },
 ];
 
 // Everything about village v that must not show up for a user of another village.
@@ -112,7 +139,10 @@ async function snapshot(v) {
   const a = await admin.get(`/api/v1/areas?parent=${v.area.id}`);
   const g = await admin.get(`/api/v1/areas/${v.group.id}`);
   const u = await admin.get(`/api/v1/users/${v.cadre.id}`);
-  return JSON.stringify([a.body, g.body, u.body]);
+  const k = await admin.get(`/api/v1/cases/${v.kase.id}`);
+  const l = await admin.get(`/api/v1/cases?areaId=${v.area.id}&pageSize=200`);
+  delete k.body.actions; // the actions offered depend on who asks, not on the data
+  return JSON.stringify([a.body, g.body, u.body, k.body, l.body.pager.total]);
 }
 
 before(async () => {
@@ -135,7 +165,17 @@ before(async () => {
     const cadre = users.find((u) => u.username === cadreName);
     assert.ok(cadre, `demo user ${cadreName}`);
     assert.equal(cadre.area.id, area.id, `${cadreName} belongs to ${code}`);
-    V[code] = { area, group, cadre, ids: new Set([area.id, ...kids.map((k) => k.id)]), names: [area.name, ...kids.map((k) => k.name)] };
+    // a case of this village, with a title and requester only it has
+    const kr = await admin.post('/api/v1/cases', {
+      type: 'dispute', title: `${area.name}宅基地纠纷`, content: `${area.name}两户宅基地边界纠纷`, areaId: area.id,
+      channel: 'visit', requester: { name: `${area.name}申请人`, phone: '13900005678' },
+    });
+    expectStatus(kr, 201, `admin registers a case in ${code}:`);
+    const kase = kr.body;
+    V[code] = {
+      area, group, cadre, kase, ids: new Set([area.id, ...kids.map((k) => k.id)]),
+      names: [area.name, ...kids.map((k) => k.name), kase.title, kase.serial, `${area.name}申请人`],
+    };
   }
   // names that only one of the two villages uses (both may have a "第一组")
   const a = V[DENGTA_CODE], b = V[DATANG_CODE];

@@ -1,0 +1,53 @@
+/*
+ * cases.h - the case engine: one set of rules that runs every procedure
+ * defined in defs/case_types (see casedef.h and docs/case-types.md).
+ *
+ * Creating a case gives it its serial number, the type's initial state and
+ * the clocks that start on creation.  An action (a transition of the type)
+ * is checked against the case's state, the actor's roles, the required
+ * fields and the extension allowance, then moves the state, starts, stops,
+ * pauses, resumes or extends clocks, and appends to the timeline; all in the
+ * caller's transaction, with its audit row.
+ */
+#ifndef ZW_CASES_H
+#define ZW_CASES_H
+
+#include <jansson.h>
+
+#include "casedef.h"
+#include "domain.h"
+
+struct case_input {
+    const char *type, *title, *content, *category, *channel;
+    int64_t area_id;
+    const char *requester_name, *requester_phone;
+    bool confidential;
+    json_t *fields; /* object or NULL; borrowed */
+};
+
+struct case_action {
+    const char *code;
+    const char *comment; /* or NULL */
+    int64_t assignee_id; /* 0 = unchanged */
+    json_t *fields;      /* object or NULL; borrowed */
+};
+
+int cases_create(struct zctx *z, const struct case_types *types, const struct case_input *in,
+                 struct case_row *out, struct error *err);
+/* The case id in the caller's scope, for reading. */
+int cases_get(struct zctx *z, int64_t id, struct case_row *out, struct error *err);
+/* Takes action a on case id if version is current. */
+int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int version,
+              const struct case_action *a, struct case_row *out, struct error *err);
+
+/* Whether the caller may take transition t of type on case c now. */
+bool cases_may(const struct zctx *z, const struct case_type *type, const struct case_row *c,
+               const struct cd_transition *t);
+/* The traffic light of a clock at now: "green", "yellow", "red", "paused", "done", "late". */
+const char *cases_clock_status(const struct case_clock *k, int64_t now);
+/* Extensions still allowed on clock k of type (by code). */
+int cases_extensions_left(const struct case_type *type, const struct case_clock *k);
+/* Whether the requester's identity may be shown to the caller. */
+bool cases_requester_visible(const struct zctx *z, const struct case_row *c);
+
+#endif

@@ -1,0 +1,346 @@
+/* store_case.c - SQL for cases, their timeline, clocks and serial numbers. */
+#include "store_int.h"
+#include "banned.h"
+
+#define CASE_COLS                                                                                  \
+    "c.id, c.type, c.serial, c.year, c.seq, c.title, c.content, c.area_id, c.area_path, "          \
+    "a.code, a.name, c.category, c.channel, c.requester_name, c.requester_phone, "                 \
+    "c.confidential, c.state, c.outcome, COALESCE(c.assignee_id, 0), u.name, c.fields_json, "      \
+    "COALESCE(c.created_by, 0), c.created_at, c.updated_at, c.closed_at, c.version "
+#define CASE_FROM                                                                                  \
+    " FROM cases c JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.assignee_id "
+/* $1 path prefix, $2 only this area (0 = any), $3 only cases of this user (0 = any). */
+#define CASE_IN_SCOPE                                                                              \
+    " c.area_path LIKE $1 || '%' AND ($2 = 0 OR c.area_id = $2) AND "                              \
+    "($3 = 0 OR c.created_by = $3 OR c.assignee_id = $3) "
+
+static void case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
+{
+    c->id = db_col_int(st, 0);
+    st_copy(c->type, sizeof(c->type), db_col_text(st, 1));
+    st_copy(c->serial, sizeof(c->serial), db_col_text(st, 2));
+    c->year = (int)db_col_int(st, 3);
+    c->seq = (int)db_col_int(st, 4);
+    c->title = st_dup(a, db_col_text(st, 5));
+    c->content = st_dup(a, db_col_text(st, 6));
+    c->area_id = db_col_int(st, 7);
+    st_copy(c->area_path, sizeof(c->area_path), db_col_text(st, 8));
+    st_copy(c->area_code, sizeof(c->area_code), db_col_text(st, 9));
+    st_copy(c->area_name, sizeof(c->area_name), db_col_text(st, 10));
+    st_copy(c->category, sizeof(c->category), db_col_text(st, 11));
+    st_copy(c->channel, sizeof(c->channel), db_col_text(st, 12));
+    c->requester_name = st_dup(a, db_col_text(st, 13));
+    c->requester_phone = st_dup(a, db_col_text(st, 14));
+    c->confidential = db_col_int(st, 15) != 0;
+    st_copy(c->state, sizeof(c->state), db_col_text(st, 16));
+    st_copy(c->outcome, sizeof(c->outcome), db_col_text(st, 17));
+    c->assignee_id = db_col_int(st, 18);
+    st_copy(c->assignee_name, sizeof(c->assignee_name), db_col_text(st, 19));
+    c->fields_json = st_dup(a, db_col_text(st, 20));
+    c->created_by = db_col_int(st, 21);
+    c->created_at = db_col_int(st, 22);
+    c->updated_at = db_col_int(st, 23);
+    c->closed_at = db_col_int(st, 24);
+    c->version = (int)db_col_int(st, 25);
+}
+
+static void bind_scope(struct db_stmt *st, const struct scope *sc)
+{
+    db_bind_text(st, 1, scope_prefix(sc));
+    db_bind_int(st, 2, scope_only_area(sc));
+    db_bind_int(st, 3, sc->kind == SCOPE_OWN ? sc->user_id : 0);
+}
+
+int store_case_next_seq(struct db *db, const char *type, int year, int *seq, struct error *err)
+{
+    static const char sql[] = "INSERT INTO case_serials (type, year, last) VALUES ($1, $2, 1) "
+                              "ON CONFLICT (type, year) DO UPDATE SET last = case_serials.last + 1 "
+                              "RETURNING last";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, type);
+    db_bind_int(st, 2, year);
+    rc = db_step(st, err);
+    *seq = rc == DB_ROW ? (int)db_col_int(st, 0) : 0;
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
+int store_case_insert(struct db *db, struct case_row *c, struct error *err)
+{
+    static const char sql[] =
+        "INSERT INTO cases (type, serial, year, seq, title, content, area_id, area_path, category, "
+        "channel, requester_name, requester_phone, confidential, state, assignee_id, fields_json, "
+        "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+        "$11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, c->type);
+    db_bind_text(st, 2, c->serial);
+    db_bind_int(st, 3, c->year);
+    db_bind_int(st, 4, c->seq);
+    db_bind_text(st, 5, c->title);
+    db_bind_text(st, 6, c->content);
+    db_bind_int(st, 7, c->area_id);
+    db_bind_text(st, 8, c->area_path);
+    db_bind_text(st, 9, c->category);
+    db_bind_text(st, 10, c->channel);
+    db_bind_text(st, 11, c->requester_name);
+    db_bind_text(st, 12, c->requester_phone);
+    db_bind_int(st, 13, c->confidential);
+    db_bind_text(st, 14, c->state);
+    if (c->assignee_id)
+        db_bind_int(st, 15, c->assignee_id);
+    else
+        db_bind_text(st, 15, NULL);
+    db_bind_text(st, 16, c->fields_json ? c->fields_json : "{}");
+    if (c->created_by)
+        db_bind_int(st, 17, c->created_by);
+    else
+        db_bind_text(st, 17, NULL);
+    db_bind_int(st, 18, c->created_at);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        c->id = db_col_int(st, 0);
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    c->version = 1;
+    c->updated_at = c->created_at;
+    return store_search_put(db, "case", c->id, c->area_path, c->title, c->serial, err);
+}
+
+int store_case_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
+                   struct case_row *out, struct error *err)
+{
+    static const char sql[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE "AND c.id = $4";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    bind_scope(st, sc);
+    db_bind_int(st, 4, id);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        case_read(st, a, out);
+    db_finish(st);
+    if (rc == DB_DONE)
+        return err_set(err, ZW_ENOTFOUND, NULL, "找不到该办件");
+    return rc < 0 ? rc : 0;
+}
+
+int store_case_update(struct db *db, struct case_row *c, struct error *err)
+{
+    static const char sql[] =
+        "UPDATE cases SET state = $1, outcome = $2, assignee_id = $3, fields_json = $4, "
+        "closed_at = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8 "
+        "RETURNING version";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, c->state);
+    db_bind_text(st, 2, c->outcome[0] ? c->outcome : NULL);
+    if (c->assignee_id)
+        db_bind_int(st, 3, c->assignee_id);
+    else
+        db_bind_text(st, 3, NULL);
+    db_bind_text(st, 4, c->fields_json ? c->fields_json : "{}");
+    db_bind_int(st, 5, c->closed_at);
+    db_bind_int(st, 6, c->updated_at);
+    db_bind_int(st, 7, c->id);
+    db_bind_int(st, 8, c->version);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        c->version = (int)db_col_int(st, 0);
+    db_finish(st);
+    if (rc == DB_DONE)
+        return err_set(err, ZW_ESTALE, NULL, NULL);
+    return rc < 0 ? rc : 0;
+}
+
+/* $4 type or NULL, $5 state or NULL, $6 area path prefix or NULL, $7 overdue as of $8 (0 = off), $9
+ * q. */
+#define CASE_FILTER                                                                                \
+    " AND (CAST($4 AS TEXT) IS NULL OR c.type = $4) AND (CAST($5 AS TEXT) IS NULL OR "             \
+    "c.state = $5) AND (CAST($6 AS TEXT) IS NULL OR c.area_path LIKE CAST($6 AS TEXT) || '%') "    \
+    "AND ($7 = 0 OR EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "               \
+    "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $8)) AND (CAST($9 AS TEXT) IS NULL "      \
+    "OR c.title LIKE '%' || CAST($9 AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' || "          \
+    "CAST($9 AS TEXT) || '%' ESCAPE '\\') "
+
+static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct case_filter *f)
+{
+    bind_scope(st, sc);
+    db_bind_text(st, 4, f->type);
+    db_bind_text(st, 5, f->state);
+    db_bind_text(st, 6, f->in_path);
+    db_bind_int(st, 7, f->overdue_at ? 1 : 0);
+    db_bind_int(st, 8, f->overdue_at);
+    db_bind_text(st, 9, f->q);
+}
+
+int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
+                    struct arena *a, struct case_row **items, size_t *n, int64_t *total,
+                    struct error *err)
+{
+    static const char sql_count[] = "SELECT COUNT(*)" CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER;
+    static const char sql[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
+                              "ORDER BY c.id DESC LIMIT $10 OFFSET $11";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_count, &st, err);
+    if (rc)
+        return rc;
+    bind_filter(st, sc, f);
+    rc = db_step(st, err);
+    *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    if ((rc = db_prepare(db, sql, &st, err)))
+        return rc;
+    bind_filter(st, sc, f);
+    db_bind_int(st, 10, f->page_size);
+    db_bind_int(st, 11, (f->page - 1) * f->page_size);
+    struct case_row *v = arena_calloc(a, (size_t)f->page_size + 1, sizeof(*v));
+    size_t cnt = 0;
+    while ((rc = db_step(st, err)) == DB_ROW && cnt < (size_t)f->page_size)
+        case_read(st, a, &v[cnt++]);
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    *items = v;
+    *n = cnt;
+    return 0;
+}
+
+int store_case_event_add(struct db *db, const struct case_event *e, struct error *err)
+{
+    static const char sql[] =
+        "INSERT INTO case_events (case_id, at, user_id, user_name, kind, action, from_state, "
+        "to_state, comment, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, e->case_id);
+    db_bind_int(st, 2, e->at);
+    if (e->user_id)
+        db_bind_int(st, 3, e->user_id);
+    else
+        db_bind_text(st, 3, NULL);
+    db_bind_text(st, 4, e->user_name);
+    db_bind_text(st, 5, e->kind);
+    db_bind_text(st, 6, e->action);
+    db_bind_text(st, 7, e->from_state);
+    db_bind_text(st, 8, e->to_state);
+    db_bind_text(st, 9, e->comment);
+    db_bind_text(st, 10, e->data_json);
+    return db_step_done(st, err);
+}
+
+int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
+                      size_t *n, struct error *err)
+{
+    static const char sql[] = "SELECT id, at, COALESCE(user_id, 0), user_name, kind, action, "
+                              "from_state, to_state, comment, data_json FROM case_events "
+                              "WHERE case_id = $1 ORDER BY id";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    size_t cap = 16, cnt = 0;
+    struct case_event *v = arena_alloc(a, cap * sizeof(*v));
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        if (cnt == cap) {
+            struct case_event *nv = arena_alloc(a, 2 * cap * sizeof(*v));
+            memcpy(nv, v, cap * sizeof(*v));
+            v = nv;
+            cap *= 2;
+        }
+        struct case_event *e = &v[cnt++];
+        e->id = db_col_int(st, 0);
+        e->case_id = case_id;
+        e->at = db_col_int(st, 1);
+        e->user_id = db_col_int(st, 2);
+        e->user_name = st_dup(a, db_col_text(st, 3));
+        e->kind = st_dup(a, db_col_text(st, 4));
+        e->action = st_dup(a, db_col_text(st, 5));
+        e->from_state = st_dup(a, db_col_text(st, 6));
+        e->to_state = st_dup(a, db_col_text(st, 7));
+        e->comment = st_dup(a, db_col_text(st, 8));
+        e->data_json = st_dup(a, db_col_text(st, 9));
+    }
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    *items = v;
+    *n = cnt;
+    return 0;
+}
+
+int store_case_clock_put(struct db *db, const struct case_clock *k, struct error *err)
+{
+    static const char sql[] =
+        "INSERT INTO case_clocks (case_id, clock, started_at, due_at, warn_at, paused_at, "
+        "stopped_at, extensions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (case_id, "
+        "clock) DO UPDATE SET started_at = excluded.started_at, due_at = excluded.due_at, "
+        "warn_at = excluded.warn_at, paused_at = excluded.paused_at, stopped_at = "
+        "excluded.stopped_at, extensions = excluded.extensions";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, k->case_id);
+    db_bind_text(st, 2, k->clock);
+    db_bind_int(st, 3, k->started_at);
+    db_bind_int(st, 4, k->due_at);
+    db_bind_int(st, 5, k->warn_at);
+    db_bind_int(st, 6, k->paused_at);
+    db_bind_int(st, 7, k->stopped_at);
+    db_bind_int(st, 8, k->extensions);
+    return db_step_done(st, err);
+}
+
+int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,
+                      size_t *n, struct error *err)
+{
+    static const char sql[] = "SELECT clock, started_at, due_at, warn_at, paused_at, stopped_at, "
+                              "extensions FROM case_clocks WHERE case_id = $1 ORDER BY started_at, "
+                              "clock";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    size_t cap = 8, cnt = 0;
+    struct case_clock *v = arena_alloc(a, cap * sizeof(*v));
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        if (cnt == cap) {
+            struct case_clock *nv = arena_alloc(a, 2 * cap * sizeof(*v));
+            memcpy(nv, v, cap * sizeof(*v));
+            v = nv;
+            cap *= 2;
+        }
+        struct case_clock *k = &v[cnt++];
+        k->case_id = case_id;
+        k->clock = arena_strdup(a, db_col_text(st, 0));
+        k->started_at = db_col_int(st, 1);
+        k->due_at = db_col_int(st, 2);
+        k->warn_at = db_col_int(st, 3);
+        k->paused_at = db_col_int(st, 4);
+        k->stopped_at = db_col_int(st, 5);
+        k->extensions = (int)db_col_int(st, 6);
+    }
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    *items = v;
+    *n = cnt;
+    return 0;
+}

@@ -114,6 +114,7 @@ void api_cases_create(struct api_ctx *c);
 void api_cases_list(struct api_ctx *c);
 void api_cases_get(struct api_ctx *c);
 void api_cases_act(struct api_ctx *c);
+void api_cases_stats(struct api_ctx *c);
 void api_audit_list(struct api_ctx *c);
 void api_settings_security_get(struct api_ctx *c);
 void api_settings_security_patch(struct api_ctx *c);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "calendar.h"
 #include "domain/cases.h"
 #include "jsonx.h"
 #include "mask.h"
@@ -305,4 +306,85 @@ void api_cases_act(struct api_ctx *c)
         return;
     }
     reply_case(c, 200, &r);
+}
+
+/* A period argument: a local date; the upper bound includes its whole day. */
+static bool period_or_reply(struct api_ctx *c, int64_t *from, int64_t *to)
+{
+    const char *f = http_query(c->req, "from"), *t = http_query(c->req, "to");
+    int a, b;
+    if (!f || !t || cal_parse_date(f, &a) || cal_parse_date(t, &b) || b < a) {
+        err_set(&c->err, ZW_EINVAL, "from",
+                "请给出统计期间 from 和 to（YYYY-MM-DD，from 不晚于 to）");
+        api_reply_error(c, &c->err);
+        return false;
+    }
+    *from = cal_local_midnight(a);
+    *to = cal_local_midnight(cal_ymd_add(b, 1));
+    return true;
+}
+
+static json_t *rate(int64_t num, int64_t den)
+{
+    return den ? json_real((double)(num * 10000 / den) / 10000.0) : json_null();
+}
+
+/* GET /api/v1/cases/stats: the counts the reports need, per type, in scope and period. */
+void api_cases_stats(struct api_ctx *c)
+{
+    int64_t from, to, area_id = 0;
+    if (!period_or_reply(c, &from, &to) || !api_query_int_or_reply(c, "areaId", &area_id))
+        return;
+    struct scope sc = principal_scope(&c->who);
+    struct area a;
+    const char *in_path = NULL;
+    if (area_id) {
+        if (store_area_get(c->z.db, area_id, &sc, &a, &c->err)) {
+            api_reply_error(c, &c->err);
+            return;
+        }
+        in_path = a.path;
+    }
+    struct case_stat *st;
+    size_t n;
+    if (store_case_stats(c->z.db, &sc, from, to, c->z.now, in_path, &c->req->arena, &st, &n,
+                         &c->err)) {
+        api_reply_error(c, &c->err);
+        return;
+    }
+    const struct case_types *types = api_env.case_types;
+    json_t *arr = json_array();
+    for (size_t i = 0; types && i < types->n; i++) {
+        const struct case_type *t = &types->v[i];
+        static const struct case_stat zero;
+        const struct case_stat *s = &zero;
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(st[k].type, t->code) == 0)
+                s = &st[k];
+        /* Re-work: actions that reopen a closed case (12345 重办, ...). */
+        int64_t reopened = 0;
+        json_t *acts = json_object();
+        for (size_t k = 0; k < s->nactions; k++) {
+            int ti = casedef_transition(t, s->actions[k].code);
+            if (ti >= 0 && t->transitions[ti].reopens)
+                reopened += s->actions[k].count;
+            json_object_set_new(acts, s->actions[k].code, json_integer(s->actions[k].count));
+        }
+        const int64_t *k = s->count;
+        json_array_append_new(
+            arr,
+            json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:o}",
+                      "type", t->code, "typeName", t->name, "received", (json_int_t)k[CS_RECEIVED],
+                      "closed", (json_int_t)k[CS_CLOSED], "closedOnTime", (json_int_t)k[CS_ON_TIME],
+                      "onTimeRate", rate(k[CS_ON_TIME], k[CS_CLOSED]), "resolved",
+                      (json_int_t)k[CS_RESOLVED], "unresolved", (json_int_t)k[CS_UNRESOLVED],
+                      "rejected", (json_int_t)k[CS_REJECTED], "withdrawn",
+                      (json_int_t)k[CS_WITHDRAWN], "resolutionRate",
+                      rate(k[CS_RESOLVED], k[CS_CLOSED]), "overdueNow", (json_int_t)k[CS_OVERDUE],
+                      "reopened", (json_int_t)reopened, "actions", acts));
+    }
+    char f[11], t[11];
+    cal_format_date(cal_local_ymd(from), f);
+    cal_format_date(cal_local_ymd(to - 1), t);
+    api_reply(c, 200, json_pack("{s:s, s:s, s:o}", "from", f, "to", t, "items", arr));
 }

@@ -31,6 +31,7 @@ R(r_cases_list, api_cases_list, "case.read", 0);
 R(r_cases_create, api_cases_create, "case.write", API_IDEMPOTENT);
 R(r_cases_get, api_cases_get, "case.read", 0);
 R(r_cases_act, api_cases_act, "case.write", 0);
+R(r_cases_stats, api_cases_stats, "case.read", 0);
 R(r_audit, api_audit_list, "audit.read", 0);
 R(r_sec_get, api_settings_security_get, "security.read", 0);
 R(r_sec_patch, api_settings_security_patch, "security.write", 0);
@@ -62,6 +63,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/case-types", api_dispatch, &r_case_types},
     {"GET", "/api/v1/cases", api_dispatch, &r_cases_list},
     {"POST", "/api/v1/cases", api_dispatch, &r_cases_create},
+    {"GET", "/api/v1/cases/stats", api_dispatch, &r_cases_stats},
     {"GET", "/api/v1/cases/{id}", api_dispatch, &r_cases_get},
     {"POST", "/api/v1/cases/{id}/actions/{action}", api_dispatch, &r_cases_act},
     {"GET", "/api/v1/audit", api_dispatch, &r_audit},

@@ -113,6 +113,38 @@ int store_case_clock_put(struct db *db, const struct case_clock *k, struct error
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,
                       size_t *n, struct error *err);
 
+#define CASE_STAT_ACTIONS 64
+enum {
+    CS_RECEIVED,
+    CS_CLOSED,
+    CS_ON_TIME,
+    CS_RESOLVED,
+    CS_UNRESOLVED,
+    CS_REJECTED,
+    CS_WITHDRAWN,
+    CS_OVERDUE
+};
+
+/* Counts of one case type over a period: see enum above; actions taken, by code. */
+struct case_stat {
+    char type[40];
+    int64_t count[8];
+    struct {
+        const char *code;
+        int64_t count;
+    } actions[CASE_STAT_ACTIONS];
+    size_t nactions;
+};
+
+/*
+ * Per type within sc (and under in_path if not NULL): received and closed in
+ * [from, to), closed without any late clock, outcomes, overdue at now, and
+ * actions taken in the period.  Types without cases are absent.
+ */
+int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_t to, int64_t now,
+                     const char *in_path, struct arena *a, struct case_stat **items, size_t *n,
+                     struct error *err);
+
 /* ---- search (store_search.c) -------------------------------------------- */
 
 /* Adds or replaces the search document of one record. */

@@ -344,3 +344,78 @@ int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct ca
     *n = cnt;
     return 0;
 }
+
+/* Period bounds $4 (inclusive) and $5 (exclusive), $6 now, $7 area path prefix or NULL. */
+int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_t to, int64_t now,
+                     const char *in_path, struct arena *a, struct case_stat **items, size_t *n,
+                     struct error *err)
+{
+    static const char sql[] =
+        "SELECT c.type, "
+        "SUM(CASE WHEN c.created_at >= $4 AND c.created_at < $5 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND NOT EXISTS (SELECT 1 FROM "
+        "case_clocks k WHERE k.case_id = c.id AND k.stopped_at > k.due_at) THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'resolved' "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'unresolved' "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'rejected' "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'withdrawn' "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at = 0 AND EXISTS (SELECT 1 FROM case_clocks k WHERE "
+        "k.case_id = c.id AND k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $6) "
+        "THEN 1 ELSE 0 END) "
+        "FROM cases c WHERE" CASE_IN_SCOPE
+        "AND (CAST($7 AS TEXT) IS NULL OR c.area_path LIKE CAST($7 AS TEXT) || '%') "
+        "GROUP BY c.type ORDER BY c.type";
+    static const char sql_actions[] =
+        "SELECT c.type, e.action, COUNT(*) FROM case_events e JOIN cases c ON c.id = e.case_id "
+        "WHERE" CASE_IN_SCOPE "AND e.kind = 'action' AND e.at >= $4 AND e.at < $5 AND "
+        "(CAST($6 AS TEXT) IS NULL OR c.area_path LIKE CAST($6 AS TEXT) || '%') "
+        "GROUP BY c.type, e.action ORDER BY c.type, e.action";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    bind_scope(st, sc);
+    db_bind_int(st, 4, from);
+    db_bind_int(st, 5, to);
+    db_bind_int(st, 6, now);
+    db_bind_text(st, 7, in_path);
+    size_t cap = 128, cnt = 0; /* case types: at most as many as definitions load */
+    struct case_stat *v = arena_calloc(a, cap, sizeof(*v));
+    while ((rc = db_step(st, err)) == DB_ROW && cnt < cap) {
+        struct case_stat *s = &v[cnt++];
+        st_copy(s->type, sizeof(s->type), db_col_text(st, 0));
+        for (int k = 0; k < 8; k++)
+            s->count[k] = db_col_int(st, k + 1);
+    }
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    if ((rc = db_prepare(db, sql_actions, &st, err)))
+        return rc;
+    bind_scope(st, sc);
+    db_bind_int(st, 4, from);
+    db_bind_int(st, 5, to);
+    db_bind_text(st, 6, in_path);
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        const char *type = db_col_text(st, 0);
+        for (size_t i = 0; i < cnt; i++) {
+            struct case_stat *s = &v[i];
+            if (strcmp(s->type, type) != 0 || s->nactions == CASE_STAT_ACTIONS)
+                continue;
+            s->actions[s->nactions].code = arena_strdup(a, db_col_text(st, 1));
+            s->actions[s->nactions].count = db_col_int(st, 2);
+            s->nactions++;
+        }
+    }
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    *items = v;
+    *n = cnt;
+    return 0;
+}

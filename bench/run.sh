@@ -75,6 +75,43 @@ foundation postgresql "$pg_base/bench"
 awk -v a="$A_RPS" -v b="$sq_api" -v s="$S_RPS" -v t="$sq_static" -v p="$A_P99" -v q="$sq_p99" 'BEGIN {
     printf "  postgresql/sqlite: GET /api/v1/me throughput %.2f, p99 %.2f; static %.2f\n", a / b, p / q, s / t }'
 
+# Cases: BENCH_CASES (100,000) seeded through the engine, then creates with 4
+# concurrent writers, detail GETs and a filtered list of 25, each against the
+# same server's static file in the same run.
+cases_bench() { # $1 = engine label, $2 = db target
+    engine=$1
+    "$PWD/$build/bench/seed_cases" "$2" "$ncases" defs > /dev/null 2>&1 || { echo "bench: seeding failed"; exit 1; }
+    port=$(free_port)
+    "$bin" serve --db "$2" --listen "127.0.0.1:$port" --web "$tmp/web" 2> "$tmp/serve-cases-$1.log" > /dev/null &
+    pid=$!
+    for i in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+    login=$(curl -s -D "$tmp/h" -H 'content-type: application/json' \
+        -d "{\"username\":\"staff\",\"password\":\"$ZHENWU_DEMO_PASSWORD\"}" "http://127.0.0.1:$port/api/v1/session")
+    export ZW_COOKIE=$(sed -n 's/^Set-Cookie: \(zw_session=[^;]*\).*/\1/ip' "$tmp/h")
+    export ZW_CSRF=$(echo "$login" | sed -n 's/.*"csrfToken":"\([^"]*\)".*/\1/p' | tail -1)
+    export ZW_CASES=$ncases
+    export ZW_AREA=$(curl -s -H "Cookie: $ZW_COOKIE" "http://127.0.0.1:$port/api/v1/areas?parent=2" | sed -n 's/^{"items":\[{"id":\([0-9]*\).*/\1/p')
+    set -- $(wrk_run "cstatic-$engine" "http://127.0.0.1:$port/static-5k.txt"); st=$1
+    wrk -t2 -c4 -d"${secs}s" -s bench/post_case.lua "http://127.0.0.1:$port/api/v1/cases" > "$tmp/create-$engine.txt"
+    cr=$(awk '/^Requests\/sec:/ {print $2}' "$tmp/create-$engine.txt")
+    cerr=$(awk '/^create_errors/ {s += $2} END {print s + 0}' "$tmp/create-$engine.txt")
+    set -- $(wrk_run "detail-$engine" "http://127.0.0.1:$port/" -s bench/get_case.lua); dt=$1; dp=$2
+    set -- $(wrk_run "list-$engine" "http://127.0.0.1:$port/api/v1/cases?areaId=$ZW_AREA&state=registered&pageSize=25" -H "Cookie: $ZW_COOKIE"); ls=$1; lp=$2
+    kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+    awk -v e="$engine" -v st="$st" -v cr="$cr" -v ce="$cerr" -v dt="$dt" -v dp="$dp" -v ls="$ls" -v lp="$lp" 'BEGIN {
+        printf "  [%s] static %.0f req/s\n", e, st
+        printf "  [%s] create (4 writers): %.0f/s, %d errors, create/static %.3f (target >= 1,000/s, 0 errors) %s\n", e, cr, ce, cr / st, ((cr >= 1000 && ce == 0) ? "ok" : "BELOW TARGET")
+        printf "  [%s] detail GET: %.0f/s (p99 %s ms), detail/static %.2f (target >= 10,000/s) %s\n", e, dt, dp, dt / st, (dt >= 10000 ? "ok" : "BELOW TARGET")
+        printf "  [%s] list of 25 with total: %.0f/s (p99 %s ms), list/static %.2f (target >= 3,000/s) %s\n", e, ls, lp, ls / st, (ls >= 3000 ? "ok" : "BELOW TARGET") }'
+}
+ncases=${BENCH_CASES:-100000}
+echo "bench cases ($ncases cases across the villages; $secs s per run)"
+"$bin" init --db "$tmp/cases.db" --township 500236126 --demo > /dev/null 2>&1
+cases_bench sqlite "$tmp/cases.db"
+psql -q "$pg_base/postgres" -c 'CREATE DATABASE cases'
+"$bin" init --db "$pg_base/cases" --township 500236126 --demo > /dev/null 2>&1
+cases_bench postgresql "$pg_base/cases"
+
 echo "bench bulk ($rows rows, batches of 1000, each engine against its own client library)"
 "$PWD/$build/bench/bulk" "$tmp/bulk.db" "$rows" 2> /dev/null
 "$PWD/$build/bench/bulk" "$pg_base/bulk" "$rows" 2> /dev/null

@@ -188,7 +188,8 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
                     struct arena *a, struct case_row **items, size_t *n, int64_t *total,
                     struct error *err)
 {
-    static const char sql_count[] = "SELECT COUNT(*)" CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER;
+    /* The count needs no joins: every filter is on the case itself. */
+    static const char sql_count[] = "SELECT COUNT(*) FROM cases c WHERE" CASE_IN_SCOPE CASE_FILTER;
     static const char sql[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
                               "ORDER BY c.id DESC LIMIT $10 OFFSET $11";
     struct db_stmt *st;

@@ -101,3 +101,41 @@ export async function loginAs(page, base, username, password) {
   await page.getByLabel('密码', { exact: true }).fill(password);
   await page.getByRole('button', { name: '登录' }).click();
 }
+
+// The titles of the side menu's groups (el-sub-menu), in order.
+export async function menuGroups(page) {
+  await page.locator('[data-test="side-menu"]').waitFor();
+  return (await page.locator('[data-test="side-menu"] .el-sub-menu__title').allInnerTexts()).map((s) => s.trim());
+}
+
+// Opens the Element Plus single select `select` (a locator), clicks the option
+// `text` and waits until its dropdown has closed (so the next select's options
+// are not confused with this one's, still fading out).
+export async function chooseOption(page, select, text) {
+  await select.click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+  await page.waitForFunction(() => ![...document.querySelectorAll('.el-select__popper')].some((p) => p.offsetParent !== null
+    && getComputedStyle(p).display !== 'none'), null, { polling: 50 });
+}
+
+// Opens the lazy area tree-select `picker` (a locator), expands the nodes named
+// in `path` that are shown (a user's scope may start below the county), then
+// picks the area `name` and waits until the picker shows it.
+export async function pickArea(page, picker, path, name) {
+  await picker.click();
+  const popper = page.locator('.el-popper.el-tree-select__popper:visible');
+  await popper.waitFor();
+  await popper.locator('.el-tree-node__content').first().waitFor();
+  for (const [i, step] of path.entries()) {
+    const node = popper.locator('.el-tree-node__content', { hasText: step }).first();
+    if (await node.count() === 0) continue;
+    const expanded = await node.locator('.el-tree-node__expand-icon.expanded').count();
+    if (!expanded) await node.locator('.el-tree-node__expand-icon').click();
+    // the next level is loaded on demand: wait for the next name to be listed
+    await popper.locator('.el-tree-node__content', { hasText: i + 1 < path.length ? path[i + 1] : name }).first().waitFor();
+  }
+  const target = popper.locator('.el-tree-node__content', { hasText: name }).first();
+  await target.waitFor();
+  await target.click();
+  await picker.getByText(name).waitFor();
+}

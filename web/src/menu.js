@@ -1,8 +1,20 @@
 // menu.js - the screens of the console, their paths and the permission each
 // needs (null: every logged-in user).  The router and the side menu both read
 // this list, so a screen is hidden exactly when its route would show 403.
+// An entry with `children` is a group in the side menu (an el-sub-menu) whose
+// children are the screens; `menu: false` marks a screen reached only by links
+// (a case page), with `active` naming the menu entry to highlight for it.
 export const SCREENS = [
   { name: 'home', path: '', title: '首页', perm: null, icon: 'HomeFilled', component: () => import('./home/HomePage.vue') },
+  {
+    name: 'cases', title: '办件', perm: 'case.read', icon: 'Tickets',
+    children: [
+      { name: 'case-todo', path: 'cases/todo', title: '我的待办', perm: 'case.read', component: () => import('./cases/CaseTodoPage.vue') },
+      { name: 'case-list', path: 'cases', title: '办件列表', perm: 'case.read', component: () => import('./cases/CaseListPage.vue') },
+      { name: 'case-new', path: 'cases/new', title: '登记办件', perm: 'case.write', component: () => import('./cases/CaseNewPage.vue') },
+      { name: 'case-detail', path: 'cases/:id(\\d+)', title: '办件详情', perm: 'case.read', menu: false, active: 'case-list', component: () => import('./cases/CaseDetailPage.vue') },
+    ],
+  },
   { name: 'areas', path: 'areas', title: '区划管理', perm: 'area.read', icon: 'MapLocation', component: () => import('./areas/AreasPage.vue') },
   { name: 'users', path: 'users', title: '用户管理', perm: 'user.read', icon: 'User', component: () => import('./users/UsersPage.vue') },
   { name: 'roles', path: 'roles', title: '角色权限', perm: 'role.read', icon: 'Lock', component: () => import('./roles/RolesPage.vue') },
@@ -10,3 +22,6 @@ export const SCREENS = [
   { name: 'security', path: 'security', title: '安全设置', perm: 'security.read', icon: 'Setting', component: () => import('./security/SecurityPage.vue') },
   { name: 'calendar', path: 'calendar', title: '工作日历', perm: null, icon: 'Calendar', component: () => import('./calendar/CalendarPage.vue') },
 ];
+
+// Every routable screen, groups flattened (for the router).
+export const ROUTE_SCREENS = SCREENS.flatMap((s) => (s.children ? s.children : [s]));

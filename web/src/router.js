@@ -2,7 +2,7 @@
 // extensionless path outside /api with index.html, so /users can be typed or
 // bookmarked.  The guards only choose what to show; the server checks every call.
 import { createRouter, createWebHistory } from 'vue-router';
-import { SCREENS } from './menu.js';
+import { ROUTE_SCREENS } from './menu.js';
 import { session, loadMe } from './session.js';
 
 const routes = [
@@ -11,7 +11,7 @@ const routes = [
     path: '/',
     component: () => import('./layout/AppLayout.vue'),
     children: [
-      ...SCREENS.map((s) => ({ path: s.path, name: s.name, component: s.component, meta: { perm: s.perm, title: s.title } })),
+      ...ROUTE_SCREENS.map((s) => ({ path: s.path, name: s.name, component: s.component, meta: { perm: s.perm, title: s.title, active: s.active || s.name } })),
       { path: 'password', name: 'password', component: () => import('./password/PasswordPage.vue'), meta: { perm: null, title: '修改密码' } },
       { path: '403', name: 'forbidden', component: () => import('./errors/ForbiddenPage.vue'), meta: { perm: null, title: '无权访问' } },
       { path: ':pathMatch(.*)*', name: 'notfound', component: () => import('./errors/NotFoundPage.vue'), meta: { perm: null, title: '页面不存在' } },

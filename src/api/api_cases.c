@@ -245,17 +245,6 @@ void api_cases_list(struct api_ctx *c)
         f.state = NULL;
     if (f.q && (!*f.q || strlen(f.q) > 100))
         f.q = NULL;
-    if (f.q) {
-        size_t len = strlen(f.q);
-        char *e = arena_alloc(&c->req->arena, 2 * len + 1), *p = e;
-        for (size_t i = 0; i < len; i++) {
-            if (f.q[i] == '%' || f.q[i] == '_' || f.q[i] == '\\')
-                *p++ = '\\';
-            *p++ = f.q[i];
-        }
-        *p = '\0';
-        f.q = e;
-    }
     if (overdue)
         f.overdue_at = c->z.now;
     struct scope sc = principal_scope(&c->who);

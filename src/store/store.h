@@ -76,7 +76,7 @@ struct case_row {
 };
 
 struct case_filter {
-    const char *type, *state, *in_path, *q; /* NULL = any; q escaped for LIKE */
+    const char *type, *state, *in_path, *q; /* NULL = any; q is a plain substring */
     int64_t overdue_at;                     /* 0 = off, else "overdue as of" */
     int64_t page, page_size;
 };

@@ -173,7 +173,8 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
     "OR c.title LIKE '%' || CAST($9 AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' || "          \
     "CAST($9 AS TEXT) || '%' ESCAPE '\\') "
 
-static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct case_filter *f)
+static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct case_filter *f,
+                        const char *q)
 {
     bind_scope(st, sc);
     db_bind_text(st, 4, f->type);
@@ -181,7 +182,7 @@ static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct
     db_bind_text(st, 6, f->in_path);
     db_bind_int(st, 7, f->overdue_at ? 1 : 0);
     db_bind_int(st, 8, f->overdue_at);
-    db_bind_text(st, 9, f->q);
+    db_bind_text(st, 9, q);
 }
 
 int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
@@ -192,11 +193,12 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
     static const char sql_count[] = "SELECT COUNT(*) FROM cases c WHERE" CASE_IN_SCOPE CASE_FILTER;
     static const char sql[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
                               "ORDER BY c.id DESC LIMIT $10 OFFSET $11";
+    const char *q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
     struct db_stmt *st;
     int rc = db_prepare(db, sql_count, &st, err);
     if (rc)
         return rc;
-    bind_filter(st, sc, f);
+    bind_filter(st, sc, f, q);
     rc = db_step(st, err);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finish(st);
@@ -204,7 +206,7 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
         return rc;
     if ((rc = db_prepare(db, sql, &st, err)))
         return rc;
-    bind_filter(st, sc, f);
+    bind_filter(st, sc, f, q);
     db_bind_int(st, 10, f->page_size);
     db_bind_int(st, 11, (f->page - 1) * f->page_size);
     struct case_row *v = arena_calloc(a, (size_t)f->page_size + 1, sizeof(*v));

@@ -21,6 +21,22 @@ static inline const char *st_dup(struct arena *a, const char *s)
     return s ? arena_strdup(a, s) : NULL;
 }
 
+/* q with LIKE's wildcards (% _ \\) escaped by a backslash, for "... ESCAPE '\\'"; arena-owned. */
+static inline const char *st_like_escape(struct arena *a, const char *q)
+{
+    if (!q)
+        return NULL;
+    size_t len = strlen(q);
+    char *out = arena_alloc(a, 2 * len + 1), *p = out;
+    for (size_t i = 0; i < len; i++) {
+        if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+            *p++ = '\\';
+        *p++ = q[i];
+    }
+    *p = '\0';
+    return out;
+}
+
 /* The path prefix a scope allows ("/" for SCOPE_ALL). */
 static inline const char *scope_prefix(const struct scope *sc)
 {

@@ -66,20 +66,6 @@ static const char *fts_phrase(struct arena *a, const char *q)
     return out;
 }
 
-/* q with LIKE's wildcards escaped by backslash; arena-owned. */
-static const char *like_literal(struct arena *a, const char *q)
-{
-    size_t len = strlen(q);
-    char *out = arena_alloc(a, 2 * len + 1), *p = out;
-    for (size_t i = 0; i < len; i++) {
-        if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
-            *p++ = '\\';
-        *p++ = q[i];
-    }
-    *p = '\0';
-    return out;
-}
-
 static void bind_filter(struct db_stmt *st, const char *arg, const struct scope *sc,
                         const struct search_query *q)
 {
@@ -95,7 +81,7 @@ int store_search(struct db *db, const struct scope *sc, const struct search_quer
                  struct error *err)
 {
     bool fts = db->drv == &db_sqlite_driver && utf8_chars(q->q) >= 3;
-    const char *arg = fts ? fts_phrase(a, q->q) : like_literal(a, q->q);
+    const char *arg = fts ? fts_phrase(a, q->q) : st_like_escape(a, q->q);
     struct db_stmt *st;
     int rc = db_prepare(db, fts ? sql_fts_count : sql_like_count, &st, err);
     if (rc)

@@ -97,22 +97,6 @@ int store_user_by_username(struct db *db, const char *username, struct user *out
     return user_one(st, out, err);
 }
 
-/* q with LIKE's wildcards escaped; arena-owned. */
-static const char *like_escape(struct arena *a, const char *q)
-{
-    if (!q)
-        return NULL;
-    size_t len = strlen(q);
-    char *out = arena_alloc(a, 2 * len + 1), *p = out;
-    for (size_t i = 0; i < len; i++) {
-        if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
-            *p++ = '\\';
-        *p++ = q[i];
-    }
-    *p = '\0';
-    return out;
-}
-
 int store_user_list(struct db *db, const struct scope *sc, const struct user_filter *f,
                     struct arena *a, struct user **items, size_t *n, int64_t *total,
                     struct error *err)
@@ -120,7 +104,7 @@ int store_user_list(struct db *db, const struct scope *sc, const struct user_fil
     static const char sql_count[] = "SELECT COUNT(*)" USER_FROM "WHERE" USER_IN_SCOPE USER_FILTER;
     static const char sql[] = "SELECT " USER_COLS USER_FROM "WHERE" USER_IN_SCOPE USER_FILTER
                               "ORDER BY u.id LIMIT $6 OFFSET $7";
-    const char *q = like_escape(a, f->q && *f->q ? f->q : NULL);
+    const char *q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
     struct db_stmt *st;
     int rc = db_prepare(db, sql_count, &st, err);
     if (rc)

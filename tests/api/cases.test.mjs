@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { range, HOLIDAYS, MAKEUP, isWorkday, ms, localDate, nextDate, addWorkdays, fmt } from './cal2026.mjs';
 
 const def = (code) => JSON.parse(readFileSync(path.join(ROOT, 'defs/case_types', `${code}.json`), 'utf8'));
 const PETITION = def('petition');
@@ -23,50 +24,6 @@ const SERIAL = /^羊市信〔\d{4}〕\d+号$/;
 const PHONE = '13900001234';
 const PHONE_MASKED = '139****1234';
 
-// ---- the 2026 working-day calendar (国务院办公厅, 4 Nov 2025), written out independently
-function range(a, b) {
-  const out = [];
-  for (let d = new Date(`${a}T00:00:00Z`); d <= new Date(`${b}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
-    out.push(d.toISOString().slice(0, 10));
-  }
-  return out;
-}
-const HOLIDAYS = new Set([
-  ...range('2026-01-01', '2026-01-03'), ...range('2026-02-15', '2026-02-23'), ...range('2026-04-04', '2026-04-06'),
-  ...range('2026-05-01', '2026-05-05'), ...range('2026-06-19', '2026-06-21'), ...range('2026-09-25', '2026-09-27'),
-  ...range('2026-10-01', '2026-10-07'),
-]);
-const MAKEUP = new Set(['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10']);
-
-// Years other than 2026 have no data here: weekends only (as the server does for a
-// year without data, "missingYear").
-function isWorkday(ymd) {
-  if (HOLIDAYS.has(ymd)) return false;
-  if (MAKEUP.has(ymd)) return true;
-  const wd = new Date(`${ymd}T00:00:00Z`).getUTCDay();
-  return wd !== 0 && wd !== 6;
-}
-const ms = (x) => (typeof x === 'number' ? x : Date.parse(x));
-// Local (+08:00) date 'YYYY-MM-DD' of an instant.
-const localDate = (x) => new Date(ms(x) + TZ).toISOString().slice(0, 10);
-const nextDate = (ymd, n = 1) => {
-  const d = new Date(`${ymd}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-};
-// The same local time of day on the n-th working day after the instant's local date.
-function addWorkdays(x, n) {
-  const t = ms(x);
-  const tod = (((t + TZ) % DAY) + DAY) % DAY;
-  let ymd = localDate(t);
-  while (n > 0) {
-    ymd = nextDate(ymd);
-    if (isWorkday(ymd)) n--;
-  }
-  return Date.parse(`${ymd}T00:00:00Z`) - TZ + tod;
-}
-// An instant as 'YYYY-MM-DDTHH:MM:SS+08:00' (seconds only).
-const fmt = (x) => `${new Date(ms(x) + TZ).toISOString().slice(0, 19)}+08:00`;
 
 // ---- what the definition allows
 const initialState = (d) => d.states.find((s) => s.initial).code;

@@ -199,6 +199,24 @@ bool api_paging_or_reply(struct api_ctx *c, int64_t *page, int64_t *page_size)
     return true;
 }
 
+bool api_area_filter_or_reply(struct api_ctx *c, const char **in_path)
+{
+    int64_t area_id = 0;
+    *in_path = NULL;
+    if (!api_query_int_or_reply(c, "areaId", &area_id))
+        return false;
+    if (!area_id)
+        return true;
+    struct scope sc = principal_scope(&c->who);
+    struct area a;
+    if (store_area_get(c->z.db, area_id, &sc, &a, &c->err)) {
+        api_reply_error(c, &c->err);
+        return false;
+    }
+    *in_path = arena_strdup(&c->req->arena, a.path);
+    return true;
+}
+
 bool api_begin_or_reply(struct api_ctx *c)
 {
     /* A GET that must write (an audited read) leaves its read snapshot first. */

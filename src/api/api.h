@@ -82,6 +82,11 @@ bool api_if_match_or_reply(struct api_ctx *c, int *version);
 bool api_paging_or_reply(struct api_ctx *c, int64_t *page, int64_t *page_size);
 /* Optional integer query argument; replies 400 on garbage. */
 bool api_query_int_or_reply(struct api_ctx *c, const char *name, int64_t *out);
+/*
+ * The optional areaId query argument as an area path for list filters (NULL
+ * when absent); replies 404 and returns false for an area outside the scope.
+ */
+bool api_area_filter_or_reply(struct api_ctx *c, const char **in_path);
 /* Opens the write transaction; replies and returns false if it cannot. */
 bool api_begin_or_reply(struct api_ctx *c);
 /* A list answer: {"items": items, "pager": {...}} (items stolen). */

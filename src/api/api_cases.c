@@ -234,10 +234,9 @@ void api_cases_list(struct api_ctx *c)
         .state = http_query(c->req, "state"),
         .q = http_query(c->req, "q"),
     };
-    int64_t area_id = 0, overdue = 0;
+    int64_t overdue = 0;
     if (!api_paging_or_reply(c, &f.page, &f.page_size) ||
-        !api_query_int_or_reply(c, "areaId", &area_id) ||
-        !api_query_int_or_reply(c, "overdue", &overdue))
+        !api_area_filter_or_reply(c, &f.in_path) || !api_query_int_or_reply(c, "overdue", &overdue))
         return;
     if (f.type && !*f.type)
         f.type = NULL;
@@ -248,14 +247,6 @@ void api_cases_list(struct api_ctx *c)
     if (overdue)
         f.overdue_at = c->z.now;
     struct scope sc = principal_scope(&c->who);
-    struct area a;
-    if (area_id) {
-        if (store_area_get(c->z.db, area_id, &sc, &a, &c->err)) {
-            api_reply_error(c, &c->err);
-            return;
-        }
-        f.in_path = a.path;
-    }
     struct case_row *items;
     size_t n;
     int64_t total;
@@ -321,19 +312,11 @@ static json_t *rate(int64_t num, int64_t den)
 /* GET /api/v1/cases/stats: the counts the reports need, per type, in scope and period. */
 void api_cases_stats(struct api_ctx *c)
 {
-    int64_t from, to, area_id = 0;
-    if (!period_or_reply(c, &from, &to) || !api_query_int_or_reply(c, "areaId", &area_id))
+    int64_t from, to;
+    const char *in_path;
+    if (!period_or_reply(c, &from, &to) || !api_area_filter_or_reply(c, &in_path))
         return;
     struct scope sc = principal_scope(&c->who);
-    struct area a;
-    const char *in_path = NULL;
-    if (area_id) {
-        if (store_area_get(c->z.db, area_id, &sc, &a, &c->err)) {
-            api_reply_error(c, &c->err);
-            return;
-        }
-        in_path = a.path;
-    }
     struct case_stat *st;
     size_t n;
     if (store_case_stats(c->z.db, &sc, from, to, c->z.now, in_path, &c->req->arena, &st, &n,

@@ -22,9 +22,7 @@ static void reply_user(struct api_ctx *c, int status, const struct user *u, bool
 void api_users_list(struct api_ctx *c)
 {
     struct user_filter f = {.q = http_query(c->req, "q")};
-    int64_t area_id = 0;
-    if (!api_paging_or_reply(c, &f.page, &f.page_size) ||
-        !api_query_int_or_reply(c, "areaId", &area_id))
+    if (!api_paging_or_reply(c, &f.page, &f.page_size) || !api_area_filter_or_reply(c, &f.in_path))
         return;
     if (f.q && strlen(f.q) > 64) {
         err_set(&c->err, ZW_EINVAL, "q", "搜索内容过长");
@@ -32,14 +30,6 @@ void api_users_list(struct api_ctx *c)
         return;
     }
     struct scope sc = principal_scope(&c->who);
-    struct area a;
-    if (area_id) {
-        if (store_area_get(c->z.db, area_id, &sc, &a, &c->err)) {
-            api_reply_error(c, &c->err);
-            return;
-        }
-        f.in_path = a.path;
-    }
     struct user *items;
     size_t n;
     int64_t total;

@@ -115,7 +115,7 @@ bool cal_valid_ymd(int ymd)
     return d <= days_in_month(y, m);
 }
 
-static int digits(const char *s, int n)
+int cal_digits(const char *s, int n)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
@@ -130,7 +130,7 @@ int cal_parse_date(const char *s, int *ymd)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return ZW_EINVAL;
-    int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+    int y = cal_digits(s, 4), m = cal_digits(s + 5, 2), d = cal_digits(s + 8, 2);
     if (y < 0 || m < 0 || d < 0)
         return ZW_EINVAL;
     int v = y * 10000 + m * 100 + d;

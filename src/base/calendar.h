@@ -43,6 +43,8 @@ struct calendar {
 
 /* true if ymd is a real Gregorian date between 1900-01-01 and 2999-12-31. */
 bool cal_valid_ymd(int ymd);
+/* The value of the n decimal digits at s, or -1 if one of them is not a digit. */
+int cal_digits(const char *s, int n);
 /* Parses "YYYY-MM-DD" into ymd; returns 0 or ZW_EINVAL. */
 int cal_parse_date(const char *s, int *ymd);
 /* Formats ymd as "YYYY-MM-DD"; dst must hold 11 bytes. */

@@ -250,18 +250,6 @@ json_t *jsonx_time(int64_t epoch)
     return json_string(s);
 }
 
-/* The value of the n decimal digits at s, or -1 if one of them is not a digit. */
-static int fixed_digits(const char *s, int n)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 int jsonx_parse_time(const char *s, int64_t *epoch)
 {
     int ymd;
@@ -280,7 +268,7 @@ int jsonx_parse_time(const char *s, int64_t *epoch)
     /* Exactly "THH:MM:SS" then "Z" or "+HH:MM" / "-HH:MM", nothing after. */
     if (len < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
         return ZW_EINVAL;
-    int hh = fixed_digits(s + 11, 2), mm = fixed_digits(s + 14, 2), ss = fixed_digits(s + 17, 2);
+    int hh = cal_digits(s + 11, 2), mm = cal_digits(s + 14, 2), ss = cal_digits(s + 17, 2);
     if (hh < 0 || mm < 0 || ss < 0 || hh > 23 || mm > 59 || ss > 59)
         return ZW_EINVAL;
     const char *tz = s + 19;
@@ -290,7 +278,7 @@ int jsonx_parse_time(const char *s, int64_t *epoch)
     } else {
         if (strlen(tz) != 6 || (tz[0] != '+' && tz[0] != '-') || tz[3] != ':')
             return ZW_EINVAL;
-        int oh = fixed_digits(tz + 1, 2), om = fixed_digits(tz + 4, 2);
+        int oh = cal_digits(tz + 1, 2), om = cal_digits(tz + 4, 2);
         if (oh < 0 || om < 0 || oh > 14 || om > 59)
             return ZW_EINVAL;
         off = (oh * 3600 + om * 60) * (tz[0] == '-' ? -1 : 1);

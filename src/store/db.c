@@ -42,6 +42,11 @@ int db_bind_text(struct db_stmt *st, int n, const char *s)
     return st->db->drv->bind_text(st, n, s);
 }
 
+int db_bind_id(struct db_stmt *st, int n, int64_t v)
+{
+    return v ? db_bind_int(st, n, v) : db_bind_text(st, n, NULL);
+}
+
 int db_step(struct db_stmt *st, struct error *err)
 {
     return st->db->drv->step(st, err);

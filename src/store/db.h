@@ -59,6 +59,8 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct erro
 /* Binds $n.  A NULL string binds SQL NULL. */
 int db_bind_int(struct db_stmt *st, int n, int64_t v);
 int db_bind_text(struct db_stmt *st, int n, const char *s);
+/* Binds $n to v, or to SQL NULL when v is 0 (an optional id or number; no row has id 0). */
+int db_bind_id(struct db_stmt *st, int n, int64_t v);
 /* DB_ROW, DB_DONE or a negative code (ZW_ECONFLICT on a unique violation, ZW_EBUSY, ZW_EDB). */
 int db_step(struct db_stmt *st, struct error *err);
 int64_t db_col_int(struct db_stmt *st, int col);

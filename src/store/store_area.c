@@ -97,12 +97,7 @@ int store_area_children(struct db *db, int64_t parent, const struct scope *sc, s
     size_t cap = 16, cnt = 0;
     struct area *v = arena_alloc(a, cap * sizeof(*v));
     while ((rc = db_step(st, err)) == DB_ROW) {
-        if (cnt == cap) {
-            struct area *nv = arena_alloc(a, 2 * cap * sizeof(*v));
-            memcpy(nv, v, cap * sizeof(*v));
-            v = nv;
-            cap *= 2;
-        }
+        v = st_grow(a, v, &cap, cnt, sizeof(*v));
         area_read(st, &v[cnt++]);
     }
     db_finish(st);
@@ -130,17 +125,11 @@ int store_area_insert(struct db *db, struct area *ar, int code_year, int64_t now
     struct db_stmt *st;
     if ((rc = db_prepare(db, sql_ins, &st, err)))
         return rc;
-    if (ar->parent_id)
-        db_bind_int(st, 1, ar->parent_id);
-    else
-        db_bind_text(st, 1, NULL);
+    db_bind_id(st, 1, ar->parent_id);
     db_bind_text(st, 2, ar->code);
     db_bind_text(st, 3, ar->name);
     db_bind_text(st, 4, ar->level);
-    if (code_year)
-        db_bind_int(st, 5, code_year);
-    else
-        db_bind_text(st, 5, NULL);
+    db_bind_id(st, 5, code_year);
     db_bind_int(st, 6, now);
     rc = db_step(st, err);
     if (rc == DB_ROW)

@@ -43,10 +43,7 @@ int store_audit_insert(struct db *db, const struct audit_rec *r, struct error *e
         return rc;
     db_bind_int(st, 1, r->id);
     db_bind_int(st, 2, r->at);
-    if (r->user_id)
-        db_bind_int(st, 3, r->user_id);
-    else
-        db_bind_text(st, 3, NULL);
+    db_bind_id(st, 3, r->user_id);
     db_bind_text(st, 4, r->username);
     db_bind_text(st, 5, r->ip);
     db_bind_text(st, 6, r->action);

@@ -93,15 +93,9 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
     db_bind_text(st, 12, c->requester_phone);
     db_bind_int(st, 13, c->confidential);
     db_bind_text(st, 14, c->state);
-    if (c->assignee_id)
-        db_bind_int(st, 15, c->assignee_id);
-    else
-        db_bind_text(st, 15, NULL);
+    db_bind_id(st, 15, c->assignee_id);
     db_bind_text(st, 16, c->fields_json ? c->fields_json : "{}");
-    if (c->created_by)
-        db_bind_int(st, 17, c->created_by);
-    else
-        db_bind_text(st, 17, NULL);
+    db_bind_id(st, 17, c->created_by);
     db_bind_int(st, 18, c->created_at);
     rc = db_step(st, err);
     if (rc == DB_ROW)
@@ -145,10 +139,7 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
         return rc;
     db_bind_text(st, 1, c->state);
     db_bind_text(st, 2, c->outcome[0] ? c->outcome : NULL);
-    if (c->assignee_id)
-        db_bind_int(st, 3, c->assignee_id);
-    else
-        db_bind_text(st, 3, NULL);
+    db_bind_id(st, 3, c->assignee_id);
     db_bind_text(st, 4, c->fields_json ? c->fields_json : "{}");
     db_bind_int(st, 5, c->closed_at);
     db_bind_int(st, 6, c->updated_at);
@@ -232,10 +223,7 @@ int store_case_event_add(struct db *db, const struct case_event *e, struct error
         return rc;
     db_bind_int(st, 1, e->case_id);
     db_bind_int(st, 2, e->at);
-    if (e->user_id)
-        db_bind_int(st, 3, e->user_id);
-    else
-        db_bind_text(st, 3, NULL);
+    db_bind_id(st, 3, e->user_id);
     db_bind_text(st, 4, e->user_name);
     db_bind_text(st, 5, e->kind);
     db_bind_text(st, 6, e->action);
@@ -260,12 +248,7 @@ int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct ca
     size_t cap = 16, cnt = 0;
     struct case_event *v = arena_alloc(a, cap * sizeof(*v));
     while ((rc = db_step(st, err)) == DB_ROW) {
-        if (cnt == cap) {
-            struct case_event *nv = arena_alloc(a, 2 * cap * sizeof(*v));
-            memcpy(nv, v, cap * sizeof(*v));
-            v = nv;
-            cap *= 2;
-        }
+        v = st_grow(a, v, &cap, cnt, sizeof(*v));
         struct case_event *e = &v[cnt++];
         e->id = db_col_int(st, 0);
         e->case_id = case_id;
@@ -324,12 +307,7 @@ int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct ca
     size_t cap = 8, cnt = 0;
     struct case_clock *v = arena_alloc(a, cap * sizeof(*v));
     while ((rc = db_step(st, err)) == DB_ROW) {
-        if (cnt == cap) {
-            struct case_clock *nv = arena_alloc(a, 2 * cap * sizeof(*v));
-            memcpy(nv, v, cap * sizeof(*v));
-            v = nv;
-            cap *= 2;
-        }
+        v = st_grow(a, v, &cap, cnt, sizeof(*v));
         struct case_clock *k = &v[cnt++];
         k->case_id = case_id;
         k->clock = arena_strdup(a, db_col_text(st, 0));

@@ -368,10 +368,7 @@ static int merge_areas(struct merge *m, struct error *err)
         struct db_stmt *st;
         if ((rc = db_prepare(m->to, sql_ins, &st, err)))
             break;
-        if (parent)
-            db_bind_int(st, 1, parent);
-        else
-            db_bind_text(st, 1, NULL);
+        db_bind_id(st, 1, parent);
         db_bind_text(st, 2, code);
         db_bind_text(st, 3, name);
         db_bind_text(st, 4, db_col_text(src, 4));
@@ -458,10 +455,7 @@ static int merge_users(struct merge *m, struct error *err)
         db_bind_int(st, 6, db_col_int(src, 6));
         db_bind_int(st, 7, db_col_int(src, 7));
         db_bind_int(st, 8, db_col_int(src, 8));
-        if (by)
-            db_bind_int(st, 9, by);
-        else
-            db_bind_text(st, 9, NULL);
+        db_bind_id(st, 9, by);
         db_bind_int(st, 10, db_col_int(src, 10));
         db_bind_int(st, 11, db_col_int(src, 11));
         db_bind_int(st, 12, db_col_int(src, 12));

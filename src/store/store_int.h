@@ -21,6 +21,21 @@ static inline const char *st_dup(struct arena *a, const char *s)
     return s ? arena_strdup(a, s) : NULL;
 }
 
+/*
+ * The array v (arena-owned, *cap elements of size bytes) when it has room for
+ * element n, else a copy twice as large; *cap follows.  For result lists read
+ * row by row.
+ */
+static inline void *st_grow(struct arena *a, void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return v;
+    void *nv = arena_alloc(a, 2 * *cap * size);
+    memcpy(nv, v, *cap * size);
+    *cap *= 2;
+    return nv;
+}
+
 /* q with LIKE's wildcards (% _ \\) escaped by a backslash, for "... ESCAPE '\\'"; arena-owned. */
 static inline const char *st_like_escape(struct arena *a, const char *q)
 {

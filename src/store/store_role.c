@@ -16,12 +16,7 @@ static int role_perms(struct db *db, struct role *r, struct arena *a, struct err
     r->perms = arena_alloc(a, cap * sizeof(char *));
     r->nperms = 0;
     while ((rc = db_step(st, err)) == DB_ROW) {
-        if (r->nperms == cap) {
-            const char **nv = arena_alloc(a, 2 * cap * sizeof(char *));
-            memcpy(nv, r->perms, cap * sizeof(char *));
-            r->perms = nv;
-            cap *= 2;
-        }
+        r->perms = st_grow(a, r->perms, &cap, r->nperms, sizeof(char *));
         r->perms[r->nperms++] = arena_strdup(a, db_col_text(st, 0));
     }
     db_finish(st);
@@ -51,12 +46,7 @@ int store_role_list(struct db *db, struct arena *a, struct role **items, size_t 
     size_t cap = 16, cnt = 0;
     struct role *v = arena_alloc(a, cap * sizeof(*v));
     while ((rc = db_step(st, err)) == DB_ROW) {
-        if (cnt == cap) {
-            struct role *nv = arena_alloc(a, 2 * cap * sizeof(*v));
-            memcpy(nv, v, cap * sizeof(*v));
-            v = nv;
-            cap *= 2;
-        }
+        v = st_grow(a, v, &cap, cnt, sizeof(*v));
         role_read(st, &v[cnt++]);
     }
     db_finish(st);

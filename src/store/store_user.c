@@ -154,10 +154,7 @@ int store_user_insert(struct db *db, struct user *u, struct error *err)
     db_bind_int(st, 6, u->must_change_password);
     db_bind_int(st, 7, u->disabled);
     db_bind_int(st, 8, u->password_changed_at);
-    if (u->created_by)
-        db_bind_int(st, 9, u->created_by);
-    else
-        db_bind_text(st, 9, NULL);
+    db_bind_id(st, 9, u->created_by);
     db_bind_int(st, 10, u->created_at);
     rc = db_step(st, err);
     if (rc == DB_ROW)
@@ -313,12 +310,7 @@ int store_user_grants(struct db *db, int64_t user_id, struct arena *a, struct ro
         }
         if (!perm || (cnt && strcmp(v[cnt - 1], perm) == 0))
             continue;
-        if (cnt == cap) {
-            const char **nv = arena_alloc(a, 2 * cap * sizeof(char *));
-            memcpy(nv, v, cap * sizeof(char *));
-            v = nv;
-            cap *= 2;
-        }
+        v = st_grow(a, v, &cap, cnt, sizeof(char *));
         v[cnt++] = arena_strdup(a, perm);
     }
     db_finish(st);

@@ -74,13 +74,38 @@ void api_set_etag(struct api_ctx *c, int version)
     http_add_header(c->req, "ETag", tag);
 }
 
+void api_content_disposition(struct api_ctx *c, bool download, const char *name)
+{
+    /* RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded. */
+    struct buf b = {0};
+    buf_adds(&b, download ? "attachment" : "inline");
+    buf_adds(&b, "; filename=\"file\"; filename*=UTF-8''");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            buf_addc(&b, (char)*p);
+        else
+            buf_addf(&b, "%%%02X", *p);
+    }
+    http_add_header(c->req, "Content-Disposition", b.ptr);
+    buf_release(&b);
+}
+
+void api_reply_bytes(struct api_ctx *c, const char *content_type, const void *data, size_t len)
+{
+    http_reply(c->req, 200, content_type, data, len);
+}
+
 void api_refuse(struct http_req *req, int code)
 {
     struct error e;
     err_set(&e, code, NULL, NULL);
-    if (code == ZW_ETOOBIG)
-        snprintf(e.message, sizeof(e.message), "请求内容过大（最多 %d KB）",
-                 ZW_MAX_BODY_BYTES / 1024);
+    if (code == ZW_ETOOBIG && req->body.max >= 1024 * 1024)
+        snprintf(e.message, sizeof(e.message), "请求内容过大（最多 %zu MB）",
+                 req->body.max / (1024 * 1024));
+    else if (code == ZW_ETOOBIG)
+        snprintf(e.message, sizeof(e.message), "请求内容过大（最多 %zu KB）",
+                 (req->body.max ? req->body.max : ZW_MAX_BODY_BYTES) / 1024);
     else if (code == ZW_EHEADERS)
         snprintf(e.message, sizeof(e.message), "请求头过多或过大（最多 %d 个、%d KB）",
                  ZW_MAX_HEADER_COUNT, ZW_MAX_HEADER_BYTES / 1024);
@@ -404,7 +429,8 @@ void api_dispatch(struct http_req *req, const void *data)
         api_reply_error(&c, &c.err);
         return;
     }
-    if (write && req->body.len && !is_json_type(http_header(req, "Content-Type"))) {
+    if (write && req->body.len && !(r->flags & API_UPLOAD) &&
+        !is_json_type(http_header(req, "Content-Type"))) {
         api_reply_code(&c, ZW_EMEDIA);
         return;
     }

@@ -26,6 +26,7 @@ enum api_flags {
     API_PUBLIC = 1 << 0,      /* no session needed */
     API_PWCHANGE_OK = 1 << 1, /* allowed while the password must be changed */
     API_IDEMPOTENT = 1 << 2,  /* honours Idempotency-Key */
+    API_UPLOAD = 1 << 3,      /* the body is a file (any type), not JSON */
 };
 
 struct api_ctx;
@@ -69,6 +70,10 @@ void api_reply(struct api_ctx *c, int status, json_t *v);
 void api_reply_error(struct api_ctx *c, const struct error *e);
 void api_reply_code(struct api_ctx *c, int code);
 void api_reply_no_content(struct api_ctx *c);
+/* Content-Disposition (inline or attachment) naming a UTF-8 file name (RFC 5987). */
+void api_content_disposition(struct api_ctx *c, bool download, const char *name);
+/* Replies 200 with bytes of a type (data must live until the request ends: arena). */
+void api_reply_bytes(struct api_ctx *c, const char *content_type, const void *data, size_t len);
 /* Sets ETag: "v<version>". */
 void api_set_etag(struct api_ctx *c, int version);
 
@@ -120,6 +125,15 @@ void api_cases_list(struct api_ctx *c);
 void api_cases_get(struct api_ctx *c);
 void api_cases_act(struct api_ctx *c);
 void api_cases_stats(struct api_ctx *c);
+void api_cases_similar(struct api_ctx *c);
+/* Shared by the case handlers: a state's Chinese name, an attachment, the case reply. */
+const char *api_state_name(const struct case_type *t, const char *code);
+json_t *api_attachment_json(const struct case_attachment *a);
+void api_reply_case(struct api_ctx *c, int status, const struct case_row *r);
+void api_cases_link(struct api_ctx *c);
+void api_cases_merge(struct api_ctx *c);
+void api_attachments_upload(struct api_ctx *c);
+void api_attachments_get(struct api_ctx *c);
 void api_audit_list(struct api_ctx *c);
 void api_settings_security_get(struct api_ctx *c);
 void api_settings_security_patch(struct api_ctx *c);

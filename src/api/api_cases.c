@@ -1,16 +1,20 @@
 /* api_cases.c - /api/v1/case-types and /api/v1/cases: registering and handling cases. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "calendar.h"
+#include "domain/attachments.h"
 #include "domain/cases.h"
 #include "jsonx.h"
 #include "mask.h"
 #include "banned.h"
 
-static const char *state_name(const struct case_type *t, const char *code)
+const char *api_state_name(const struct case_type *t, const char *code)
 {
+    if (strcmp(code, CASE_STATE_MERGED) == 0)
+        return CASE_STATE_MERGED_NAME;
     int i = t ? casedef_state(t, code) : -1;
     return i >= 0 ? t->states[i].name : code;
 }
@@ -59,6 +63,62 @@ void api_case_types_list(struct api_ctx *c)
     api_reply(c, 200, json_pack("{s:o}", "items", arr));
 }
 
+/* Appends the timeline of case id to tl; from_serial marks events of a merged repeat. */
+static void timeline_add(struct api_ctx *c, const struct case_type *t, int64_t id,
+                         const char *from_serial, json_t *tl)
+{
+    struct case_event *ev;
+    size_t nev;
+    struct error e;
+    if (store_case_events(c->z.db, id, &c->req->arena, &ev, &nev, &e) != 0)
+        return;
+    for (size_t i = 0; i < nev; i++) {
+        json_t *data = ev[i].data_json ? json_loads(ev[i].data_json, 0, NULL) : NULL;
+        json_t *x =
+            json_pack("{s:o, s:{s:I, s:s?}, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o}", "at",
+                      jsonx_time(ev[i].at), "user", "id", (json_int_t)ev[i].user_id, "name",
+                      ev[i].user_name, "kind", ev[i].kind, "action", ev[i].action, "actionName",
+                      action_name(t, ev[i].action), "from", ev[i].from_state, "to", ev[i].to_state,
+                      "comment", ev[i].comment, "data", data ? data : json_null());
+        json_object_set_new(x, "seq", json_integer(ev[i].id));
+        if (from_serial)
+            json_object_set_new(
+                x, "fromCase",
+                json_pack("{s:I, s:s}", "id", (json_int_t)id, "serial", from_serial));
+        json_array_append_new(tl, x);
+    }
+}
+
+static int by_at(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int c = strcmp(json_string_value(json_object_get(x, "at")),
+                   json_string_value(json_object_get(y, "at")));
+    if (c)
+        return c;
+    json_int_t i = json_integer_value(json_object_get(x, "seq")),
+               k = json_integer_value(json_object_get(y, "seq"));
+    return i < k ? -1 : i > k;
+}
+
+/* Orders timeline entries by time (ISO strings of one offset sort as times), then by event id. */
+static void json_array_sort_by_at(json_t *arr)
+{
+    size_t n = json_array_size(arr);
+    json_t **v = n ? malloc(n * sizeof(*v)) : NULL;
+    if (!v)
+        return;
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(arr, i));
+    qsort(v, n, sizeof(*v), by_at);
+    json_array_clear(arr);
+    for (size_t i = 0; i < n; i++) {
+        json_object_del(v[i], "seq");
+        json_array_append_new(arr, v[i]);
+    }
+    free(v);
+}
+
 /* The case as JSON; with details (clocks, actions, timeline) for the one-case view. */
 static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool details)
 {
@@ -80,8 +140,9 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
         "id", (json_int_t)r->id, "type", r->type, "typeName", t ? t->name : r->type, "serial",
         r->serial, "title", r->title, "content", r->content, "area", "id", (json_int_t)r->area_id,
         "code", r->area_code, "name", r->area_name, "category", r->category, "channel", r->channel,
-        "requester", requester, "state", "code", r->state, "name", state_name(t, r->state), "final",
-        si >= 0 && t->states[si].final, "outcome", r->outcome[0] ? r->outcome : NULL, "assignee",
+        "requester", requester, "state", "code", r->state, "name", api_state_name(t, r->state),
+        "final", si >= 0 && t->states[si].final, "outcome", r->outcome[0] ? r->outcome : NULL,
+        "assignee",
         r->assignee_id
             ? json_pack("{s:I, s:s}", "id", (json_int_t)r->assignee_id, "name", r->assignee_name)
             : json_null(),
@@ -144,25 +205,43 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
                                                  tr->name, "requires", req));
     }
     json_object_set_new(v, "actions", actions);
-    struct case_event *ev;
-    size_t nev;
     json_t *tl = json_array();
-    if (store_case_events(c->z.db, r->id, &c->req->arena, &ev, &nev, &e) == 0)
-        for (size_t i = 0; i < nev; i++) {
-            json_t *data = ev[i].data_json ? json_loads(ev[i].data_json, 0, NULL) : NULL;
+    timeline_add(c, t, r->id, NULL, tl);
+    struct scope sc = principal_scope(&c->who);
+    struct case_link *links;
+    size_t nlinks;
+    json_t *jl = json_array();
+    if (store_case_links(c->z.db, r->id, &sc, &c->req->arena, &links, &nlinks, &e) == 0)
+        for (size_t i = 0; i < nlinks; i++) {
+            const struct case_link *l = &links[i];
+            const struct case_type *ot = casedef_find(api_env.case_types, l->other_type);
+            /* A case out of the caller's scope is named by its serial only. */
             json_array_append_new(
-                tl, json_pack("{s:o, s:{s:I, s:s?}, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o}", "at",
-                              jsonx_time(ev[i].at), "user", "id", (json_int_t)ev[i].user_id, "name",
-                              ev[i].user_name, "kind", ev[i].kind, "action", ev[i].action,
-                              "actionName", action_name(t, ev[i].action), "from", ev[i].from_state,
-                              "to", ev[i].to_state, "comment", ev[i].comment, "data",
-                              data ? data : json_null()));
+                jl, json_pack("{s:I, s:s, s:s, s:b, s:s?, s:s?, s:o}", "caseId",
+                              (json_int_t)l->other_id, "kind", l->kind, "serial", l->other_serial,
+                              "visible", l->visible, "title", l->visible ? l->other_title : NULL,
+                              "state", l->visible ? api_state_name(ot, l->other_state) : NULL, "at",
+                              jsonx_time(l->created_at)));
+            /* Keeping both timelines: a merged repeat's events join the survivor's. */
+            if (strcmp(l->kind, "merged_from") == 0 && l->visible) {
+                const struct case_type *mt = casedef_find(api_env.case_types, l->other_type);
+                timeline_add(c, mt, l->other_id, l->other_serial, tl);
+            }
         }
+    json_array_sort_by_at(tl);
+    json_object_set_new(v, "links", jl);
+    struct case_attachment *att;
+    size_t natt;
+    json_t *ja = json_array();
+    if (store_attachments(c->z.db, r->id, &c->req->arena, &att, &natt, &e) == 0)
+        for (size_t i = 0; i < natt; i++)
+            json_array_append_new(ja, api_attachment_json(&att[i]));
+    json_object_set_new(v, "attachments", ja);
     json_object_set_new(v, "timeline", tl);
     return v;
 }
 
-static void reply_case(struct api_ctx *c, int status, const struct case_row *r)
+void api_reply_case(struct api_ctx *c, int status, const struct case_row *r)
 {
     api_set_etag(c, r->version);
     if (status == 201) {
@@ -211,7 +290,7 @@ void api_cases_create(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_case(c, 201, &r);
+    api_reply_case(c, 201, &r);
 }
 
 void api_cases_get(struct api_ctx *c)
@@ -224,7 +303,7 @@ void api_cases_get(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_case(c, 200, &r);
+    api_reply_case(c, 200, &r);
 }
 
 void api_cases_list(struct api_ctx *c)
@@ -285,7 +364,7 @@ void api_cases_act(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_case(c, 200, &r);
+    api_reply_case(c, 200, &r);
 }
 
 /* A period argument: a local date; the upper bound includes its whole day. */
@@ -345,7 +424,7 @@ void api_cases_stats(struct api_ctx *c)
         const int64_t *k = s->count;
         json_array_append_new(
             arr,
-            json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:o}",
+            json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o}",
                       "type", t->code, "typeName", t->name, "received", (json_int_t)k[CS_RECEIVED],
                       "closed", (json_int_t)k[CS_CLOSED], "closedOnTime", (json_int_t)k[CS_ON_TIME],
                       "onTimeRate", rate(k[CS_ON_TIME], k[CS_CLOSED]), "resolved",
@@ -353,7 +432,8 @@ void api_cases_stats(struct api_ctx *c)
                       "rejected", (json_int_t)k[CS_REJECTED], "withdrawn",
                       (json_int_t)k[CS_WITHDRAWN], "resolutionRate",
                       rate(k[CS_RESOLVED], k[CS_CLOSED]), "overdueNow", (json_int_t)k[CS_OVERDUE],
-                      "reopened", (json_int_t)reopened, "actions", acts));
+                      "reopened", (json_int_t)reopened, "merged", (json_int_t)k[CS_MERGED],
+                      "actions", acts));
     }
     char f[11], t[11];
     cal_format_date(cal_local_ymd(from), f);

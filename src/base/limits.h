@@ -67,6 +67,13 @@
 #define ZW_IDEMPOTENCY_TTL_S   (24 * 3600)
 #define ZW_IDEMPOTENCY_KEY_MAX 128
 
+/* Attachments (photos, PDFs filed on a case) */
+#define ZW_MAX_UPLOAD_BYTES   (10 * 1024 * 1024) /* one file */
+#define ZW_MAX_ATTACHMENTS    50                 /* files on one case */
+#define ZW_MAX_FILENAME_BYTES 200
+#define ZW_SIMILAR_CANDIDATES 500 /* open cases compared when looking for repeats */
+#define ZW_SIMILAR_RESULTS    5
+
 /* Statement cache per connection. */
 #define ZW_STMT_CACHE_SIZE 128
 

@@ -4,7 +4,7 @@
  * database closes).
  *
  * The config file is "key = value" lines ('#' starts a comment); command-line
- * flags override it.  Keys: db, listen, web, defs, threads, conn_per_ip,
+ * flags override it.  Keys: db, listen, web, defs, files, threads, conn_per_ip,
  * conn_total, timeout, max_body, trust_proxy, secure_cookie.
  */
 #include <errno.h>
@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "cli.h"
+#include "domain/attachments.h"
 #include "domain/casedef.h"
 #include "domain/workcal.h"
 #include "http/http.h"
@@ -29,6 +30,7 @@ struct serve_opts {
     char listen[128];
     char web[1024];
     char defs[1024];
+    char files[1024];
     long threads, conn_per_ip, conn_total, timeout, max_body;
     bool trust_proxy, secure_cookie;
 };
@@ -50,6 +52,7 @@ static int set_opt(struct serve_opts *o, const char *key, const char *val, const
         {"listen", o->listen, sizeof(o->listen), NULL, NULL},
         {"web", o->web, sizeof(o->web), NULL, NULL},
         {"defs", o->defs, sizeof(o->defs), NULL, NULL},
+        {"files", o->files, sizeof(o->files), NULL, NULL},
         {"threads", NULL, 0, &o->threads, NULL},
         {"conn_per_ip", NULL, 0, &o->conn_per_ip, NULL},
         {"conn_total", NULL, 0, &o->conn_total, NULL},
@@ -143,13 +146,10 @@ int cmd_serve(int argc, char **argv)
                 return 2;
         }
     static const char *const flags[][2] = {
-        {"--db", "db"},
-        {"--listen", "listen"},
-        {"--web", "web"},
-        {"--defs", "defs"},
-        {"--threads", "threads"},
-        {"--timeout", "timeout"},
-        {"--conn-per-ip", "conn_per_ip"},
+        {"--db", "db"},           {"--listen", "listen"},
+        {"--web", "web"},         {"--defs", "defs"},
+        {"--files", "files"},     {"--threads", "threads"},
+        {"--timeout", "timeout"}, {"--conn-per-ip", "conn_per_ip"},
     };
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0) {
@@ -192,6 +192,18 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
+    /* Attachments live beside a SQLite file unless the config says where. */
+    if (!o.files[0]) {
+        if (store_is_pg(o.db))
+            snprintf(o.files, sizeof(o.files), "var/files");
+        else
+            snprintf(o.files, sizeof(o.files), "%.1000s.files", o.db);
+    }
+    if (attach_init(o.files, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    log_info("msg=\"attachments\" dir=%s", o.files);
     api_env.case_types = &types;
     api_env.store = store;
     api_env.defs_dir = o.defs;
@@ -233,6 +245,7 @@ int cmd_serve(int argc, char **argv)
     log_info("msg=\"stopping\" signal=%d", sig);
     http_stop(srv, 10000);
     store_close(store);
+    attach_shutdown();
     arena_release(&defs_arena);
     log_info("msg=\"stopped\"");
     return 0;

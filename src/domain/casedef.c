@@ -353,6 +353,9 @@ static int parse_states(struct ctx *c, json_t *root)
             return rc;
         if (FIND(t->states, i, s->code) >= 0)
             return fail(c, path, "状态代码“%s”重复", s->code);
+        /* Reserved for repeats merged into another case, whatever their type. */
+        if (strcmp(s->code, "merged") == 0)
+            return fail(c, path, "状态代码“merged”为系统保留（合并的重复件），请换一个");
         if (s->initial) {
             if (initial >= 0)
                 return fail(c, path, "只能有一个初始状态（已有“%s”）", t->states[initial].code);

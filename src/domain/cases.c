@@ -162,8 +162,8 @@ static const struct cd_field *field_def(const struct case_type *t, const char *c
 }
 
 /* Checks the values of in against the type's fields and merges them into *merged. */
-static int merge_fields(struct zctx *z, const struct case_type *t, json_t *in, json_t *merged,
-                        struct error *err)
+static int merge_fields(struct zctx *z, const struct case_type *t, int64_t case_id, json_t *in,
+                        json_t *merged, struct error *err)
 {
     if (!in)
         return 0;
@@ -206,9 +206,16 @@ static int merge_fields(struct zctx *z, const struct case_type *t, json_t *in, j
                  store_user_get(z->db, json_integer_value(v), &sc, &u, &e2) == 0;
             break;
         }
-        case CD_FILE:
-            ok = json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) <= 256;
+        case CD_FILE: {
+            /* An attachment already filed on this case (upload first, then refer to it). */
+            struct case_attachment att;
+            struct error e2;
+            if (!case_id)
+                return err_set(err, ZW_EINVAL, key, "“%s”请在登记后上传附件再填写", f->name);
+            ok = json_is_integer(v) && store_attachment_get(z->db, case_id, json_integer_value(v),
+                                                            z->arena, &att, &e2) == 0;
             break;
+        }
         }
         if (!ok)
             return err_set(err, ZW_EINVAL, key, "“%s”的值不符合要求", f->name);
@@ -267,6 +274,16 @@ static void make_serial(const char *pattern, const char *town, int year, int seq
     }
     snprintf(out, cap, "%s", b.ptr ? b.ptr : "");
     buf_release(&b);
+}
+
+static int add_event(struct zctx *z, int64_t case_id, const char *kind, const char *action,
+                     const char *from, const char *to, const char *comment, json_t *data,
+                     struct error *err);
+
+int cases_add_event(struct zctx *z, int64_t case_id, const char *kind, const char *action,
+                    const char *comment, json_t *data, struct error *err)
+{
+    return add_event(z, case_id, kind, action, NULL, NULL, comment, data, err);
 }
 
 static int add_event(struct zctx *z, int64_t case_id, const char *kind, const char *action,
@@ -331,7 +348,7 @@ int cases_create(struct zctx *z, const struct case_types *types, const struct ca
     if (rc)
         return rc;
     json_t *fields = json_object();
-    if ((rc = merge_fields(z, t, in->fields, fields, err)))
+    if ((rc = merge_fields(z, t, 0, in->fields, fields, err)))
         goto out_fields;
 
     memset(out, 0, sizeof(*out));
@@ -468,7 +485,10 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     int si = casedef_state(t, out->state);
     if (!contains(tr->from, tr->nfrom, si))
         return err_set(err, ZW_ETRANSITION, NULL, "办件处于“%s”，不能“%s”",
-                       si >= 0 ? t->states[si].name : out->state, tr->name);
+                       si >= 0                                      ? t->states[si].name
+                       : strcmp(out->state, CASE_STATE_MERGED) == 0 ? CASE_STATE_MERGED_NAME
+                                                                    : out->state,
+                       tr->name);
     if (!cases_may(z, t, out, tr))
         return err_set(err, ZW_EFORBIDDEN, NULL, "您的角色不能对此办件“%s”", tr->name);
     if (tr->extends >= 0) {
@@ -487,7 +507,7 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     json_t *fields = json_loads(out->fields_json ? out->fields_json : "{}", 0, NULL);
     if (!fields)
         fields = json_object();
-    if ((rc = merge_fields(z, t, a->fields, fields, err)))
+    if ((rc = merge_fields(z, t, out->id, a->fields, fields, err)))
         goto out_fields;
     if (a->assignee_id) {
         struct user u;

@@ -50,4 +50,40 @@ int cases_extensions_left(const struct case_type *type, const struct case_clock 
 /* Whether the requester's identity may be shown to the caller. */
 bool cases_requester_visible(const struct zctx *z, const struct case_row *c);
 
+/*
+ * The state of a repeat merged into another case: the same for every type,
+ * final, outside the definitions (which may not use the code).
+ */
+#define CASE_STATE_MERGED      "merged"
+#define CASE_STATE_MERGED_NAME "已合并"
+
+/* Appends an event (kind "comment", "attachment", "link", ...) to the case's timeline. */
+int cases_add_event(struct zctx *z, int64_t case_id, const char *kind, const char *action,
+                    const char *comment, json_t *data, struct error *err);
+
+/* Links two cases in the caller's scope as related; an event on each timeline. */
+int cases_link(struct zctx *z, int64_t id, int64_t other_id, struct error *err);
+
+/*
+ * Merges the repeat id (at version) into the case into_id: the repeat is
+ * closed in state "merged" with its clocks stopped, both cases keep their
+ * timelines and each records the merge.  Both must be open and in scope.
+ */
+int cases_merge(struct zctx *z, int64_t id, int version, int64_t into_id, struct case_row *out,
+                struct error *err);
+
+struct case_similar {
+    int64_t id;
+    const char *serial, *type, *state, *title;
+    double score; /* 0..1 */
+};
+
+/*
+ * Open cases under the village of area_id (in the caller's scope) whose
+ * title and content resemble text, best first, at most ZW_SIMILAR_RESULTS
+ * with a score of at least min_score; exclude_id is left out.
+ */
+int cases_similar(struct zctx *z, int64_t area_id, const char *text, int64_t exclude_id,
+                  double min_score, struct case_similar **items, size_t *n, struct error *err);
+
 #endif

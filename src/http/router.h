@@ -23,6 +23,7 @@ struct route {
     const char *pattern; /* "/api/v1/users/{id}" */
     route_fn fn;
     const void *data; /* handed to fn: the API layer's descriptor */
+    size_t max_body;  /* a larger body cap than the server's (uploads); 0 = the server's */
 };
 
 struct route_param {

@@ -209,6 +209,17 @@ static void client_ip(struct http_server *s, struct http_req *req)
                   sizeof(req->ip));
 }
 
+/* The body cap of the route req goes to: the server's, or a larger one for uploads. */
+static size_t body_cap(struct http_server *s, struct http_req *req)
+{
+    struct route_match m;
+    if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0 &&
+        router_match(s->cfg.routes, s->cfg.nroutes, req->method, req->path, &m) == ROUTE_FOUND &&
+        m.route->max_body > s->cfg.max_body)
+        return m.route->max_body;
+    return s->cfg.max_body;
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version, const char *upload_data,
                                  size_t *upload_data_size, void **con_cls)
@@ -225,7 +236,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         req->started_us = now_us();
         req->method = arena_strdup(&req->arena, method);
         req->path = arena_strndup(&req->arena, url, strnlen(url, ZW_MAX_URL_BYTES + 1));
-        req->body.max = s->cfg.max_body;
+        req->body.max = body_cap(s, req);
         client_ip(s, req);
         struct hdr_count hc = {0};
         MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hc);
@@ -233,7 +244,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
         if (hc.n > ZW_MAX_HEADER_COUNT || hc.bytes > ZW_MAX_HEADER_BYTES)
             req->refuse_code = ZW_EHEADERS;
-        else if (declared > s->cfg.max_body)
+        else if (declared > req->body.max)
             req->refuse_code = ZW_ETOOBIG;
         /* Within the drain limit, the body is read and dropped, then refused. */
         if (req->refuse_code &&

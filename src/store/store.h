@@ -113,6 +113,46 @@ int store_case_clock_put(struct db *db, const struct case_clock *k, struct error
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,
                       size_t *n, struct error *err);
 
+/* ---- attachments and links (store_attach.c) ----------------------------- */
+
+struct case_attachment {
+    int64_t id, case_id, size, created_at, created_by;
+    const char *name, *mime, *created_by_name; /* arena-owned */
+    char sha256[65];
+};
+
+/* Inserts a (sets id). */
+int store_attachment_add(struct db *db, struct case_attachment *a, struct error *err);
+/* The case's attachments, oldest first; *n also serves as the count. */
+int store_attachments(struct db *db, int64_t case_id, struct arena *a,
+                      struct case_attachment **items, size_t *n, struct error *err);
+/* One attachment of the case; ZW_ENOTFOUND if the case has none with this id. */
+int store_attachment_get(struct db *db, int64_t case_id, int64_t id, struct arena *a,
+                         struct case_attachment *out, struct error *err);
+
+struct case_link {
+    int64_t other_id;
+    const char *kind; /* "related", "merged_into" (this case went into other), "merged_from" */
+    bool visible;     /* the other case lies in the caller's scope */
+    char other_serial[96], other_type[40], other_state[40];
+    const char *other_title; /* arena-owned */
+    int64_t created_at;
+};
+
+/* Records a link; ZW_ECONFLICT if the two cases are linked already (either way). */
+int store_case_link_add(struct db *db, int64_t case_id, int64_t other_id, const char *kind,
+                        int64_t at, int64_t by, struct error *err);
+/* Every link of the case, both directions, with what sc may see of the other case. */
+int store_case_links(struct db *db, int64_t case_id, const struct scope *sc, struct arena *a,
+                     struct case_link **items, size_t *n, struct error *err);
+/*
+ * Open cases (not closed) under path in sc, newest first, at most limit, for
+ * duplicate detection: id, serial, type, state, title and content are set.
+ */
+int store_case_open_under(struct db *db, const struct scope *sc, const char *path,
+                          int64_t exclude_id, size_t limit, struct arena *a,
+                          struct case_row **items, size_t *n, struct error *err);
+
 #define CASE_STAT_ACTIONS 64
 enum {
     CS_RECEIVED,
@@ -122,13 +162,15 @@ enum {
     CS_UNRESOLVED,
     CS_REJECTED,
     CS_WITHDRAWN,
-    CS_OVERDUE
+    CS_OVERDUE,
+    CS_MERGED, /* repeats merged into another case: not counted as received or closed */
+    CS_COUNT
 };
 
 /* Counts of one case type over a period: see enum above; actions taken, by code. */
 struct case_stat {
     char type[40];
-    int64_t count[8];
+    int64_t count[CS_COUNT];
     struct {
         const char *code;
         int64_t count;

@@ -333,9 +333,15 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
 {
     static const char sql[] =
         "SELECT c.type, "
-        "SUM(CASE WHEN c.created_at >= $4 AND c.created_at < $5 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND NOT EXISTS (SELECT 1 FROM "
+        "SUM(CASE WHEN c.created_at >= $4 AND c.created_at < $5 AND COALESCE(c.outcome, '') <> "
+        "'merged' "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND COALESCE(c.outcome, '') <> "
+        "'merged' "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND COALESCE(c.outcome, '') <> "
+        "'merged' "
+        "AND NOT EXISTS (SELECT 1 FROM "
         "case_clocks k WHERE k.case_id = c.id AND k.stopped_at > k.due_at) THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'resolved' "
         "THEN 1 ELSE 0 END), "
@@ -347,6 +353,8 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
         "THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN c.closed_at = 0 AND EXISTS (SELECT 1 FROM case_clocks k WHERE "
         "k.case_id = c.id AND k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $6) "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'merged' "
         "THEN 1 ELSE 0 END) "
         "FROM cases c WHERE" CASE_IN_SCOPE
         "AND (CAST($7 AS TEXT) IS NULL OR c.area_path LIKE CAST($7 AS TEXT) || '%') "
@@ -370,7 +378,7 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
     while ((rc = db_step(st, err)) == DB_ROW && cnt < cap) {
         struct case_stat *s = &v[cnt++];
         st_copy(s->type, sizeof(s->type), db_col_text(st, 0));
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < CS_COUNT; k++)
             s->count[k] = db_col_int(st, k + 1);
     }
     db_finish(st);

@@ -96,3 +96,15 @@ test('casestats-1.5 bad periods are refused in Chinese', async () => {
   expectError(await leader.get('/api/v1/cases/stats?from=2026-02-30&to=2026-03-01'), 400, 'invalid_input', 'from');
   expectError(await leader.get('/api/v1/cases/stats?from=2026-03-02&to=2026-03-01'), 400, 'invalid_input', 'from');
 });
+
+test('casestats-1.6 a repeat merged into another case counts once: not received or closed, shown as merged', async () => {
+  const before = stat(await leader.get(`/api/v1/cases/stats?${period}`), 'grid_event');
+  const keep = await register(staff, 'grid_event', DENGTA_CODE, '灯塔村垃圾堆放');
+  const dup = await register(staff, 'grid_event', DENGTA_CODE, '灯塔村垃圾堆放（重复）');
+  const g = await staff.get(`/api/v1/cases/${dup.id}`);
+  expectStatus(await staff.post(`/api/v1/cases/${dup.id}/merge`, { intoId: keep.id }, { 'if-match': g.headers.get('etag') }), 200);
+  const after = stat(await leader.get(`/api/v1/cases/stats?${period}`), 'grid_event');
+  assert.equal(after.received, before.received + 1, 'the repeat is not a second matter');
+  assert.equal(after.closed, before.closed, 'merging is not closing');
+  assert.equal(after.merged, before.merged + 1);
+});

@@ -28,6 +28,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, DENGTA_CODE } from './lib.mjs';
+import { PNG } from './samples.mjs';
 import { range, HOLIDAYS, MAKEUP, isWorkday, ms, localDate, nextDate, addWorkdays, fmt } from './cal2026.mjs';
 
 const DEF_DIR = path.join(ROOT, 'defs/case_types');
@@ -173,7 +174,16 @@ async function withLog(send) {
   await new Promise((res) => setTimeout(res, 5));
   return [r, srv.stderr.slice(from).trim().split('\n').slice(-6).join('\n')];
 }
-const act = (c, id, code, body, version) => c.post(`/api/v1/cases/${id}/actions/${code}`, body,
+// File fields name an attachment of the case: newCase files one photo on every case of a
+// type with file fields, and act() puts its id where fieldValue() left FILE.
+const FILE = '@attachment';
+const FILES = new Map();
+function withFiles(id, body) {
+  if (!body || !body.fields) return body;
+  const fields = Object.fromEntries(Object.entries(body.fields).map(([k, v]) => [k, v === FILE ? FILES.get(id) : v]));
+  return { ...body, fields };
+}
+const act = (c, id, code, body, version) => c.post(`/api/v1/cases/${id}/actions/${code}`, withFiles(id, body),
   version === undefined ? {} : { 'if-match': `"v${version}"` });
 
 async function getCase(c, id) {
@@ -197,7 +207,7 @@ function fieldValue(d, code, t) {
     case 'integer': return 3;
     case 'money': return 150000;
     case 'user': return U.dengta.me.id;
-    case 'file': return 'evidence-1.jpg';
+    case 'file': return FILE;
     default: throw new Error(`${d.code}.${code}: unknown field type ${f.type}`);
   }
 }
@@ -275,7 +285,17 @@ async function newCase(d) {
     assert.equal(x.extensions, 0);
     assert.equal(x.extensionsLeft, c.extension ? c.extension.max : 0);
   }
-  return { k, ctx: { inGrid, assigned: false }, history: [['create', null, null, init, U.staff.me.id]] };
+  const history = [['create', null, null, init, U.staff.me.id]];
+  let kk = k;
+  if (d.fields.some((f) => f.type === 'file')) {
+    const up = await U.staff.post(`/api/v1/cases/${k.id}/attachments?name=${encodeURIComponent('现场照片.png')}`, PNG, { 'content-type': 'image/png' });
+    assert.equal(up.status, 201, `upload: ${up.text}`);
+    FILES.set(k.id, up.body.id);
+    history.push(['attachment', null, null, null, U.staff.me.id]);
+    kk = await getCase(U.staff, k.id);
+    assert.equal(kk.version, 1, 'an attachment does not change the version');
+  }
+  return { k: kk, ctx: { inGrid, assigned: false }, history };
 }
 
 // Takes one step {t, actor} on run (from newCase) and checks everything the definition
@@ -309,7 +329,7 @@ async function takeStep(d, run, step, label) {
   assert.match(e.at, ISO);
   // what was filled is recorded
   if (body.comment !== undefined) assert.equal(e.comment, body.comment, `${where}: comment`);
-  for (const [f, v] of Object.entries(body.fields || {})) {
+  for (const [f, v] of Object.entries(withFiles(b.id, body).fields || {})) {
     const got = [k.fields && k.fields[f], e.data && e.data[f]];
     assert.ok(got.some((g) => JSON.stringify(g) === JSON.stringify(v)), `${where}: field ${f}=${JSON.stringify(v)} recorded, got fields ${JSON.stringify(k.fields)} data ${JSON.stringify(e.data)}`);
   }
@@ -418,7 +438,7 @@ async function forbiddenHere(d, run, t) {
 // The full timeline, in order, against the steps taken.
 async function checkHistory(d, run) {
   const g = await getCase(U.leader, run.k.id);
-  assert.equal(g.version, run.history.length, 'version 1 + one per action');
+  assert.equal(g.version, run.history.filter((h) => h[0] !== 'attachment').length, 'version 1 + one per action');
   assert.deepEqual(g.timeline.map((e) => [e.kind, e.action, e.from, e.to, e.user.id]), run.history, `${d.code}: timeline`);
   for (let i = 1; i < g.timeline.length; i++) assert.ok(ms(g.timeline[i].at) >= ms(g.timeline[i - 1].at), 'timeline in order');
 }

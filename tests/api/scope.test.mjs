@@ -3,6 +3,7 @@
 // 404) and must never show the other village's data; for their own village it
 // works where their permissions allow.  A new endpoint is one more row in ROWS.
 import { test, before, after } from 'node:test';
+import { png } from './samples.mjs';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import {
@@ -115,7 +116,45 @@ const ROWS = [
     }),
     check: (r, v) => assert.equal(r.body.state.final, true),
   },
+  {
+    name: 'GET /api/v1/cases/{case}/attachments/{att}', perm: 'case.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/cases/${v.kase.id}/attachments/${v.att.id}` }),
+  },
+  {
+    name: 'POST /api/v1/cases/{case}/attachments', perm: 'case.write', kind: 'write', ok: 201,
+    call: (v) => ({
+      method: 'POST', path: `/api/v1/cases/${v.kase.id}/attachments?name=${encodeURIComponent('矩阵照片.png')}`,
+      body: png(1, 1, ++seq), headers: { 'content-type': 'image/png' },
+    }),
+    check: (r) => assert.equal(r.body.mime, 'image/png'),
+  },
+  {
+    name: 'POST /api/v1/cases/{case}/links {caseId: same village}', perm: 'case.write', kind: 'write', ok: 201,
+    call: (v) => ({ method: 'POST', path: `/api/v1/cases/${v.kase.id}/links`, body: { caseId: v.spare.pop().id } }),
+    check: (r, v) => assert.equal(r.body.caseId, v.kase.id),
+  },
+  {
+    name: 'POST /api/v1/cases/{repeat}/merge {intoId: case}', perm: 'case.write', kind: 'write', ok: 200,
+    call: (v) => {
+      const dup = v.spare.pop();
+      const into = v.spare.pop();
+      return { method: 'POST', path: `/api/v1/cases/${dup.id}/merge`, body: { intoId: into.id }, headers: { 'if-match': '"v1"' } };
+    },
+    check: (r) => assert.equal(r.body.state.code, 'merged'),
+  },
+  {
+    name: 'GET /api/v1/cases/similar?areaId=<village>', perm: 'case.read', kind: 'list', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/cases/similar?areaId=${v.area.id}&text=${encodeURIComponent('村口路灯坏了，夜里出行困难，请求维修')}` }),
+    check: (r, v) => assert.ok(r.body.items.some((c) => c.id === v.lamp.id), JSON.stringify(r.body)),
+  },
 ];
+
+// A fresh open case of a village registered by the admin (links and merges consume them).
+async function adminCase(area, title = `矩阵事件${++seq}`, content = '矩阵测试') {
+  const r = await admin.post('/api/v1/cases', { type: 'grid_event', title, content, areaId: area.id });
+  expectStatus(r, 201, 'admin registers a case:');
+  return r.body;
+}
 
 // Everything about village v that must not show up for a user of another village.
 function leaks(r, v) {
@@ -172,8 +211,13 @@ before(async () => {
     });
     expectStatus(kr, 201, `admin registers a case in ${code}:`);
     const kase = kr.body;
+    const ar = await admin.post(`/api/v1/cases/${kase.id}/attachments?name=evidence.png`, png(2, 2, code.length + Number(code.slice(-3))), { 'content-type': 'image/png' });
+    expectStatus(ar, 201, `admin files a photo in ${code}:`);
+    const spare = [];
+    for (let i = 0; i < 24; i++) spare.push(await adminCase(area));
+    const lamp = await adminCase(area, `${area.name}路灯损坏`, `${area.name}村口路灯坏了一个多月，夜里出行困难，群众请求维修。`);
     V[code] = {
-      area, group, cadre, kase, ids: new Set([area.id, ...kids.map((k) => k.id)]),
+      area, group, cadre, kase, att: ar.body, spare, lamp, ids: new Set([area.id, ...kids.map((k) => k.id)]),
       names: [area.name, ...kids.map((k) => k.name), kase.title, kase.serial, `${area.name}申请人`],
     };
   }

@@ -125,7 +125,10 @@ export async function startServer({ extraArgs = [], init = true, db: existing = 
   const engine = isPgUrl(db) ? 'postgresql' : 'sqlite';
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', WEB, ...extraArgs], {
+  // Attachments: beside a SQLite file by default; in the temp dir for a PostgreSQL database.
+  const files = isPgUrl(db) ? path.join(dir, 'files') : `${db}.files`;
+  const filesArgs = isPgUrl(db) && !extraArgs.includes('--files') ? ['--files', files] : [];
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', WEB, ...filesArgs, ...extraArgs], {
     cwd: ROOT, env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -146,7 +149,7 @@ export async function startServer({ extraArgs = [], init = true, db: existing = 
   }
   let stopped = null;
   return {
-    url, port, db, dir, engine, proc,
+    url, port, db, dir, engine, proc, files,
     get stderr() { return stderr; },
     stop() {
       stopped ||= (async () => {
@@ -190,6 +193,13 @@ export class Client {
     let parsed = null;
     try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
     return { status: r.status, headers: r.headers, body: parsed, text };
+  }
+
+  // GET returning the body as bytes: { status, headers, bytes }.
+  async bytes(p) {
+    const h = this.cookie ? { cookie: this.cookie } : {};
+    const r = await fetch(this.base + p, { headers: h });
+    return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) };
   }
 
   get(p, h) { return this.req('GET', p, undefined, h); }

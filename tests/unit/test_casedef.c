@@ -144,6 +144,7 @@ static const struct {
     {"casedef-2.7 outcome on a non-final state", "states.1.outcome", "\"resolved\"",
      "只有终结状态"},
     {"casedef-2.8 duplicate state code", "states.2.code", "\"accepted\"", "重复"},
+    {"casedef-2.9 the reserved state code merged", "states.2.code", "\"merged\"", "系统保留"},
     {"casedef-3.1 transition to an unknown state", "transitions.0.to", "\"nowhere\"",
      "transitions[0].to：未知状态“nowhere”"},
     {"casedef-3.2 transition from an unknown state", "transitions.1.from.0", "\"x\"",

@@ -1,0 +1,239 @@
+/* attachments.c - files filed on a case; see attachments.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <magic.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "attachments.h"
+#include "cases.h"
+#include "limits.h"
+#include "log.h"
+#include "mask.h"
+#include "banned.h"
+
+/* What may be filed: the detected type and its Chinese name for messages. */
+static const char *const attach_types[] = {"image/jpeg", "image/png", "image/webp",
+                                           "application/pdf"};
+
+static char files_dir[1024];
+static magic_t magic;
+static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int mkdir_p(const char *dir)
+{
+    char tmp[1024];
+    snprintf(tmp, sizeof(tmp), "%s", dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0750) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0750) && errno != EEXIST ? -1 : 0;
+}
+
+int attach_init(const char *dir, struct error *err)
+{
+    if (strlen(dir) + 80 >= sizeof(files_dir))
+        return err_set(err, ZW_EINVAL, "files", "附件目录路径过长");
+    snprintf(files_dir, sizeof(files_dir), "%s", dir);
+    if (mkdir_p(files_dir))
+        return err_set(err, ZW_EIO, "files", "无法创建附件目录 %s：%s", dir, strerror(errno));
+    if (!magic) {
+        magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TAR |
+                           MAGIC_NO_CHECK_ELF);
+        if (!magic || magic_load(magic, NULL) != 0) {
+            if (magic)
+                magic_close(magic);
+            magic = NULL;
+            return err_set(err, ZW_EINTERNAL, NULL, "无法加载文件类型库（libmagic）");
+        }
+    }
+    return 0;
+}
+
+void attach_shutdown(void)
+{
+    if (magic)
+        magic_close(magic);
+    magic = NULL;
+}
+
+static const char *detect_type(const void *data, size_t len)
+{
+    pthread_mutex_lock(&magic_lock);
+    const char *t = magic ? magic_buffer(magic, data, len) : NULL;
+    const char *known = NULL;
+    for (size_t i = 0; t && i < sizeof(attach_types) / sizeof(attach_types[0]); i++)
+        if (strcmp(t, attach_types[i]) == 0)
+            known = attach_types[i];
+    pthread_mutex_unlock(&magic_lock);
+    return known;
+}
+
+static void hex_sha256(const void *data, size_t len, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static void file_path(const char *sha, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%.2s/%s", files_dir, sha, sha);
+}
+
+/* Writes all of data to fd; -1 on error. */
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int attach_store_bytes(const void *data, size_t len, const char **mime, char sha256[65],
+                       struct error *err)
+{
+    if (len == 0)
+        return err_set(err, ZW_EINVAL, "file", "文件为空");
+    if (len > ZW_MAX_UPLOAD_BYTES)
+        return err_set(err, ZW_ETOOBIG, "file", "文件不能超过 %d MB", ZW_MAX_UPLOAD_BYTES >> 20);
+    *mime = detect_type(data, len);
+    if (!*mime)
+        return err_set(err, ZW_EMEDIA, "file", "只能上传 JPEG、PNG、WebP 图片或 PDF 文件");
+    if (!files_dir[0])
+        return err_set(err, ZW_EINTERNAL, NULL, "附件目录未配置");
+    hex_sha256(data, len, sha256);
+    char path[1200], dir[1100], tmp[1300];
+    file_path(sha256, path, sizeof(path));
+    struct stat sb;
+    if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
+        return 0; /* the same bytes are there already */
+    snprintf(dir, sizeof(dir), "%s/%.2s", files_dir, sha256);
+    if (mkdir(dir, 0750) && errno != EEXIST)
+        return err_set(err, ZW_EIO, NULL, "无法保存附件：%s", strerror(errno));
+    static _Atomic unsigned long counter;
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%lu", path, (long)getpid(), ++counter);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return err_set(err, ZW_EIO, NULL, "无法保存附件：%s", strerror(errno));
+    int rc = write_all(fd, data, len) || fsync(fd);
+    rc |= close(fd);
+    if (rc || rename(tmp, path)) {
+        int e = errno;
+        unlink(tmp);
+        return err_set(err, ZW_EIO, NULL, "无法保存附件：%s", strerror(e));
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+const char *attach_clean_name(struct arena *a, const char *name)
+{
+    const char *base = name ? strrchr(name, '/') : NULL;
+    base = base ? base + 1 : name;
+    const char *b2 = base ? strrchr(base, '\\') : NULL;
+    base = b2 ? b2 + 1 : base;
+    if (!base || !*base)
+        return "附件";
+    size_t len = strlen(base);
+    char *out = arena_alloc(a, len + 1), *p = out;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)base[i];
+        *p++ = c < 0x20 || c == 0x7f || c == '"' ? '_' : (char)c;
+    }
+    *p = '\0';
+    if (strlen(out) > ZW_MAX_FILENAME_BYTES) {
+        out[ZW_MAX_FILENAME_BYTES] = '\0';
+        utf8_trim_end(out);
+    }
+    return *out ? out : "附件";
+}
+
+int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *data, size_t len,
+               struct case_attachment *out, struct error *err)
+{
+    struct case_row c;
+    int rc = cases_get(z, case_id, &c, err);
+    if (rc)
+        return rc;
+    if (strcmp(c.state, CASE_STATE_MERGED) == 0)
+        return err_set(err, ZW_ETRANSITION, NULL, "办件已合并，请在合并后的办件上添加附件");
+    struct case_attachment *have;
+    size_t n;
+    if ((rc = store_attachments(z->db, case_id, z->arena, &have, &n, err)))
+        return rc;
+    if (n >= ZW_MAX_ATTACHMENTS)
+        return err_set(err, ZW_EINVAL, "file", "每件办件最多 %d 个附件", ZW_MAX_ATTACHMENTS);
+    const char *mime;
+    memset(out, 0, sizeof(*out));
+    if ((rc = attach_store_bytes(data, len, &mime, out->sha256, err)))
+        return rc;
+    out->case_id = case_id;
+    out->name = attach_clean_name(z->arena, name);
+    out->mime = mime;
+    out->size = (int64_t)len;
+    out->created_at = z->now;
+    out->created_by = z->who->user_id;
+    if ((rc = store_attachment_add(z->db, out, err)))
+        return rc;
+    json_t *data_j = json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachmentId", (json_int_t)out->id,
+                               "name", out->name, "mime", mime, "size", (json_int_t)len, "sha256",
+                               out->sha256);
+    rc = cases_add_event(z, case_id, "attachment", NULL, out->name, data_j, err);
+    if (!rc)
+        rc = audit_log(z, "attach", "case", case_id, NULL, data_j, err);
+    json_decref(data_j);
+    return rc;
+}
+
+int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachment *meta,
+                const void **data, size_t *len, struct error *err)
+{
+    struct case_row c;
+    int rc = cases_get(z, case_id, &c, err);
+    if (rc)
+        return rc;
+    if ((rc = store_attachment_get(z->db, case_id, id, z->arena, meta, err)))
+        return rc;
+    char path[1200];
+    file_path(meta->sha256, path, sizeof(path));
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        log_error("msg=\"attachment missing\" case=%lld id=%lld sha256=%s", (long long)case_id,
+                  (long long)id, meta->sha256);
+        return err_set(err, ZW_EIO, NULL, "附件文件缺失，请联系系统管理员");
+    }
+    unsigned char *buf = arena_alloc(z->arena, (size_t)meta->size + 1);
+    size_t got = fread(buf, 1, (size_t)meta->size + 1, f);
+    fclose(f);
+    char sha[65];
+    hex_sha256(buf, got, sha);
+    if (got != (size_t)meta->size || strcmp(sha, meta->sha256) != 0) {
+        log_error("msg=\"attachment damaged\" case=%lld id=%lld sha256=%s", (long long)case_id,
+                  (long long)id, meta->sha256);
+        return err_set(err, ZW_EIO, NULL, "附件文件已损坏（校验和不符），请联系系统管理员");
+    }
+    *data = buf;
+    *len = got;
+    return 0;
+}

@@ -1,0 +1,42 @@
+/*
+ * attachments.h - files filed on a case: photos and PDFs.
+ *
+ * The bytes are stored once on disk under their SHA-256
+ * (<dir>/ab/abcdef...), written to a temporary file, synced and renamed, so a
+ * file is either whole or absent; the database row (in the caller's
+ * transaction) names the case, the original file name, the detected type and
+ * the checksum, and a timeline event records the filing.  The type is what
+ * libmagic finds in the bytes, never what the client declares; only the types
+ * in attach_types are accepted.  Reading checks the checksum again, so a file
+ * damaged on disk is reported instead of served.
+ */
+#ifndef ZW_ATTACHMENTS_H
+#define ZW_ATTACHMENTS_H
+
+#include <stddef.h>
+
+#include "domain.h"
+
+/* Creates dir if needed and loads libmagic's database.  Call once at start. */
+int attach_init(const char *dir, struct error *err);
+void attach_shutdown(void);
+
+/*
+ * Checks and stores bytes on disk (not in any transaction); fills mime and
+ * sha256.  ZW_ETOOBIG past ZW_MAX_UPLOAD_BYTES, ZW_EMEDIA for another type.
+ */
+int attach_store_bytes(const void *data, size_t len, const char **mime, char sha256[65],
+                       struct error *err);
+
+/* Files data as an attachment of case_id (in the caller's scope) with its timeline event. */
+int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *data, size_t len,
+               struct case_attachment *out, struct error *err);
+
+/* Metadata and bytes (arena-owned) of one attachment of a case in the caller's scope. */
+int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachment *meta,
+                const void **data, size_t *len, struct error *err);
+
+/* name made safe to keep and show: no path, no control characters, at most ZW_MAX_FILENAME_BYTES. */
+const char *attach_clean_name(struct arena *a, const char *name);
+
+#endif

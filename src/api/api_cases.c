@@ -31,6 +31,8 @@ static json_t *field_json(const struct cd_field *f)
                                         "money", "user",   "file"};
     json_t *v =
         json_pack("{s:s, s:s, s:s}", "code", f->code, "name", f->name, "type", types[f->type]);
+    if (f->type == CD_TEXT)
+        json_object_set_new(v, "max", json_integer(f->max));
     if (f->nchoices) {
         json_t *ch = json_array();
         for (size_t i = 0; i < f->nchoices; i++)

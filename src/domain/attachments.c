@@ -196,9 +196,9 @@ int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *da
     out->created_by = z->who->user_id;
     if ((rc = store_attachment_add(z->db, out, err)))
         return rc;
-    json_t *data_j = json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachmentId", (json_int_t)out->id,
-                               "name", out->name, "mime", mime, "size", (json_int_t)len, "sha256",
-                               out->sha256);
+    json_t *data_j =
+        json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachmentId", (json_int_t)out->id, "name",
+                  out->name, "mime", mime, "size", (json_int_t)len, "sha256", out->sha256);
     rc = cases_add_event(z, case_id, "attachment", NULL, out->name, data_j, err);
     if (!rc)
         rc = audit_log(z, "attach", "case", case_id, NULL, data_j, err);

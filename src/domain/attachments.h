@@ -36,7 +36,8 @@ int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *da
 int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachment *meta,
                 const void **data, size_t *len, struct error *err);
 
-/* name made safe to keep and show: no path, no control characters, at most ZW_MAX_FILENAME_BYTES. */
+/* name made safe to keep and show: no path, no control characters, at most ZW_MAX_FILENAME_BYTES.
+ */
 const char *attach_clean_name(struct arena *a, const char *name);
 
 #endif

@@ -194,13 +194,13 @@ int store_search_put(struct db *db, const char *entity, int64_t entity_id, const
                      const char *title, const char *body, struct error *err);
 
 struct search_query {
-    const char *q;     /* 1 or more characters */
-    bool areas, users; /* which entities the caller may see */
+    const char *q;            /* 1 or more characters */
+    bool areas, users, cases; /* which entities the caller may see */
     int64_t page, page_size;
 };
 
 struct search_hit {
-    const char *entity; /* "area", "user" */
+    const char *entity; /* "area", "user", "case" */
     int64_t id;
     const char *title, *body, *area_path; /* arena-owned */
 };

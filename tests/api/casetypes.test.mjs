@@ -468,6 +468,12 @@ for (const code of TYPES) {
     assert.equal(x.basis, d.basis);
     assert.deepEqual(x.states.map((s) => [s.code, s.name, Boolean(s.final)]), d.states.map((s) => [s.code, s.name, Boolean(s.final)]));
     assert.deepEqual(x.fields.map((f) => [f.code, f.name, f.type]), d.fields.map((f) => [f.code, f.name, f.type]));
+    // text fields carry their byte limit (the definition's max, else the loader's default)
+    for (const f of d.fields.filter((ff) => ff.type === 'text')) {
+      const got = x.fields.find((ff) => ff.code === f.code).max;
+      assert.ok(Number.isInteger(got) && got > 0, `${f.code}: max ${got}`);
+      if (f.max) assert.equal(got, f.max, `${f.code}: max as defined`);
+    }
     for (const f of d.fields.filter((ff) => ff.type === 'choice')) {
       assert.deepEqual(x.fields.find((ff) => ff.code === f.code).choices, f.choices, `choices of ${f.code}`);
     }

@@ -193,12 +193,8 @@ int cmd_serve(int argc, char **argv)
     }
     log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
     /* Attachments live beside a SQLite file unless the config says where. */
-    if (!o.files[0]) {
-        if (store_is_pg(o.db))
-            snprintf(o.files, sizeof(o.files), "var/files");
-        else
-            snprintf(o.files, sizeof(o.files), "%.1000s.files", o.db);
-    }
+    if (!o.files[0])
+        attach_default_dir(o.db, o.files, sizeof(o.files));
     if (attach_init(o.files, &err)) {
         store_close(store);
         return cli_fail(&err);

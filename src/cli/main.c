@@ -94,6 +94,7 @@ static void usage(FILE *f)
           "  restore --from 备份文件 --db 数据库    从备份恢复\n"
           "  check audit --db 数据库                校验审计日志哈希链\n"
           "  check defs [--defs 目录]               校验办件类型定义（defs/case_types）\n"
+          "  check files --db 数据库 [--files 目录]  校验附件文件（缺失、校验和不符）\n"
           "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
           "PostgreSQL），校验行数与审计链\n"
           "\n"

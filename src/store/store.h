@@ -130,6 +130,10 @@ int store_attachments(struct db *db, int64_t case_id, struct arena *a,
 int store_attachment_get(struct db *db, int64_t case_id, int64_t id, struct arena *a,
                          struct case_attachment *out, struct error *err);
 
+/* The distinct SHA-256 of every attachment (arena-owned strings), for backups and checks. */
+int store_attachment_hashes(struct db *db, struct arena *a, const char ***items, size_t *n,
+                            struct error *err);
+
 struct case_link {
     int64_t other_id;
     const char *kind; /* "related", "merged_into" (this case went into other), "merged_from" */

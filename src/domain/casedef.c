@@ -404,11 +404,56 @@ static int collect_codes(struct ctx *c, json_t *root, const char *key, const cha
     return 0;
 }
 
+/*
+ * "max_times": n, "after": {"transition", "times"}, "within": "<clock>" of
+ * transition i (see docs/case-types.md, "Guards").
+ */
+static int parse_guards(struct ctx *c, json_t *v, const char *path, size_t i,
+                        const char *const *after_keys)
+{
+    struct case_type *t = c->t;
+    struct cd_transition *tr = &t->transitions[i];
+    tr->max_times = 0;
+    tr->after = -1;
+    tr->after_times = 0;
+    tr->within = -1;
+    json_t *mt = json_object_get(v, "max_times");
+    if (mt) {
+        if (!json_is_integer(mt) || json_integer_value(mt) < 1 || json_integer_value(mt) > 99)
+            return fail(c, sub(c, path, "max_times"), "应为 1 至 99 的整数");
+        tr->max_times = (int)json_integer_value(mt);
+    }
+    json_t *af = json_object_get(v, "after");
+    if (af) {
+        const char *apath = sub(c, path, "after"), *code;
+        int rc = check_keys(c, af, apath, after_keys);
+        if (rc || (rc = get_str(c, af, "transition", apath, true, 32, &code)))
+            return rc;
+        if ((tr->after = FIND(t->transitions, t->ntransitions, code)) < 0)
+            return fail(c, sub(c, apath, "transition"), "未知流转“%.40s”", code);
+        if ((size_t)tr->after == i)
+            return fail(c, sub(c, apath, "transition"), "不能以自身为前提");
+        json_t *times = json_object_get(af, "times");
+        if (!json_is_integer(times) || json_integer_value(times) < 1 ||
+            json_integer_value(times) > 99)
+            return fail(c, sub(c, apath, "times"), "应为 1 至 99 的整数");
+        tr->after_times = (int)json_integer_value(times);
+    }
+    const char *within;
+    int rc = get_str(c, v, "within", path, false, 32, &within);
+    if (rc)
+        return rc;
+    if (within && (tr->within = FIND(t->clocks, t->nclocks, within)) < 0)
+        return fail(c, sub(c, path, "within"), "未知计时“%.40s”", within);
+    return 0;
+}
+
 static int parse_transitions(struct ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"code",   "name",     "from",     "to",
-                                       "roles",  "requires", "document", "extends",
-                                       "pauses", "resumes",  "reopens",  NULL};
+    static const char *const keys[] = {"code",     "name",      "from",    "to",     "roles",
+                                       "requires", "document",  "extends", "pauses", "resumes",
+                                       "reopens",  "max_times", "after",   "within", NULL};
+    static const char *const after_keys[] = {"transition", "times", NULL};
     struct case_type *t = c->t;
     json_t *arr = json_object_get(root, "transitions");
     int rc;
@@ -447,6 +492,17 @@ static int parse_transitions(struct ctx *c, json_t *root)
         tr->extends = -1;
         if (ext && (tr->extends = FIND(t->clocks, t->nclocks, ext)) < 0)
             return fail(c, sub(c, path, "extends"), "未知计时“%.40s”", ext);
+        if ((rc = parse_guards(c, v, path, i, after_keys)))
+            return rc;
+    }
+    /* An "after" that can never be met (its transition is capped below the count). */
+    for (size_t i = 0; i < t->ntransitions; i++) {
+        const struct cd_transition *tr = &t->transitions[i];
+        int cap = tr->after >= 0 ? t->transitions[tr->after].max_times : 0;
+        if (cap && cap < tr->after_times)
+            return fail(c, sub(c, item(c, "transitions", i), "after"),
+                        "“%s”最多 %d 次，永远达不到 %d 次", t->transitions[tr->after].code, cap,
+                        tr->after_times);
     }
     return 0;
 }

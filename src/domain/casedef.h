@@ -65,6 +65,10 @@ struct cd_transition {
     int *pauses, *resumes;
     size_t npauses, nresumes;
     bool reopens;
+    /* Guards checked against the case's history and clocks (0 / -1 = none). */
+    int max_times;          /* taken at most this often on one case */
+    int after, after_times; /* only once transition `after` was taken after_times times */
+    int within;             /* only while this clock runs and is not past due */
 };
 
 struct cd_escalation {

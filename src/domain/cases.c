@@ -151,6 +151,40 @@ bool cases_requester_visible(const struct zctx *z, const struct case_row *c)
            (c->assignee_id && c->assignee_id == p->user_id);
 }
 
+int cases_guard(struct zctx *z, const struct case_type *t, const struct case_row *c, int ti,
+                const struct case_clock *clocks, size_t nclocks, struct error *err)
+{
+    const struct cd_transition *tr = &t->transitions[ti];
+    int64_t n;
+    int rc;
+    if (tr->max_times) {
+        if ((rc = store_case_action_count(z->db, c->id, tr->code, &n, err)))
+            return rc;
+        if (n >= tr->max_times)
+            return err_set(err, ZW_ETRANSITION, NULL, "每件最多“%s” %d 次，本件已 %lld 次",
+                           tr->name, tr->max_times, (long long)n);
+    }
+    if (tr->after >= 0) {
+        const struct cd_transition *pre = &t->transitions[tr->after];
+        if ((rc = store_case_action_count(z->db, c->id, pre->code, &n, err)))
+            return rc;
+        if (n < tr->after_times)
+            return err_set(err, ZW_ETRANSITION, NULL, "须先“%s” %d 次才能“%s”（本件已 %lld 次）",
+                           pre->name, tr->after_times, tr->name, (long long)n);
+    }
+    if (tr->within >= 0) {
+        const struct cd_clock *def = &t->clocks[tr->within];
+        const struct case_clock *k = NULL;
+        for (size_t i = 0; i < nclocks; i++)
+            if (strcmp(clocks[i].clock, def->code) == 0)
+                k = &clocks[i];
+        if (!k || k->stopped_at || (!k->paused_at && z->now > k->due_at))
+            return err_set(err, ZW_ETRANSITION, NULL, "已超过“%s”，不能再“%s”", def->name,
+                           tr->name);
+    }
+    return 0;
+}
+
 /* ---- input -------------------------------------------------------------- */
 
 static const struct cd_field *field_def(const struct case_type *t, const char *code)
@@ -491,6 +525,14 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
                        tr->name);
     if (!cases_may(z, t, out, tr))
         return err_set(err, ZW_EFORBIDDEN, NULL, "您的角色不能对此办件“%s”", tr->name);
+    if (tr->max_times || tr->after >= 0 || tr->within >= 0) {
+        struct case_clock *v = NULL;
+        size_t n = 0;
+        if (tr->within >= 0 && (rc = store_case_clocks(z->db, out->id, z->arena, &v, &n, err)))
+            return rc;
+        if ((rc = cases_guard(z, t, out, ti, v, n, err)))
+            return rc;
+    }
     if (tr->extends >= 0) {
         struct case_clock *v;
         size_t n;

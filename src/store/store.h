@@ -108,6 +108,9 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
 int store_case_event_add(struct db *db, const struct case_event *e, struct error *err);
 int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
                       size_t *n, struct error *err);
+/* How often action was taken on the case (timeline entries of kind "action"). */
+int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,
+                            struct error *err);
 /* Inserts or replaces one clock of a case. */
 int store_case_clock_put(struct db *db, const struct case_clock *k, struct error *err);
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,

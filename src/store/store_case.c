@@ -212,6 +212,23 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
     return 0;
 }
 
+int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,
+                            struct error *err)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM case_events WHERE case_id = $1 AND "
+                              "kind = 'action' AND action = $2";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_text(st, 2, action);
+    rc = db_step(st, err);
+    *n = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
 int store_case_event_add(struct db *db, const struct case_event *e, struct error *err)
 {
     static const char sql[] =

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
 import { range, HOLIDAYS, MAKEUP, isWorkday, ms, localDate, nextDate, addWorkdays, fmt } from './cal2026.mjs';
 
 const def = (code) => JSON.parse(readFileSync(path.join(ROOT, 'defs/case_types', `${code}.json`), 'utf8'));
@@ -497,6 +497,59 @@ test('cases-3.4 hotline extensions add 3 working days each, at most 3; the fourt
     assert.equal(k.extensionsLeft, 3 - i);
   }
   await refused(leader, h.id, () => act(leader, h.id, 'extend_handle', { fields: { extension_reason: '第4次' } }, h.version), 409, 'invalid_transition');
+});
+
+test('cases-3.5 12345 退单 only within the sign window; afterwards the unit owns the order (首办负责)', async () => {
+  const sb = HOTLINE.transitions.find((t) => t.code === 'send_back');
+  assert.equal(sb.within, 'sign', 'hotline.json: send_back within the sign clock');
+  // in time: offered and taken
+  let h = await dispatchedHotline('general');
+  assert.ok(actionCodes(await getCase(dengta, h.id)).includes('send_back'));
+  h = await actOk(dengta, h, 'send_back', { fields: { return_reason: '非本村职责' } });
+  assert.equal(h.state.code, 'received');
+  // late: the sign clock's window passed (moved two days back): no longer offered, refused
+  let late = await dispatchedHotline('general');
+  sqlExec(srv.db, `UPDATE case_clocks SET due_at = due_at - 172800, warn_at = warn_at - 172800 WHERE case_id = ${late.id} AND clock = 'sign'`);
+  late = await getCase(dengta, late.id);
+  assert.equal(clock(late, 'sign').status, 'red');
+  assert.ok(!actionCodes(late).includes('send_back'), 'send_back not offered after the window');
+  assert.ok(actionCodes(late).includes('sign'), 'signing is still possible (and late)');
+  const r = await refused(dengta, late.id, () => act(dengta, late.id, 'send_back', { fields: { return_reason: '非本村职责' } }, late.version), 409, 'invalid_transition');
+  assert.match(r.body.error.message, /已超过“签收退单期限”，不能再“退单”/);
+});
+
+test('cases-3.6 12345 重办 twice at most; the third dissatisfied return is 提级督办', async () => {
+  const redo = HOTLINE.transitions.find((t) => t.code === 'redo');
+  const sup = HOTLINE.transitions.find((t) => t.code === 'supervise');
+  assert.equal(redo.max_times, 2);
+  assert.deepEqual(sup.after, { transition: 'redo', times: 2 });
+  let h = await dispatchedHotline('general');
+  h = await actOk(dengta, h, 'sign');
+  const answerAndVisit = async () => {
+    h = await actOk(dengta, h, 'reply', { fields: { reply_content: '已安排维修。' } });
+    h = await actOk(staff, h, 'visit', { fields: { visit_record: '电话回访', satisfaction: '不满意' } });
+  };
+  for (let i = 1; i <= 2; i++) {
+    await answerAndVisit();
+    const offered = actionCodes(await getCase(leader, h.id));
+    assert.ok(offered.includes('redo'), `redo offered before re-do ${i}`);
+    assert.ok(!offered.includes('supervise'), `supervise not offered after ${i - 1} re-dos`);
+    if (i === 1) {
+      const r = await refused(leader, h.id, () => act(leader, h.id, 'supervise', { fields: { redo_reason: '群众仍不满意', supervising_leader: leader.me.id } }, h.version), 409, 'invalid_transition');
+      assert.match(r.body.error.message, /须先“重办” 2 次才能“提级督办（第三次重办）”（本件已 0 次）/);
+    }
+    h = await actOk(staff, h, 'redo', { fields: { redo_reason: `第${i}次不满意` } });
+    assert.equal(h.state.code, 'reworking');
+  }
+  await answerAndVisit();
+  const offered = actionCodes(await getCase(leader, h.id));
+  assert.ok(!offered.includes('redo'), 'no third redo');
+  assert.ok(offered.includes('supervise'), 'supervise offered after two re-dos');
+  const r = await refused(staff, h.id, () => act(staff, h.id, 'redo', { fields: { redo_reason: '第3次不满意' } }, h.version), 409, 'invalid_transition');
+  assert.match(r.body.error.message, /每件最多“重办” 2 次，本件已 2 次/);
+  h = await actOk(leader, h, 'supervise', { fields: { redo_reason: '第3次不满意', supervising_leader: leader.me.id } });
+  assert.equal(h.state.code, 'supervised');
+  assert.ok(running(h, 'supervised'), 'the supervised clock runs');
 });
 
 // ============================================================================

@@ -106,7 +106,8 @@ function bfs(d, { goal, track = null }) {
     const { node, path: p } = queue.shift();
     if (goal(node)) return p;
     for (const t of d.transitions) {
-      if (t.extends || !t.from.includes(node.state)) continue;
+      // extensions and transitions that need a history (after: N takes of another) are not on paths
+      if (t.extends || t.after || !t.from.includes(node.state)) continue;
       const actor = pickActor(t, { inGrid, assigned: node.assigned });
       if (!actor) continue;
       let running = node.running;
@@ -443,9 +444,20 @@ async function checkHistory(d, run) {
   for (let i = 1; i < g.timeline.length; i++) assert.ok(ms(g.timeline[i].at) >= ms(g.timeline[i - 1].at), 'timeline in order');
 }
 
+// How often each transition was taken on case k (its timeline).
+const takenCounts = (k) => k.timeline.filter((e) => e.kind === 'action').reduce((m, e) => m.set(e.action, (m.get(e.action) || 0) + 1), new Map());
+// Whether the guards of t (max_times, after, within; docs/case-types.md) allow it on k now.
+function guardsAllow(t, k) {
+  const n = takenCounts(k);
+  if (t.max_times && (n.get(t.code) || 0) >= t.max_times) return false;
+  if (t.after && (n.get(t.after.transition) || 0) < t.after.times) return false;
+  if (t.within && !['green', 'yellow', 'paused'].includes(clock(k, t.within)?.status)) return false;
+  return true;
+}
+
 // Transitions a demo user may take now on case k, from the definition.
 function expectedActions(d, k, user, ctx) {
-  return d.transitions.filter((t) => t.from.includes(k.state.code) && holds(user, t, ctx) && (!t.extends || (() => {
+  return d.transitions.filter((t) => t.from.includes(k.state.code) && holds(user, t, ctx) && guardsAllow(t, k) && (!t.extends || (() => {
     const x = clock(k, t.extends);
     return isRunning(x) && x.extensionsLeft > 0;
   })())).map((t) => t.code).sort();
@@ -638,6 +650,14 @@ for (const code of TYPES) {
           const body = bodyFor(d, r);
           await refused(d, run.k.id, `${code} in ${f}: ${show(d, r, body)} by ${u}`, () => act(U[u], run.k.id, r.code, body, run.k.version), 403, 'forbidden');
           COUNTS[code].forbidden++;
+        }
+        if (!guardsAllow(r, run.k)) {
+          // its history is not there yet (提级督办 only after two 重办): refused, nothing changed
+          const body = bodyFor(d, r);
+          await refused(d, run.k.id, `${code} in ${f}: ${show(d, r, body)} by ${who} before its guard holds`,
+            () => act(U[who], run.k.id, r.code, body, run.k.version), 409, 'invalid_transition');
+          done.push(`${r.code} from ${f}: refused until ${JSON.stringify(r.after || r.max_times)}`);
+          continue;
         }
         await takeStep(d, run, { t: r, actor: who, from: f }, `reopen ${f}`);
         assert.equal(run.k.state.final, false, 'reopened');

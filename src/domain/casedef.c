@@ -507,11 +507,31 @@ static int parse_transitions(struct ctx *c, json_t *root)
     return 0;
 }
 
+/* obj's optional "due_field": a date field of the type, as an index (-1 when absent). */
+static int get_date_field(struct ctx *c, json_t *obj, const char *path, int *out)
+{
+    const char *code;
+    *out = -1;
+    if (!obj)
+        return 0;
+    int rc = get_str(c, obj, "due_field", path, false, 32, &code);
+    if (rc || !code)
+        return rc;
+    int i = FIND(c->t->fields, c->t->nfields, code);
+    if (i < 0)
+        return fail(c, sub(c, path, "due_field"), "未知字段“%.40s”", code);
+    if (c->t->fields[i].type != CD_DATE)
+        return fail(c, sub(c, path, "due_field"), "“%s”应为日期字段", code);
+    *out = i;
+    return 0;
+}
+
 static int parse_clocks(struct ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"code",   "name", "starts",    "stops",    "limit",
-                                       "limits", "warn", "extension", "escalate", NULL};
-    static const char *const ext_keys[] = {"amount", "unit", "max", NULL};
+    static const char *const keys[] = {"code",     "name",      "starts", "stops",
+                                       "limit",    "limits",    "warn",   "extension",
+                                       "escalate", "due_field", NULL};
+    static const char *const ext_keys[] = {"amount", "unit", "max", "due_field", NULL};
     static const char *const esc_keys[] = {"after", "level", "notify", NULL};
     struct case_type *t = c->t;
     json_t *arr = json_object_get(root, "clocks");
@@ -575,6 +595,9 @@ static int parse_clocks(struct ctx *c, json_t *root)
             k->has_extension = true;
             k->extension_max = (int)json_integer_value(max);
         }
+        if ((rc = get_date_field(c, v, path, &k->due_field)) ||
+            (rc = get_date_field(c, ext, sub(c, path, "extension"), &k->extension_due_field)))
+            return rc;
         json_t *esc;
         if ((rc = get_array(c, v, "escalate", path, false, &esc)))
             return rc;

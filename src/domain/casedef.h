@@ -93,6 +93,8 @@ struct cd_clock {
     int extension_max;
     struct cd_escalation *escalate;
     size_t nescalate;
+    /* Date fields (indexes, -1 = none) that set the deadline instead of limit / extension. */
+    int due_field, extension_due_field;
 };
 
 struct case_type {

@@ -73,6 +73,20 @@ static int category_index(const struct case_type *t, const char *category)
     return 0;
 }
 
+/* The end (23:59:59 local) of the date in field fi of the case's fields, or 0 if unset. */
+static int64_t field_day_end(const struct case_type *t, const struct case_row *c, int fi)
+{
+    if (fi < 0 || !c->fields_json)
+        return 0;
+    json_t *f = json_loads(c->fields_json, 0, NULL);
+    const char *v = json_string_value(json_object_get(f, t->fields[fi].code));
+    int ymd;
+    int64_t end =
+        v && cal_parse_date(v, &ymd) == 0 ? cal_local_midnight(cal_ymd_add(ymd, 1)) - 1 : 0;
+    json_decref(f);
+    return end;
+}
+
 static void clock_start(const struct case_type *t, const struct cd_clock *def,
                         const struct case_row *c, int64_t now, struct case_clock *k)
 {
@@ -81,7 +95,9 @@ static void clock_start(const struct case_type *t, const struct cd_clock *def,
     k->case_id = c->id;
     k->clock = def->code;
     k->started_at = now;
-    k->due_at = shift(now, limit, 1);
+    /* A deadline given on the case (整改时限 set at 交办) wins over the default limit. */
+    int64_t given = field_day_end(t, c, def->due_field);
+    k->due_at = given ? given : shift(now, limit, 1);
     k->warn_at = def->has_warn ? shift(k->due_at, def->warn, -1) : k->due_at;
     if (k->warn_at < now)
         k->warn_at = now;
@@ -485,7 +501,8 @@ static int move_clocks(struct zctx *z, const struct case_type *t, int ti, const 
             changed = true;
         }
         if (tr->extends == (int)i && running && !k->stopped_at) {
-            k->due_at = shift(k->due_at, def->extension, 1);
+            int64_t given = field_day_end(t, c, def->extension_due_field);
+            k->due_at = given ? given : shift(k->due_at, def->extension, 1);
             k->warn_at = def->has_warn ? shift(k->due_at, def->warn, -1) : k->due_at;
             k->extensions++;
             changed = true;
@@ -497,6 +514,46 @@ static int move_clocks(struct zctx *z, const struct case_type *t, int ti, const 
         }
         if (changed && (rc = store_case_clock_put(z->db, k, err)))
             return rc;
+    }
+    return 0;
+}
+
+/*
+ * Deadlines given as date fields: one that starts a clock may not lie in the
+ * past; one that extends a clock must be later than its current deadline.
+ */
+static int check_due_fields(struct zctx *z, const struct case_type *t, int ti,
+                            const struct case_row *c, json_t *fields, struct error *err)
+{
+    const struct cd_transition *tr = &t->transitions[ti];
+    int today = cal_local_ymd(z->now);
+    for (size_t i = 0; i < t->nclocks; i++) {
+        const struct cd_clock *def = &t->clocks[i];
+        int fi = def->starts == ti ? def->due_field : -1;
+        if (fi < 0 && tr->extends == (int)i)
+            fi = def->extension_due_field;
+        const char *v =
+            fi >= 0 ? json_string_value(json_object_get(fields, t->fields[fi].code)) : NULL;
+        int ymd;
+        if (!v || cal_parse_date(v, &ymd))
+            continue;
+        if (def->starts == ti && ymd < today)
+            return err_set(err, ZW_EINVAL, t->fields[fi].code, "“%s”不能早于今天",
+                           t->fields[fi].name);
+        if (tr->extends == (int)i) {
+            struct case_clock *v2;
+            size_t n;
+            int rc = store_case_clocks(z->db, c->id, z->arena, &v2, &n, err);
+            if (rc)
+                return rc;
+            struct case_clock *k = find_clock(v2, n, def->code);
+            if (k && cal_local_midnight(cal_ymd_add(ymd, 1)) - 1 <= k->due_at) {
+                char was[11];
+                cal_format_date(cal_local_ymd(k->due_at), was);
+                return err_set(err, ZW_EINVAL, t->fields[fi].code, "“%s”应晚于原时限 %s",
+                               t->fields[fi].name, was);
+            }
+        }
     }
     return 0;
 }
@@ -549,7 +606,8 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     json_t *fields = json_loads(out->fields_json ? out->fields_json : "{}", 0, NULL);
     if (!fields)
         fields = json_object();
-    if ((rc = merge_fields(z, t, out->id, a->fields, fields, err)))
+    if ((rc = merge_fields(z, t, out->id, a->fields, fields, err)) ||
+        (rc = check_due_fields(z, t, ti, out, fields, err)))
         goto out_fields;
     if (a->assignee_id) {
         struct user u;

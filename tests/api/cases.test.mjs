@@ -552,6 +552,27 @@ test('cases-3.6 12345 重办 twice at most; the third dissatisfied return is 提
   assert.ok(running(h, 'supervised'), 'the supervised clock runs');
 });
 
+test('cases-3.7 a hazard\'s 整改时限 given at 交办 is its deadline; a past date is refused; the extension sets a later one', async () => {
+  const today = localDate(Date.now());
+  let h = await createCase(staff, { type: 'hazard', title: `灯塔村危房隐患${++seq}`, content: '三组危房墙体开裂', areaId: dengtaArea.id });
+  const base = { location: '三组', responsible: dengta.me.id, measures: '拆除危墙', funds: 500000 };
+  const assign = (deadline) => act(staff, h.id, 'assign', { assigneeId: dengta.me.id, fields: { ...base, deadline } }, h.version);
+  const past = nextDate(today, -1);
+  await refused(staff, h.id, () => assign(past), 400, 'invalid_input', 'deadline');
+  const due = nextDate(today, 12);
+  const r = await assign(due);
+  expectStatus(r, 200);
+  h = r.body;
+  const k = clock(h, 'rectify');
+  assert.equal(k.dueAt, `${due}T23:59:59+08:00`, `the given date, not 30 days: ${JSON.stringify(k)}`);
+  // an extension to a date not after the current deadline: refused
+  await refused(leader, h.id, () => act(leader, h.id, 'extend', { fields: { extension_reason: '雨季施工困难', new_deadline: due } }, h.version), 400, 'invalid_input', 'new_deadline');
+  const later = nextDate(today, 40);
+  h = await actOk(leader, h, 'extend', { fields: { extension_reason: '雨季施工困难', new_deadline: later } });
+  assert.equal(clock(h, 'rectify').dueAt, `${later}T23:59:59+08:00`);
+  assert.equal(clock(h, 'rectify').extensions, 1);
+});
+
 // ============================================================================
 // cases-4.x  concurrency and idempotency
 // ============================================================================

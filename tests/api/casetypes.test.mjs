@@ -61,6 +61,12 @@ const initialState = (d) => d.states.find((s) => s.initial).code;
 const stateOf = (d, code) => d.states.find((s) => s.code === code);
 const clockDef = (d, code) => d.clocks.find((c) => c.code === code);
 const limitOf = (c, category) => c.limit || c.limits[category];
+// The deadline of clock c started at `start` on case k: the end of the day in its due_field
+// when the case has that date (整改时限 given at 交办), else start + the limit.
+const dayEnd = (date) => `${date}T23:59:59+08:00`;
+const dueOf = (c, k, start) => (c.due_field && k.fields[c.due_field] ? dayEnd(k.fields[c.due_field]) : fmt(addAmount(start, limitOf(c, k.category))));
+const extendedDueOf = (c, k, was) => (c.extension.due_field && k.fields[c.extension.due_field]
+  ? dayEnd(k.fields[c.extension.due_field]) : fmt(addAmount(was, c.extension)));
 // Types whose cases are registered for a grid rather than the village.
 const needsGrid = (d) => d.code === 'grid_event';
 const CHANNEL = { petition: 'visit', hotline: 'hotline', grid_event: 'grid' };
@@ -204,7 +210,8 @@ function fieldValue(d, code, t) {
   switch (f.type) {
     case 'text': return `${f.name}：${t.name}测试内容`;
     case 'choice': return f.choices[0];
-    case 'date': return nextDate(localDate(Date.now()), 30);
+    // a date that moves a deadline on extension lies after the one that set it
+    case 'date': return nextDate(localDate(Date.now()), d.clocks.some((c) => c.extension && c.extension.due_field === code) ? 60 : 30);
     case 'integer': return 3;
     case 'money': return 150000;
     case 'user': return U.dengta.me.id;
@@ -350,15 +357,15 @@ async function takeStep(d, run, step, label) {
       assert.ok(x && x.startedAt, `${cw} starts: ${JSON.stringify(k.clocks)}`);
       assert.ok(RUNNING.includes(x.status), `${cw} runs: ${x.status}`);
       assert.ok(Math.abs(ms(x.startedAt) - ms(e.at)) <= 2000, `${cw} starts at the action: ${x.startedAt} vs ${e.at}`);
-      assert.equal(x.dueAt, fmt(addAmount(x.startedAt, lim)), `${cw}: dueAt = ${x.startedAt} + ${lim.amount} ${lim.unit} (category ${k.category})`);
+      assert.equal(x.dueAt, dueOf(cd, k, x.startedAt), `${cw}: dueAt = ${cd.due_field ? `${cd.due_field} ${k.fields[cd.due_field]}` : `${x.startedAt} + ${lim.amount} ${lim.unit}`} (category ${k.category})`);
       assert.equal(x.extensions, 0, `${cw}: extensions`);
       assert.equal(x.extensionsLeft, cd.extension ? cd.extension.max : 0, `${cw}: extensionsLeft`);
     } else if (t.extends === cd.code) {
       assert.ok(isRunning(x0), `${cw}: running before the extension`);
       assert.ok(isRunning(x), `${cw}: still runs after the extension: ${x && x.status}`);
       assert.equal(x.startedAt, x0.startedAt, `${cw}: startedAt kept`);
-      assert.equal(x.dueAt, fmt(addAmount(x0.dueAt, cd.extension)),
-        `${cw}: dueAt ${x0.dueAt} + ${cd.extension.amount} ${cd.extension.unit}, got ${x.dueAt}`);
+      assert.equal(x.dueAt, extendedDueOf(cd, k, x0.dueAt),
+        `${cw}: dueAt ${x0.dueAt} + ${cd.extension.amount} ${cd.extension.unit} (or ${cd.extension.due_field}), got ${x.dueAt}`);
       assert.equal(x.extensions, x0.extensions + 1, `${cw}: extensions`);
       assert.equal(x.extensionsLeft, x0.extensionsLeft - 1, `${cw}: extensionsLeft`);
     } else if (cd.stops.includes(t.code) && isRunning(x0)) {

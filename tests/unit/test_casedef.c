@@ -191,6 +191,12 @@ static const struct {
     {"casedef-6.4 after without times", "transitions.1.after", "{\"transition\":\"answer\"}",
      "1 至 99"},
     {"casedef-6.5 within an unknown clock", "transitions.1.within", "\"ghost\"", "未知计时“ghost”"},
+    {"casedef-6.7 due_field that is not a field", "clocks.1.due_field", "\"ghost\"",
+     "未知字段“ghost”"},
+    {"casedef-6.8 due_field that is not a date", "clocks.1.due_field", "\"reason\"",
+     "应为日期字段"},
+    {"casedef-6.9 extension due_field that is not a date", "clocks.1.extension.due_field",
+     "\"decision\"", "应为日期字段"},
     {"casedef-6.6 after with an unknown key", "transitions.1.after",
      "{\"transition\":\"answer\",\"times\":1,\"when\":1}", "不认识的键“when”"},
 };

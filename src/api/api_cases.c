@@ -419,16 +419,26 @@ void api_cases_stats(struct api_ctx *c)
         for (size_t k = 0; k < n; k++)
             if (strcmp(st[k].type, t->code) == 0)
                 s = &st[k];
-        /* Re-work: actions that reopen a closed case (12345 重办, ...). */
-        int64_t reopened = 0;
+        /*
+         * From the actions taken in the period, as the definition marks them:
+         * accepted (受理, 立案), reopened (12345 重办), re-work (返工, 退回重办).
+         */
+        int64_t reopened = 0, rework = 0, accepted = 0;
         json_t *acts = json_object();
         for (size_t k = 0; k < s->nactions; k++) {
             int ti = casedef_transition(t, s->actions[k].code);
-            if (ti >= 0 && t->transitions[ti].reopens)
-                reopened += s->actions[k].count;
+            const struct cd_transition *tr = ti >= 0 ? &t->transitions[ti] : NULL;
+            reopened += tr && tr->reopens ? s->actions[k].count : 0;
+            rework += tr && tr->rework ? s->actions[k].count : 0;
+            accepted += tr && tr->accepts ? s->actions[k].count : 0;
             json_object_set_new(acts, s->actions[k].code, json_integer(s->actions[k].count));
         }
         const int64_t *k = s->count;
+        json_t *one = json_pack(
+            "{s:I, s:I, s:I, s:o}", "accepted", (json_int_t)accepted, "rework", (json_int_t)rework,
+            "rated", (json_int_t)k[CS_RATED], "satisfactionRate",
+            t->satisfaction_field >= 0 ? rate(k[CS_SATISFIED], k[CS_RATED]) : json_null());
+        json_object_set_new(one, "satisfied", json_integer(k[CS_SATISFIED]));
         json_array_append_new(
             arr,
             json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o}",
@@ -441,6 +451,8 @@ void api_cases_stats(struct api_ctx *c)
                       rate(k[CS_RESOLVED], k[CS_CLOSED]), "overdueNow", (json_int_t)k[CS_OVERDUE],
                       "reopened", (json_int_t)reopened, "merged", (json_int_t)k[CS_MERGED],
                       "actions", acts));
+        json_object_update(json_array_get(arr, json_array_size(arr) - 1), one);
+        json_decref(one);
     }
     char f[11], t[11];
     cal_format_date(cal_local_ymd(from), f);

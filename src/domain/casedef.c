@@ -452,7 +452,8 @@ static int parse_transitions(struct ctx *c, json_t *root)
 {
     static const char *const keys[] = {"code",     "name",      "from",    "to",     "roles",
                                        "requires", "document",  "extends", "pauses", "resumes",
-                                       "reopens",  "max_times", "after",   "within", NULL};
+                                       "reopens",  "max_times", "after",   "within", "rework",
+                                       "accepts",  NULL};
     static const char *const after_keys[] = {"transition", "times", NULL};
     struct case_type *t = c->t;
     json_t *arr = json_object_get(root, "transitions");
@@ -475,7 +476,9 @@ static int parse_transitions(struct ctx *c, json_t *root)
                            &tr->npauses)) ||
             (rc = get_refs(c, v, "resumes", path, false, lookup_clock, "计时", &tr->resumes,
                            &tr->nresumes)) ||
-            (rc = get_bool(c, v, "reopens", path, &tr->reopens)))
+            (rc = get_bool(c, v, "reopens", path, &tr->reopens)) ||
+            (rc = get_bool(c, v, "rework", path, &tr->rework)) ||
+            (rc = get_bool(c, v, "accepts", path, &tr->accepts)))
             return rc;
         if ((tr->to = FIND(t->states, t->nstates, to)) < 0)
             return fail(c, sub(c, path, "to"), "未知状态“%.40s”", to);
@@ -504,6 +507,44 @@ static int parse_transitions(struct ctx *c, json_t *root)
                         "“%s”最多 %d 次，永远达不到 %d 次", t->transitions[tr->after].code, cap,
                         tr->after_times);
     }
+    return 0;
+}
+
+/* "satisfaction": {"field": choice field, "satisfied": [values of its choices]}. */
+static int parse_satisfaction(struct ctx *c, json_t *root)
+{
+    static const char *const keys[] = {"field", "satisfied", NULL};
+    struct case_type *t = c->t;
+    t->satisfaction_field = -1;
+    json_t *v = json_object_get(root, "satisfaction");
+    if (!v)
+        return 0;
+    const char *code;
+    json_t *arr;
+    int rc;
+    if ((rc = check_keys(c, v, "satisfaction", keys)) ||
+        (rc = get_str(c, v, "field", "satisfaction", true, 32, &code)) ||
+        (rc = get_array(c, v, "satisfied", "satisfaction", true, &arr)))
+        return rc;
+    int fi = FIND(t->fields, t->nfields, code);
+    if (fi < 0 || t->fields[fi].type != CD_CHOICE)
+        return fail(c, "satisfaction.field", "“%.40s”应为本类型的选项字段", code);
+    if (!json_array_size(arr))
+        return fail(c, "satisfaction.satisfied", "至少需要一项");
+    const struct cd_field *f = &t->fields[fi];
+    t->nsatisfied = json_array_size(arr);
+    t->satisfied = arena_calloc(c->a, t->nsatisfied, sizeof(char *));
+    for (size_t i = 0; i < t->nsatisfied; i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        bool known = false;
+        for (size_t k = 0; s && k < f->nchoices; k++)
+            known |= strcmp(f->choices[k], s) == 0;
+        if (!known)
+            return fail(c, item(c, "satisfaction.satisfied", i), "“%.40s”不是“%s”的选项",
+                        s ? s : "", f->name);
+        t->satisfied[i] = arena_strdup(c->a, s);
+    }
+    t->satisfaction_field = fi;
     return 0;
 }
 
@@ -668,9 +709,9 @@ static int check_graph(struct ctx *c)
 int casedef_parse(const char *name, const char *text, size_t len, struct arena *a,
                   struct case_type *out, struct error *err)
 {
-    static const char *const keys[] = {"code",       "name",      "serial", "basis",
-                                       "categories", "fields",    "states", "transitions",
-                                       "clocks",     "documents", NULL};
+    static const char *const keys[] = {"code",       "name",      "serial",       "basis",
+                                       "categories", "fields",    "states",       "transitions",
+                                       "clocks",     "documents", "satisfaction", NULL};
     struct ctx c = {.file = name, .a = a, .err = err, .t = out};
     memset(out, 0, sizeof(*out));
     json_error_t je;
@@ -694,7 +735,8 @@ int casedef_parse(const char *name, const char *text, size_t len, struct arena *
         (rc = get_str(&c, root, "basis", "(根)", false, 200, &out->basis)) ||
         (rc = parse_named(&c, root, "categories", &out->categories, &out->ncategories)) ||
         (rc = parse_named(&c, root, "documents", &out->documents, &out->ndocuments)) ||
-        (rc = parse_fields(&c, root)) || (rc = parse_states(&c, root)) ||
+        (rc = parse_fields(&c, root)) || (rc = parse_satisfaction(&c, root)) ||
+        (rc = parse_states(&c, root)) ||
         (rc = get_array(&c, root, "transitions", "(根)", true, &tr)) ||
         (rc = get_array(&c, root, "clocks", "(根)", false, &cl)))
         goto out;

@@ -65,6 +65,8 @@ struct cd_transition {
     int *pauses, *resumes;
     size_t npauses, nresumes;
     bool reopens;
+    bool rework;  /* counted as re-work (返工, 退回重办) in the statistics */
+    bool accepts; /* counted as accepted (受理, 立案) in the statistics */
     /* Guards checked against the case's history and clocks (0 / -1 = none). */
     int max_times;          /* taken at most this often on one case */
     int after, after_times; /* only once transition `after` was taken after_times times */
@@ -111,6 +113,10 @@ struct case_type {
     size_t nclocks;
     struct cd_named *documents;
     size_t ndocuments;
+    /* The resident's rating: a choice field and which of its values count as satisfied. */
+    int satisfaction_field; /* field index or -1 */
+    const char **satisfied;
+    size_t nsatisfied;
     int initial; /* state index */
 };
 

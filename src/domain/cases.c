@@ -641,6 +641,18 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     static const char *const outcomes[] = {"", "resolved", "unresolved", "rejected", "withdrawn"};
     snprintf(out->outcome, sizeof(out->outcome), "%s", to->final ? outcomes[to->outcome] : "");
     out->closed_at = to->final ? z->now : 0;
+    /* The resident's rating, when this action records it. */
+    const char *rating =
+        t->satisfaction_field >= 0 && a->fields
+            ? json_string_value(json_object_get(a->fields, t->fields[t->satisfaction_field].code))
+            : NULL;
+    if (rating) {
+        out->satisfied = 0;
+        for (size_t i = 0; i < t->nsatisfied; i++)
+            if (strcmp(t->satisfied[i], rating) == 0)
+                out->satisfied = 1;
+        out->rated_at = z->now;
+    }
     out->fields_json = jsonx_dump(z->arena, fields, NULL);
     out->updated_at = z->now;
     json_t *data = json_object();

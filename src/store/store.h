@@ -73,6 +73,8 @@ struct case_row {
     const char *fields_json; /* arena-owned JSON object */
     int64_t created_by, created_at, updated_at, closed_at;
     int version;
+    int satisfied;    /* the resident's rating: 1 satisfied, 0 not, -1 not rated */
+    int64_t rated_at; /* 0 = never */
 };
 
 struct case_filter {
@@ -170,7 +172,9 @@ enum {
     CS_REJECTED,
     CS_WITHDRAWN,
     CS_OVERDUE,
-    CS_MERGED, /* repeats merged into another case: not counted as received or closed */
+    CS_MERGED,    /* repeats merged into another case: not counted as received or closed */
+    CS_RATED,     /* rated by the resident in the period (the type's satisfaction field) */
+    CS_SATISFIED, /* of those, rated satisfied */
     CS_COUNT
 };
 

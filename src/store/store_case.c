@@ -6,7 +6,8 @@
     "c.id, c.type, c.serial, c.year, c.seq, c.title, c.content, c.area_id, c.area_path, "          \
     "a.code, a.name, c.category, c.channel, c.requester_name, c.requester_phone, "                 \
     "c.confidential, c.state, c.outcome, COALESCE(c.assignee_id, 0), u.name, c.fields_json, "      \
-    "COALESCE(c.created_by, 0), c.created_at, c.updated_at, c.closed_at, c.version "
+    "COALESCE(c.created_by, 0), c.created_at, c.updated_at, c.closed_at, c.version, "              \
+    "COALESCE(c.satisfied, -1), c.rated_at "
 #define CASE_FROM                                                                                  \
     " FROM cases c JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.assignee_id "
 /* $1 path prefix, $2 only this area (0 = any), $3 only cases of this user (0 = any). */
@@ -42,6 +43,8 @@ static void case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
     c->updated_at = db_col_int(st, 23);
     c->closed_at = db_col_int(st, 24);
     c->version = (int)db_col_int(st, 25);
+    c->satisfied = (int)db_col_int(st, 26);
+    c->rated_at = db_col_int(st, 27);
 }
 
 static void bind_scope(struct db_stmt *st, const struct scope *sc)
@@ -131,8 +134,8 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
 {
     static const char sql[] =
         "UPDATE cases SET state = $1, outcome = $2, assignee_id = $3, fields_json = $4, "
-        "closed_at = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8 "
-        "RETURNING version";
+        "closed_at = $5, updated_at = $6, satisfied = CASE WHEN $9 < 0 THEN NULL ELSE $9 END, "
+        "rated_at = $10, version = version + 1 WHERE id = $7 AND version = $8 RETURNING version";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -145,6 +148,8 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
     db_bind_int(st, 6, c->updated_at);
     db_bind_int(st, 7, c->id);
     db_bind_int(st, 8, c->version);
+    db_bind_int(st, 9, c->satisfied);
+    db_bind_int(st, 10, c->rated_at);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         c->version = (int)db_col_int(st, 0);
@@ -372,7 +377,10 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
         "k.case_id = c.id AND k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $6) "
         "THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'merged' "
-        "THEN 1 ELSE 0 END) "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.rated_at >= $4 AND c.rated_at < $5 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.rated_at >= $4 AND c.rated_at < $5 AND c.satisfied = 1 THEN 1 ELSE 0 "
+        "END) "
         "FROM cases c WHERE" CASE_IN_SCOPE
         "AND (CAST($7 AS TEXT) IS NULL OR c.area_path LIKE CAST($7 AS TEXT) || '%') "
         "GROUP BY c.type ORDER BY c.type";

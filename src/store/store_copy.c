@@ -53,9 +53,9 @@ static const struct copy_table tables[] = {
     T("cases",
       "id, type, serial, year, seq, title, content, area_id, area_path, category, channel, "
       "requester_name, requester_phone, confidential, state, outcome, assignee_id, fields_json, "
-      "created_by, created_at, updated_at, closed_at, version",
+      "created_by, created_at, updated_at, closed_at, version, satisfied, rated_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-      "$21, $22, $23",
+      "$21, $22, $23, $24, $25",
       "id"),
     T("case_events",
       "id, case_id, at, user_id, user_name, kind, action, from_state, to_state, comment, data_json",

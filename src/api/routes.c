@@ -32,6 +32,10 @@ R(r_cases_create, api_cases_create, "case.write", API_IDEMPOTENT);
 R(r_cases_get, api_cases_get, "case.read", 0);
 R(r_cases_act, api_cases_act, "case.write", 0);
 R(r_cases_stats, api_cases_stats, "case.read", 0);
+R(r_docs_list, api_documents_list, "case.read", 0);
+R(r_docs_create, api_documents_create, "case.write", API_IDEMPOTENT);
+R(r_docs_get, api_documents_get, "case.read", 0);
+R(r_docs_pdf, api_documents_pdf, "case.read", 0);
 R(r_audit, api_audit_list, "audit.read", 0);
 R(r_sec_get, api_settings_security_get, "security.read", 0);
 R(r_sec_patch, api_settings_security_patch, "security.write", 0);
@@ -66,6 +70,10 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/cases/stats", api_dispatch, &r_cases_stats},
     {"GET", "/api/v1/cases/{id}", api_dispatch, &r_cases_get},
     {"POST", "/api/v1/cases/{id}/actions/{action}", api_dispatch, &r_cases_act},
+    {"GET", "/api/v1/cases/{id}/documents", api_dispatch, &r_docs_list},
+    {"POST", "/api/v1/cases/{id}/documents", api_dispatch, &r_docs_create},
+    {"GET", "/api/v1/cases/{id}/documents/{docId}", api_dispatch, &r_docs_get},
+    {"GET", "/api/v1/cases/{id}/documents/{docId}/pdf", api_dispatch, &r_docs_pdf},
     {"GET", "/api/v1/audit", api_dispatch, &r_audit},
     {"GET", "/api/v1/settings/security", api_dispatch, &r_sec_get},
     {"PATCH", "/api/v1/settings/security", api_dispatch, &r_sec_patch},

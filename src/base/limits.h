@@ -67,6 +67,10 @@
 #define ZW_IDEMPOTENCY_TTL_S   (24 * 3600)
 #define ZW_IDEMPOTENCY_KEY_MAX 128
 
+/* Documents (文书): one template file, one rendered PDF. */
+#define ZW_MAX_TEMPLATE_BYTES (64 * 1024)
+#define ZW_MAX_PDF_BYTES      (32 * 1024 * 1024)
+
 /* Statement cache per connection. */
 #define ZW_STMT_CACHE_SIZE 128
 

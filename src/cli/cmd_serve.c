@@ -18,6 +18,8 @@
 #include "api/api.h"
 #include "cli.h"
 #include "domain/casedef.h"
+#include "domain/doc_pdf.h"
+#include "domain/documents.h"
 #include "domain/workcal.h"
 #include "http/http.h"
 #include "limits.h"
@@ -192,6 +194,12 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
+    /* Every notice a procedure declares has a checked template, or the start stops. */
+    snprintf(types_dir, sizeof(types_dir), "%s/documents", o.defs);
+    if (documents_load_dir(types_dir, &types, &defs_arena, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
     api_env.case_types = &types;
     api_env.store = store;
     api_env.defs_dir = o.defs;
@@ -232,6 +240,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     log_info("msg=\"stopping\" signal=%d", sig);
     http_stop(srv, 10000);
+    doc_pdf_shutdown();
     store_close(store);
     arena_release(&defs_arena);
     log_info("msg=\"stopped\"");

@@ -91,6 +91,8 @@ struct cd_clock {
     size_t nescalate;
 };
 
+struct doc_template; /* documents.h */
+
 struct case_type {
     const char *code, *name, *serial, *basis;
     struct cd_named *categories;
@@ -105,7 +107,8 @@ struct case_type {
     size_t nclocks;
     struct cd_named *documents;
     size_t ndocuments;
-    int initial; /* state index */
+    const struct doc_template **templates; /* one per document; set by documents_load_dir */
+    int initial;                           /* state index */
 };
 
 struct case_types {

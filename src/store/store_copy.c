@@ -64,6 +64,9 @@ static const struct copy_table tables[] = {
       "case_id, clock, started_at, due_at, warn_at, paused_at, stopped_at, extensions",
       "$1, $2, $3, $4, $5, $6, $7, $8", "case_id, clock"),
     T("case_serials", "type, year, last", "$1, $2, $3", "type, year"),
+    T("case_documents",
+      "id, case_id, code, name, html, sha256, confidential, created_at, created_by, event",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -187,6 +190,8 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM cases), false)",
         "SELECT setval(pg_get_serial_sequence('case_events', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_events), false)",
+        "SELECT setval(pg_get_serial_sequence('case_documents', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_documents), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

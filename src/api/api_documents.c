@@ -18,13 +18,12 @@ static json_t *document_json(struct api_ctx *c, const struct case_row *k,
     char base[96];
     snprintf(base, sizeof(base), "/api/v1/cases/%lld/documents/%lld", (long long)k->id,
              (long long)d->id);
-    return json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:b, s:{s:I, s:s?}, s:s, s:s+}", "id",
-                     (json_int_t)d->id, "code", d->code, "name", d->name, "createdAt",
-                     jsonx_time(d->created_at), "sha256", d->sha256, "confidential",
-                     d->confidential, "readable", documents_readable(&c->z, k, d), "createdBy",
-                     "id", (json_int_t)d->created_by, "name",
-                     d->created_by_name[0] ? d->created_by_name : NULL, "html", base, "pdf", base,
-                     "/pdf");
+    return json_pack(
+        "{s:I, s:s, s:s, s:o, s:s, s:b, s:b, s:{s:I, s:s?}, s:s, s:s+}", "id", (json_int_t)d->id,
+        "code", d->code, "name", d->name, "createdAt", jsonx_time(d->created_at), "sha256",
+        d->sha256, "confidential", d->confidential, "readable", documents_readable(&c->z, k, d),
+        "createdBy", "id", (json_int_t)d->created_by, "name",
+        d->created_by_name[0] ? d->created_by_name : NULL, "html", base, "pdf", base, "/pdf");
 }
 
 void api_documents_list(struct api_ctx *c)
@@ -72,8 +71,7 @@ void api_documents_create(struct api_ctx *c)
         return;
     }
     char loc[96];
-    snprintf(loc, sizeof(loc), "/api/v1/cases/%lld/documents/%lld", (long long)id,
-             (long long)d.id);
+    snprintf(loc, sizeof(loc), "/api/v1/cases/%lld/documents/%lld", (long long)id, (long long)d.id);
     http_add_header(c->req, "Location", loc);
     api_reply(c, 201, document_json(c, &k, &d));
 }

@@ -12,7 +12,7 @@
 #include "cli.h"
 #include "domain/auth.h"
 #include "domain/casedef.h"
-#include "domain/documents.h"
+#include "domain/doc_template.h"
 #include "domain/users.h"
 #include "limits.h"
 #include "banned.h"
@@ -225,7 +225,7 @@ static int check_defs(int argc, char **argv)
     int rc = casedef_load_dir(dir, &a, &types, &err);
     if (!rc) {
         snprintf(dir, sizeof(dir), "%s/documents", defs);
-        rc = documents_load_dir(dir, &types, &a, &err);
+        rc = doc_template_load_dir(dir, &types, &a, &err);
     }
     if (rc) {
         arena_release(&a);

@@ -196,7 +196,7 @@ int cmd_serve(int argc, char **argv)
     log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
     /* Every notice a procedure declares has a checked template, or the start stops. */
     snprintf(types_dir, sizeof(types_dir), "%s/documents", o.defs);
-    if (documents_load_dir(types_dir, &types, &defs_arena, &err)) {
+    if (doc_template_load_dir(types_dir, &types, &defs_arena, &err)) {
         store_close(store);
         return cli_fail(&err);
     }

@@ -3,7 +3,7 @@
 #include "banned.h"
 
 #define DOC_COLS                                                                                   \
-    "d.id, d.case_id, d.code, d.name, d.sha256, d.confidential, d.created_at, "                   \
+    "d.id, d.case_id, d.code, d.name, d.sha256, d.confidential, d.created_at, "                    \
     "COALESCE(d.created_by, 0), COALESCE(d.event, 0), u.name "
 #define DOC_FROM " FROM case_documents d LEFT JOIN users u ON u.id = d.created_by "
 

@@ -536,9 +536,9 @@ char *doc_page(const char *title, const char *body, struct arena *a)
     buf_adds(&b, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"zh-CN\">"
                  "<head><meta charset=\"utf-8\"/><title>");
     escape_into(&b, title, strlen(title), false);
-    buf_addf(&b, "</title><style>%s</style></head>\n<body>\n", page_css);
+    buf_addf(&b, "</title><style>%s</style></head>\n<body>\n<article>\n", page_css);
     buf_adds(&b, body);
-    buf_adds(&b, "\n</body>\n</html>\n");
+    buf_adds(&b, "\n</article>\n</body>\n</html>\n");
     char *out = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
     buf_release(&b);
     return out;

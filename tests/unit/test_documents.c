@@ -265,7 +265,7 @@ static void test_page(void **state)
     assert_non_null(strstr(page, "<title>受理告知书（羊市信〔2026〕1号）&lt;x&gt;</title>"));
     assert_non_null(strstr(page, "@page{size:A4;margin:37mm 26mm 35mm 28mm}"));
     assert_non_null(strstr(page, "Noto Serif CJK SC"));
-    assert_non_null(strstr(page, "<body>\n<h1>标题</h1>\n</body>"));
+    assert_non_null(strstr(page, "<body>\n<article>\n<h1>标题</h1>\n</article>\n</body>"));
     arena_release(&a);
 }
 
@@ -306,10 +306,10 @@ static void test_pdf(void **state)
 {
     struct arena a = {0};
     char *page = doc_page("t",
-                          "<article><h1>信访事项受理告知书</h1><p class=\"serial\">羊市信"
+                          "<h1>信访事项受理告知书</h1><p class=\"serial\">羊市信"
                           "〔2026〕1号</p><p>正文<strong>加粗</strong><br/>换行</p>"
                           "<table><tr><th>甲</th><td colspan=\"2\">乙</td></tr></table>"
-                          "<div class=\"sign\">羊市镇人民政府</div></article>",
+                          "<div class=\"sign\">羊市镇人民政府</div>",
                           &a);
     char *pdf = NULL;
     size_t len = 0;

@@ -10,6 +10,7 @@ passed=0
 failed=0
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:strict_string_checks=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0" # a cairo leak, see the file
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ZHENWU_BIN="$PWD/$build/zhenwu"
 export ZHENWU_WEB="$PWD/web/dist"

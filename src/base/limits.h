@@ -74,6 +74,10 @@
 #define ZW_SIMILAR_CANDIDATES 500 /* open cases compared when looking for repeats */
 #define ZW_SIMILAR_RESULTS    5
 
+/* Documents (文书): one template file, one rendered PDF. */
+#define ZW_MAX_TEMPLATE_BYTES (64 * 1024)
+#define ZW_MAX_PDF_BYTES      (32 * 1024 * 1024)
+
 /* Statement cache per connection. */
 #define ZW_STMT_CACHE_SIZE 128
 

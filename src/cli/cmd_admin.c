@@ -13,6 +13,7 @@
 #include "domain/attachments.h"
 #include "domain/auth.h"
 #include "domain/casedef.h"
+#include "domain/doc_template.h"
 #include "domain/users.h"
 #include "limits.h"
 #include "banned.h"
@@ -307,6 +308,10 @@ static int check_defs(int argc, char **argv)
     struct case_types types;
     struct error err = {0};
     int rc = casedef_load_dir(dir, &a, &types, &err);
+    if (!rc) {
+        snprintf(dir, sizeof(dir), "%s/documents", defs);
+        rc = doc_template_load_dir(dir, &types, &a, &err);
+    }
     if (rc) {
         arena_release(&a);
         cli_fail(&err);
@@ -316,6 +321,10 @@ static int check_defs(int argc, char **argv)
         printf("%-14s %s：%zu 个状态，%zu 个流转，%zu 个计时\n", types.v[i].code, types.v[i].name,
                types.v[i].nstates, types.v[i].ntransitions, types.v[i].nclocks);
     printf("%zu 个办件类型定义有效\n", types.n);
+    size_t ndocs = 0;
+    for (size_t i = 0; i < types.n; i++)
+        ndocs += types.v[i].ndocuments;
+    printf("%zu 个文书模板有效\n", ndocs);
     arena_release(&a);
     return 0;
 }

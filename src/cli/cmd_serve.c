@@ -19,6 +19,8 @@
 #include "cli.h"
 #include "domain/attachments.h"
 #include "domain/casedef.h"
+#include "domain/doc_pdf.h"
+#include "domain/documents.h"
 #include "domain/workcal.h"
 #include "http/http.h"
 #include "limits.h"
@@ -192,6 +194,12 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
+    /* Every notice a procedure declares has a checked template, or the start stops. */
+    snprintf(types_dir, sizeof(types_dir), "%s/documents", o.defs);
+    if (doc_template_load_dir(types_dir, &types, &defs_arena, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
     /* Attachments live beside a SQLite file unless the config says where. */
     if (!o.files[0])
         attach_default_dir(o.db, o.files, sizeof(o.files));
@@ -240,6 +248,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     log_info("msg=\"stopping\" signal=%d", sig);
     http_stop(srv, 10000);
+    doc_pdf_shutdown();
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);

@@ -99,6 +99,8 @@ struct cd_clock {
     int due_field, extension_due_field;
 };
 
+struct doc_template; /* documents.h */
+
 struct case_type {
     const char *code, *name, *serial, *basis;
     struct cd_named *categories;
@@ -117,7 +119,8 @@ struct case_type {
     int satisfaction_field; /* field index or -1 */
     const char **satisfied;
     size_t nsatisfied;
-    int initial; /* state index */
+    const struct doc_template **templates; /* one per document; set by documents_load_dir */
+    int initial;                           /* state index */
 };
 
 struct case_types {

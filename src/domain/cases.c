@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "cases.h"
+#include "documents.h"
 #include "jsonx.h"
 #include "mask.h"
 #include "workcal.h"
@@ -671,6 +672,9 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     json_object_set_new(data, "to", json_string(to->code));
     rc = audit_log(z, "action", "case", out->id, NULL, data, err);
     json_decref(data);
+    /* The notice the procedure requires is issued with the action, in its transaction. */
+    if (!rc && tr->document >= 0)
+        rc = documents_issue(z, t, out, tr->document, tr->code, a->comment, tr->extends, NULL, err);
     if (!rc)
         rc = cases_get(z, out->id, out, err);
 out_fields:

@@ -107,7 +107,8 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err);
 int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
                     struct arena *a, struct case_row **items, size_t *n, int64_t *total,
                     struct error *err);
-int store_case_event_add(struct db *db, const struct case_event *e, struct error *err);
+/* Appends e to its case's timeline and sets e->id. */
+int store_case_event_add(struct db *db, struct case_event *e, struct error *err);
 int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
                       size_t *n, struct error *err);
 /* How often action was taken on the case (timeline entries of kind "action"). */
@@ -197,6 +198,30 @@ struct case_stat {
 int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_t to, int64_t now,
                      const char *in_path, struct arena *a, struct case_stat **items, size_t *n,
                      struct error *err);
+
+/* ---- case documents (store_document.c) --------------------------------- */
+
+/* One issued notice (文书) of a case, as stored. */
+struct case_document {
+    int64_t id, case_id;
+    char code[40];
+    char name[136];
+    const char *html; /* arena-owned; NULL in lists */
+    char sha256[65];
+    bool confidential; /* names a confidential requester */
+    int64_t created_at, created_by, event;
+    char created_by_name[136];
+};
+
+/* Inserts d (sets d->id); d->event may be 0 and set later with store_document_set_event. */
+int store_document_insert(struct db *db, struct case_document *d, struct error *err);
+int store_document_set_event(struct db *db, int64_t id, int64_t event, struct error *err);
+/* The documents of a case, oldest first, without their html; arena-owned. */
+int store_document_list(struct db *db, int64_t case_id, struct arena *a,
+                        struct case_document **items, size_t *n, struct error *err);
+/* Document id of case case_id with its html; ZW_ENOTFOUND if there is none. */
+int store_document_get(struct db *db, int64_t case_id, int64_t id, struct arena *a,
+                       struct case_document *out, struct error *err);
 
 /* ---- search (store_search.c) -------------------------------------------- */
 

@@ -234,11 +234,12 @@ int store_case_action_count(struct db *db, int64_t case_id, const char *action, 
     return rc < 0 ? rc : 0;
 }
 
-int store_case_event_add(struct db *db, const struct case_event *e, struct error *err)
+int store_case_event_add(struct db *db, struct case_event *e, struct error *err)
 {
     static const char sql[] =
         "INSERT INTO case_events (case_id, at, user_id, user_name, kind, action, from_state, "
-        "to_state, comment, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        "to_state, comment, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "RETURNING id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -253,7 +254,11 @@ int store_case_event_add(struct db *db, const struct case_event *e, struct error
     db_bind_text(st, 8, e->to_state);
     db_bind_text(st, 9, e->comment);
     db_bind_text(st, 10, e->data_json);
-    return db_step_done(st, err);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        e->id = db_col_int(st, 0);
+    db_finish(st);
+    return rc < 0 ? rc : 0;
 }
 
 int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,

@@ -68,6 +68,9 @@ static const struct copy_table tables[] = {
       "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
     T("case_links", "case_id, other_id, kind, created_at, created_by", "$1, $2, $3, $4, $5",
       "case_id, other_id"),
+    T("case_documents",
+      "id, case_id, code, name, html, sha256, confidential, created_at, created_by, event",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -193,6 +196,8 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_events), false)",
         "SELECT setval(pg_get_serial_sequence('case_attachments', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_attachments), false)",
+        "SELECT setval(pg_get_serial_sequence('case_documents', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_documents), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

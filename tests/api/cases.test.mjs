@@ -241,6 +241,7 @@ test('cases-1.6 the assignee accepts: accept and remit clocks done, handle clock
   assert.equal(h.extensions, 0);
   assert.equal(h.extensionsLeft, 1);
   history.push(['action', 'accept', 'assigned', 'accepted', dengta.me.id]);
+  history.push(['document', null, null, null, dengta.me.id]); // 受理告知书
 
   const l = await getCase(leader, P.id);
   assert.deepEqual(actionCodes(l), allowed(PETITION, 'accepted', ['leader']));
@@ -260,6 +261,7 @@ test('cases-1.7 the leader extends the handling once: dueAt +30 days, extensions
   assert.equal(h.status, 'green');
   assert.equal(recorded(P, 'extension_reason'), '涉及多部门协调，需延期办理');
   history.push(['action', 'extend_handle', 'accepted', 'accepted', leader.me.id]);
+  history.push(['document', null, null, null, leader.me.id]); // 延期告知书
 });
 
 test('cases-1.8 a second extension: 409 invalid_transition, nothing changed', async () => {
@@ -296,6 +298,7 @@ test('cases-1.10 the assignee answers with facts, decision and basis: state answ
   assert.ok(w, 'review window starts on answer');
   assert.equal(ms(w.dueAt) - ms(w.startedAt), 30 * DAY);
   history.push(['action', 'answer', 'accepted', 'answered', dengta.me.id]);
+  history.push(['document', null, null, null, dengta.me.id]); // 处理意见书
 });
 
 test('cases-1.11 staff closes it as resolved: final state, outcome resolved, no actions left', async () => {
@@ -310,7 +313,7 @@ test('cases-1.11 staff closes it as resolved: final state, outcome resolved, no 
 
 test('cases-1.12 the timeline has one entry per action, in order, with states and actors', async () => {
   const g = await getCase(leader, P.id);
-  assert.equal(g.version, history.length, 'version 1 + one per action');
+  assert.equal(g.version, history.filter(([kind]) => kind !== 'document').length, 'version 1 + one per action');
   assert.equal(g.timeline.length, history.length,
     `timeline: ${JSON.stringify(g.timeline.map((e) => [e.kind, e.action, e.from, e.to]))}`);
   const users = { [staff.me.id]: staff.me.name, [leader.me.id]: leader.me.name, [dengta.me.id]: dengta.me.name };
@@ -321,6 +324,7 @@ test('cases-1.12 the timeline has one entry per action, in order, with states an
     assert.deepEqual(e.user, { id: userId, name: users[userId] }, `entry ${i} user`);
     assert.match(e.at, ISO);
     if (i > 0) assert.ok(ms(e.at) >= ms(g.timeline[i - 1].at), 'timeline in order');
+    if (kind === 'document') assert.match(e.comment, /^生成《.+》$/, `entry ${i}: the document issued`);
     if (kind === 'action') {
       assert.equal(e.action, action, `entry ${i} action`);
       assert.equal(e.actionName, transition(PETITION, action).name);
@@ -591,9 +595,11 @@ test('cases-4.1 two officers act at once with the same If-Match: one 200, one 41
     expectError(loser, 412, 'stale_version');
     const g = await getCase(staff, c.id);
     assert.equal(g.version, 2);
-    assert.equal(g.timeline.length, tl + 1, 'exactly one new timeline entry');
+    // one action entry, and the notice both transitions issue (受理 / 不予受理告知书)
+    assert.equal(g.timeline.length, tl + 2, 'exactly one new action entry and its document');
     assert.equal(g.state.code, a.status === 200 ? 'accepted' : 'not_accepted', 'the winner decides the state');
-    assert.equal(g.timeline.at(-1).action, a.status === 200 ? 'accept' : 'not_accept');
+    assert.equal(g.timeline.at(-2).action, a.status === 200 ? 'accept' : 'not_accept');
+    assert.equal(g.timeline.at(-1).kind, 'document');
   }
 });
 

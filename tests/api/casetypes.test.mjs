@@ -6,7 +6,8 @@
 //   1.1  GET /api/v1/case-types lists the type as defined
 //   1.2  a fresh case: initial state, serial pattern, clocks that start on create
 //   1.3  the legal path (BFS over the transitions, to a final state), step by step:
-//        state, version, one timeline entry, fields, clocks started, stopped, extended
+//        state, version, one timeline entry (and one for the document it issues), fields,
+//        clocks started, stopped, extended
 //   1.4  at every state of the path, every transition whose `from` lacks that state
 //        is refused with 409 invalid_transition for a user holding its role; nothing changes
 //   1.5  at every step, the users in scope holding none of the step's roles, and assist
@@ -324,10 +325,17 @@ async function takeStep(d, run, step, label) {
   const to = stateOf(d, t.to);
   assert.deepEqual(k.state, { code: to.code, name: to.name, final: Boolean(to.final) }, `${where}: state`);
   assert.equal(k.outcome, to.final ? to.outcome : null, `${where}: outcome`);
-  // the timeline: the old entries untouched, exactly one new one
-  assert.equal(k.timeline.length, b.timeline.length + 1, `${where}: one new timeline entry: ${JSON.stringify(k.timeline.slice(b.timeline.length))}`);
-  assert.deepEqual(k.timeline.slice(0, -1), b.timeline, `${where}: earlier entries unchanged`);
-  const e = k.timeline.at(-1);
+  // the timeline: the old entries untouched, exactly one new one, followed by the
+  // notice the transition issues when it names a document (kind "document")
+  const added = t.document ? 2 : 1;
+  assert.equal(k.timeline.length, b.timeline.length + added, `${where}: ${added} new timeline entries: ${JSON.stringify(k.timeline.slice(b.timeline.length))}`);
+  assert.deepEqual(k.timeline.slice(0, b.timeline.length), b.timeline, `${where}: earlier entries unchanged`);
+  const e = k.timeline[b.timeline.length];
+  if (t.document) {
+    const doc = k.timeline.at(-1);
+    const name = d.documents.find((x) => x.code === t.document).name;
+    assert.deepEqual([doc.kind, doc.comment, doc.data.code, doc.data.action], ['document', `生成《${name}》`, t.document, t.code], `${where}: the document entry`);
+  }
   assert.equal(e.kind, 'action');
   assert.equal(e.action, t.code);
   assert.equal(e.actionName, t.name);
@@ -398,6 +406,7 @@ async function takeStep(d, run, step, label) {
   assert.deepEqual(g.timeline, k.timeline, `${where}: GET timeline`);
   run.k = g;
   run.history.push(['action', t.code, b.state.code, t.to, c.me.id]);
+  if (t.document) run.history.push(['document', null, null, null, c.me.id]);
   COUNTS[d.code].steps++;
   return g;
 }
@@ -446,7 +455,7 @@ async function forbiddenHere(d, run, t) {
 // The full timeline, in order, against the steps taken.
 async function checkHistory(d, run) {
   const g = await getCase(U.leader, run.k.id);
-  assert.equal(g.version, run.history.filter((h) => h[0] !== 'attachment').length, 'version 1 + one per action');
+  assert.equal(g.version, run.history.filter(([kind]) => kind !== 'attachment' && kind !== 'document').length, 'version 1 + one per action');
   assert.deepEqual(g.timeline.map((e) => [e.kind, e.action, e.from, e.to, e.user.id]), run.history, `${d.code}: timeline`);
   for (let i = 1; i < g.timeline.length; i++) assert.ok(ms(g.timeline[i].at) >= ms(g.timeline[i - 1].at), 'timeline in order');
 }

@@ -250,11 +250,11 @@ bool api_case_filter_or_reply(struct api_ctx *c, struct case_filter *f)
     f->type = http_query(c->req, "type");
     f->state = http_query(c->req, "state");
     f->q = http_query(c->req, "q");
-    int64_t overdue = 0, mine = 0;
+    int64_t overdue = 0, mine = 0, open = 0;
     if (!api_paging_or_reply(c, &f->page, &f->page_size) ||
         !api_area_filter_or_reply(c, &f->in_path) ||
         !api_query_int_or_reply(c, "overdue", &overdue) ||
-        !api_query_int_or_reply(c, "mine", &mine) ||
+        !api_query_int_or_reply(c, "mine", &mine) || !api_query_int_or_reply(c, "open", &open) ||
         !date_arg_or_reply(c, "from", 0, &f->created_from) ||
         !date_arg_or_reply(c, "to", 1, &f->created_to))
         return false;
@@ -272,10 +272,17 @@ bool api_case_filter_or_reply(struct api_ctx *c, struct case_filter *f)
     if (overdue)
         f->overdue_at = c->z.now;
     /* My to-do list: open cases assigned to me, the nearest running deadline first. */
-    if (mine) {
+    if (mine)
         f->assignee_id = c->who.user_id;
-        f->by_deadline = true;
+    f->open_only = open || mine;
+    const char *sort = http_query(c->req, "sort");
+    if (sort && *sort && strcmp(sort, "deadline") != 0 && strcmp(sort, "newest") != 0) {
+        err_set(&c->err, ZW_EINVAL, "sort", "排序方式应为 deadline 或 newest");
+        api_reply_error(c, &c->err);
+        return false;
     }
+    f->by_deadline =
+        mine ? !(sort && strcmp(sort, "newest") == 0) : sort && strcmp(sort, "deadline") == 0;
     return true;
 }
 

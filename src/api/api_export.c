@@ -183,8 +183,8 @@ void api_cases_export(struct api_ctx *c)
                                           "诉求人", "联系电话", "登记时间", "期限",    "红黄绿",
                                           "办理人", "来源渠道", "办结时间"};
     static const double widths[] = {24, 10, 36, 14, 16, 10, 14, 18, 18, 8, 10, 10, 18};
-    static const char *const keys[] = {"type", "state", "areaId", "overdue",
-                                       "q",    "mine",  "from",   "to"};
+    static const char *const keys[] = {"type", "state", "areaId", "overdue", "q",
+                                       "mine", "open",  "sort",   "from",    "to"};
     enum { NCOLS = sizeof(headers) / sizeof(headers[0]) };
     struct case_filter f;
     if (!api_case_filter_or_reply(c, &f))

@@ -80,6 +80,7 @@ struct case_filter {
     int64_t overdue_at;                     /* 0 = off, else "overdue as of" */
     int64_t assignee_id;                    /* 0 = off, else open cases assigned to this user */
     int64_t created_from, created_to;       /* registered in [from, to); 0 = no bound */
+    bool open_only;                         /* only cases not closed */
     bool by_deadline;                       /* nearest running deadline first, else newest first */
     bool count_only;                        /* only *total (items NULL) */
     int64_t page, page_size;

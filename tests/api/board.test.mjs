@@ -110,6 +110,13 @@ test('list-1.1 mine=1: my open cases, nearest running deadline first, no running
   const l = await leader.get('/api/v1/cases?mine=1');
   assert.equal(l.body.pager.total, 0);
   expectError(await dengta.get('/api/v1/cases?mine=x'), 400, 'invalid_input', 'mine');
+  // every open case in scope, by deadline (the console's 我的待办 without "only mine"): closed ones absent
+  const all = await leader.get('/api/v1/cases?open=1&sort=deadline&pageSize=200');
+  expectStatus(all, 200);
+  assert.deepEqual(all.body.items.slice(0, 4).map((k) => k.id), [K.red.id, K.datangRed.id, K.yellow.id, K.green.id]);
+  assert.ok(!all.body.items.some((k) => k.id === K.closed.id));
+  assert.equal(all.body.pager.total, 7);
+  expectError(await leader.get('/api/v1/cases?sort=oldest'), 400, 'invalid_input', 'sort');
 });
 
 test('list-1.2 from/to filter the registration date in Asia/Shanghai, the to day included', async () => {

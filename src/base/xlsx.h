@@ -27,8 +27,7 @@ size_t xlsx_rows(const struct xlsx *x);
  * Closes the workbook and hands back the file's bytes (arena-owned); the
  * temporary file is removed and x freed, also on failure.
  */
-int xlsx_finish(struct xlsx *x, struct arena *a, const char **data, size_t *len,
-                struct error *err);
+int xlsx_finish(struct xlsx *x, struct arena *a, const char **data, size_t *len, struct error *err);
 /* Drops an unfinished workbook and its temporary file. */
 void xlsx_free(struct xlsx *x);
 

@@ -21,8 +21,8 @@
 /* A fresh random event id (UUID version 4, lower-case hex with dashes). */
 void outbox_new_event_id(char out[37]);
 /* Adds event (payload serialised, not stolen) to the outbox in the caller's transaction. */
-int outbox_add(struct db *db, const char *event_id, const char *kind, json_t *payload,
-               int64_t now, struct error *err);
+int outbox_add(struct db *db, const char *event_id, const char *kind, json_t *payload, int64_t now,
+               struct error *err);
 
 /*
  * Delivers one row: 0 when the receiver accepted it, else non-zero with a

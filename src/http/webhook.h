@@ -22,8 +22,8 @@ struct webhook {
 /* Process-wide libcurl set-up; call once before threads start. */
 void webhook_global_init(void);
 /* Posts body; 0 on a 2xx answer, else -1 with a short English reason in errbuf. */
-int webhook_post(const struct webhook *w, const char *event_id, const char *kind,
-                 const char *body, size_t len, char *errbuf, size_t cap);
+int webhook_post(const struct webhook *w, const char *event_id, const char *kind, const char *body,
+                 size_t len, char *errbuf, size_t cap);
 /* The signature header's value for body under secret: "sha256=<64 hex>". */
 void webhook_sign(const char *secret, const char *body, size_t len, char out[72]);
 

@@ -54,6 +54,8 @@ struct api_env {
     const char *defs_dir;
     bool secure_cookie;                  /* add Secure to the session cookie (TLS in front) */
     const struct case_types *case_types; /* loaded from defs/case_types at start */
+    bool webhook_configured;             /* the outbox has a sender (webhook_url) */
+    long export_max_rows;                /* exports larger than this are refused (0: default) */
 };
 extern struct api_env api_env;
 
@@ -98,6 +100,11 @@ bool api_begin_or_reply(struct api_ctx *c);
 json_t *api_page(json_t *items, int64_t total, int64_t page, int64_t page_size);
 /* The JSON form of the caller (GET /api/v1/me). */
 json_t *api_me_json(struct api_ctx *c);
+
+/* The list filters shared by a list and its export (query arguments as documented). */
+bool api_case_filter_or_reply(struct api_ctx *c, struct case_filter *f);
+bool api_user_filter_or_reply(struct api_ctx *c, struct user_filter *f);
+bool api_audit_filter_or_reply(struct api_ctx *c, struct audit_filter *f);
 
 /* Resource handlers. */
 void api_health(struct api_ctx *c);
@@ -145,5 +152,15 @@ void api_calendar_get(struct api_ctx *c);
 void api_calendar_put_day(struct api_ctx *c);
 void api_calendar_delete_day(struct api_ctx *c);
 void api_calendar_add(struct api_ctx *c);
+/* Reminders, notifications, outbox, board, exports (api_notify.c, api_board.c, api_export.c). */
+void api_notifications_list(struct api_ctx *c);
+void api_notifications_read(struct api_ctx *c);
+void api_notifications_read_all(struct api_ctx *c);
+void api_outbox_get(struct api_ctx *c);
+void api_outbox_retry(struct api_ctx *c);
+void api_cases_board(struct api_ctx *c);
+void api_cases_export(struct api_ctx *c);
+void api_users_export(struct api_ctx *c);
+void api_audit_export(struct api_ctx *c);
 
 #endif

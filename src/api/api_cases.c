@@ -313,25 +313,70 @@ void api_cases_get(struct api_ctx *c)
     api_reply_case(c, 200, &r);
 }
 
+/* A local date query argument (YYYY-MM-DD) as the midnight starting it, plus days; 0 if absent. */
+static bool date_arg_or_reply(struct api_ctx *c, const char *name, int days, int64_t *out)
+{
+    const char *s = http_query(c->req, name);
+    int ymd;
+    *out = 0;
+    if (!s || !*s)
+        return true;
+    if (cal_parse_date(s, &ymd) == 0) {
+        *out = cal_local_midnight(cal_ymd_add(ymd, days));
+        return true;
+    }
+    err_set(&c->err, ZW_EINVAL, name, "日期格式应为 YYYY-MM-DD");
+    api_reply_error(c, &c->err);
+    return false;
+}
+
+bool api_case_filter_or_reply(struct api_ctx *c, struct case_filter *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->type = http_query(c->req, "type");
+    f->state = http_query(c->req, "state");
+    f->q = http_query(c->req, "q");
+    int64_t overdue = 0, mine = 0, open = 0;
+    if (!api_paging_or_reply(c, &f->page, &f->page_size) ||
+        !api_area_filter_or_reply(c, &f->in_path) ||
+        !api_query_int_or_reply(c, "overdue", &overdue) ||
+        !api_query_int_or_reply(c, "mine", &mine) || !api_query_int_or_reply(c, "open", &open) ||
+        !date_arg_or_reply(c, "from", 0, &f->created_from) ||
+        !date_arg_or_reply(c, "to", 1, &f->created_to))
+        return false;
+    if (f->created_from && f->created_to && f->created_to <= f->created_from) {
+        err_set(&c->err, ZW_EINVAL, "to", "结束日期不能早于开始日期");
+        api_reply_error(c, &c->err);
+        return false;
+    }
+    if (f->type && !*f->type)
+        f->type = NULL;
+    if (f->state && !*f->state)
+        f->state = NULL;
+    if (f->q && (!*f->q || strlen(f->q) > 100))
+        f->q = NULL;
+    if (overdue)
+        f->overdue_at = c->z.now;
+    /* My to-do list: open cases assigned to me, the nearest running deadline first. */
+    if (mine)
+        f->assignee_id = c->who.user_id;
+    f->open_only = open || mine;
+    const char *sort = http_query(c->req, "sort");
+    if (sort && *sort && strcmp(sort, "deadline") != 0 && strcmp(sort, "newest") != 0) {
+        err_set(&c->err, ZW_EINVAL, "sort", "排序方式应为 deadline 或 newest");
+        api_reply_error(c, &c->err);
+        return false;
+    }
+    f->by_deadline =
+        mine ? !(sort && strcmp(sort, "newest") == 0) : sort && strcmp(sort, "deadline") == 0;
+    return true;
+}
+
 void api_cases_list(struct api_ctx *c)
 {
-    struct case_filter f = {
-        .type = http_query(c->req, "type"),
-        .state = http_query(c->req, "state"),
-        .q = http_query(c->req, "q"),
-    };
-    int64_t overdue = 0;
-    if (!api_paging_or_reply(c, &f.page, &f.page_size) ||
-        !api_area_filter_or_reply(c, &f.in_path) || !api_query_int_or_reply(c, "overdue", &overdue))
+    struct case_filter f;
+    if (!api_case_filter_or_reply(c, &f))
         return;
-    if (f.type && !*f.type)
-        f.type = NULL;
-    if (f.state && !*f.state)
-        f.state = NULL;
-    if (f.q && (!*f.q || strlen(f.q) > 100))
-        f.q = NULL;
-    if (overdue)
-        f.overdue_at = c->z.now;
     struct scope sc = principal_scope(&c->who);
     struct case_row *items;
     size_t n;

@@ -52,6 +52,16 @@ R(r_cal_get, api_calendar_get, NULL, 0);
 R(r_cal_add, api_calendar_add, NULL, 0);
 R(r_cal_put, api_calendar_put_day, "calendar.write", 0);
 R(r_cal_del, api_calendar_delete_day, "calendar.write", 0);
+/* reminders, notifications, outbox, overdue board, exports */
+R(r_notes_list, api_notifications_list, NULL, 0);
+R(r_notes_read, api_notifications_read, NULL, 0);
+R(r_notes_read_all, api_notifications_read_all, NULL, 0);
+R(r_outbox_get, api_outbox_get, "outbox.manage", 0);
+R(r_outbox_retry, api_outbox_retry, "outbox.manage", 0);
+R(r_cases_board, api_cases_board, "case.read", 0);
+R(r_cases_export, api_cases_export, "case.read", 0);
+R(r_users_export, api_users_export, "user.read", 0);
+R(r_audit_export, api_audit_export, "audit.read", 0);
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_dispatch, &r_health},
@@ -61,6 +71,7 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/me/password", api_dispatch, &r_password},
     {"GET", "/api/v1/users", api_dispatch, &r_users_list},
     {"POST", "/api/v1/users", api_dispatch, &r_users_create},
+    {"GET", "/api/v1/users/export.xlsx", api_dispatch, &r_users_export},
     {"GET", "/api/v1/users/{id}", api_dispatch, &r_users_get},
     {"PATCH", "/api/v1/users/{id}", api_dispatch, &r_users_patch},
     {"GET", "/api/v1/roles", api_dispatch, &r_roles_list},
@@ -78,6 +89,8 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/cases", api_dispatch, &r_cases_create},
     {"GET", "/api/v1/cases/stats", api_dispatch, &r_cases_stats},
     {"GET", "/api/v1/cases/similar", api_dispatch, &r_cases_similar},
+    {"GET", "/api/v1/cases/overdue-board", api_dispatch, &r_cases_board},
+    {"GET", "/api/v1/cases/export.xlsx", api_dispatch, &r_cases_export},
     {"GET", "/api/v1/cases/{id}", api_dispatch, &r_cases_get},
     {"POST", "/api/v1/cases/{id}/actions/{action}", api_dispatch, &r_cases_act},
     {"GET", "/api/v1/cases/{id}/documents", api_dispatch, &r_docs_list},
@@ -90,11 +103,17 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/cases/{id}/attachments", api_dispatch, &r_att_upload, ZW_MAX_UPLOAD_BYTES},
     {"GET", "/api/v1/cases/{id}/attachments/{attachmentId}", api_dispatch, &r_att_get},
     {"GET", "/api/v1/audit", api_dispatch, &r_audit},
+    {"GET", "/api/v1/audit/export.xlsx", api_dispatch, &r_audit_export},
     {"GET", "/api/v1/settings/security", api_dispatch, &r_sec_get},
     {"PATCH", "/api/v1/settings/security", api_dispatch, &r_sec_patch},
     {"GET", "/api/v1/calendar/add", api_dispatch, &r_cal_add},
     {"GET", "/api/v1/calendar/{year}", api_dispatch, &r_cal_get},
     {"PUT", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_put},
     {"DELETE", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_del},
+    {"GET", "/api/v1/notifications", api_dispatch, &r_notes_list},
+    {"POST", "/api/v1/notifications/read-all", api_dispatch, &r_notes_read_all},
+    {"POST", "/api/v1/notifications/{id}/read", api_dispatch, &r_notes_read},
+    {"GET", "/api/v1/admin/outbox", api_dispatch, &r_outbox_get},
+    {"POST", "/api/v1/admin/outbox/retry", api_dispatch, &r_outbox_retry},
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -78,6 +78,16 @@
 #define ZW_MAX_TEMPLATE_BYTES (64 * 1024)
 #define ZW_MAX_PDF_BYTES      (32 * 1024 * 1024)
 
+/* Background jobs of `zhenwu serve` (config file keys of the same names). */
+#define ZW_DEFAULT_REMINDER_INTERVAL_S  60
+#define ZW_DEFAULT_OUTBOX_INTERVAL_S    5
+#define ZW_DEFAULT_WEBHOOK_TIMEOUT_S    10
+#define ZW_DEFAULT_WEBHOOK_RETRY_BASE_S 30
+#define ZW_DEFAULT_WEBHOOK_RETRY_MAX_S  3600
+
+/* Exports: rows in one .xlsx; a larger selection is refused (narrow the filters). */
+#define ZW_MAX_EXPORT_ROWS 50000
+
 /* Statement cache per connection. */
 #define ZW_STMT_CACHE_SIZE 128
 

@@ -58,6 +58,11 @@ static int64_t shift(int64_t at, struct cd_amount a, int sign)
     }
 }
 
+int64_t cases_shift(int64_t at, struct cd_amount a, int sign)
+{
+    return shift(at, a, sign);
+}
+
 static bool has_category(const struct case_type *t, const char *code)
 {
     for (size_t i = 0; i < t->ncategories; i++)

@@ -53,6 +53,8 @@ int cases_guard(struct zctx *z, const struct case_type *type, const struct case_
 const char *cases_clock_status(const struct case_clock *k, int64_t now);
 /* Extensions still allowed on clock k of type (by code). */
 int cases_extensions_left(const struct case_type *type, const struct case_clock *k);
+/* at moved by the amount a forward (sign +1) or back (-1), working days per the calendar. */
+int64_t cases_shift(int64_t at, struct cd_amount a, int sign);
 /* Whether the requester's identity may be shown to the caller. */
 bool cases_requester_visible(const struct zctx *z, const struct case_row *c);
 

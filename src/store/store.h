@@ -80,6 +80,11 @@ struct case_row {
 struct case_filter {
     const char *type, *state, *in_path, *q; /* NULL = any; q is a plain substring */
     int64_t overdue_at;                     /* 0 = off, else "overdue as of" */
+    int64_t assignee_id;                    /* 0 = off, else open cases assigned to this user */
+    int64_t created_from, created_to;       /* registered in [from, to); 0 = no bound */
+    bool open_only;                         /* only cases not closed */
+    bool by_deadline;                       /* nearest running deadline first, else newest first */
+    bool count_only;                        /* only *total (items NULL) */
     int64_t page, page_size;
 };
 
@@ -222,6 +227,108 @@ int store_document_list(struct db *db, int64_t case_id, struct arena *a,
 /* Document id of case case_id with its html; ZW_ENOTFOUND if there is none. */
 int store_document_get(struct db *db, int64_t case_id, int64_t id, struct arena *a,
                        struct case_document *out, struct error *err);
+
+/* ---- reminders, notifications, outbox (store_notify.c) ----------------- */
+
+/* A running clock of an open case past its warning instant, with what a reminder names. */
+struct reminder_clock {
+    int64_t case_id;
+    const char *clock; /* arena-owned, like every string here */
+    int64_t started_at, due_at, warn_at;
+    const char *type, *serial, *title, *area_path, *category;
+    int64_t area_id, assignee_id, created_by;
+    int raised; /* reminder events already raised for this run of the clock */
+};
+
+/* One reminder event: a kind ("warn", "overdue", "escalate") at a level, of one clock run. */
+struct reminder_claim {
+    int64_t case_id;
+    const char *clock;
+    int64_t run; /* the clock's started_at */
+    const char *kind;
+    int level;
+    const char *event_id;
+    int64_t at;
+};
+
+struct notification {
+    int64_t id, user_id, case_id;
+    const char *event_id, *kind, *title, *body, *case_serial; /* arena-owned */
+    int level;
+    int64_t created_at, read_at;
+};
+
+struct outbox_row {
+    int64_t id;
+    const char *event_id, *kind, *payload, *last_error; /* arena-owned; last_error may be NULL */
+    int64_t created_at, next_attempt_at, delivered_at;
+    int attempts;
+};
+
+struct outbox_stats {
+    int64_t pending, delivered, failing, oldest_pending_at;
+};
+
+/*
+ * Up to limit running clocks (not paused, not stopped, case open) whose
+ * warning instant is at or before now, ordered by (case_id, clock) after the
+ * key (after_case, after_clock): pass the last row's key to read the next batch.
+ */
+int store_reminder_clocks(struct db *db, int64_t now, int64_t after_case, const char *after_clock,
+                          size_t limit, struct arena *a, struct reminder_clock **items, size_t *n,
+                          struct error *err);
+/* Inserts the reminder if absent; *claimed tells whether this call inserted it. */
+int store_reminder_claim(struct db *db, const struct reminder_claim *r, bool *claimed,
+                         struct error *err);
+/* Enabled users holding role (a code) whose role scope covers the area (id, path). */
+int store_users_covering(struct db *db, const char *role, int64_t area_id, const char *area_path,
+                         struct arena *a, int64_t **ids, size_t *n, struct error *err);
+/* Adds a notification; a second one of the same event for the same user is ignored. */
+int store_notification_add(struct db *db, const struct notification *nt, struct error *err);
+/* The user's notifications, newest first; total (of what is listed) and unread counts. */
+int store_notification_list(struct db *db, int64_t user_id, bool unread_only, int64_t page,
+                            int64_t page_size, struct arena *a, struct notification **items,
+                            size_t *n, int64_t *total, int64_t *unread, struct error *err);
+/* Marks one of the user's notifications read; ZW_ENOTFOUND if it is not theirs. */
+int store_notification_read(struct db *db, int64_t user_id, int64_t id, int64_t now,
+                            struct error *err);
+int store_notification_read_all(struct db *db, int64_t user_id, int64_t now, int64_t *changed,
+                                struct error *err);
+int store_outbox_add(struct db *db, const char *event_id, const char *kind, const char *payload,
+                     int64_t now, struct error *err);
+/* Leases up to limit undelivered rows due at now until lease_until; ordered by id. */
+int store_outbox_lease(struct db *db, int64_t now, int64_t lease_until, size_t limit,
+                       struct arena *a, struct outbox_row **items, size_t *n, struct error *err);
+/* Records one delivery attempt: delivered, or failed with the next try and the error. */
+int store_outbox_result(struct db *db, int64_t id, bool delivered, int64_t now,
+                        int64_t next_attempt_at, const char *error, struct error *err);
+int store_outbox_stats(struct db *db, struct outbox_stats *out, struct error *err);
+/* The newest limit rows (only undelivered ones when pending_only). */
+int store_outbox_list(struct db *db, bool pending_only, size_t limit, struct arena *a,
+                      struct outbox_row **items, size_t *n, struct error *err);
+/* Makes every undelivered row due now; *changed rows were waiting. */
+int store_outbox_retry_now(struct db *db, int64_t now, int64_t *changed, struct error *err);
+
+/* ---- overdue board (store_board.c) -------------------------------------- */
+
+struct board_area {
+    int64_t id;
+    const char *code, *name, *level, *path; /* arena-owned */
+};
+
+/* Open cases of one area path and type: how many, red, yellow, the oldest due instant overdue. */
+struct board_cell {
+    const char *area_path, *type; /* arena-owned */
+    int64_t open, red, yellow;
+    int64_t oldest_due; /* 0 when none is overdue */
+};
+
+/* The township and village areas in sc (and under in_path if not NULL), by code. */
+int store_board_areas(struct db *db, const struct scope *sc, const char *in_path, struct arena *a,
+                      struct board_area **items, size_t *n, struct error *err);
+/* Open cases in sc (and under in_path) counted per area path and type at now. */
+int store_board_cells(struct db *db, const struct scope *sc, const char *in_path, int64_t now,
+                      struct arena *a, struct board_cell **items, size_t *n, struct error *err);
 
 /* ---- search (store_search.c) -------------------------------------------- */
 

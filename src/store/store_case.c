@@ -159,15 +159,24 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
     return rc < 0 ? rc : 0;
 }
 
-/* $4 type or NULL, $5 state or NULL, $6 area path prefix or NULL, $7 overdue as of $8 (0 = off), $9
- * q. */
+/*
+ * $4 type or NULL, $5 state or NULL, $6 area path prefix or NULL, $7 overdue as of $8 (0 = off),
+ * $9 q, $10 open cases assigned to this user (0 = off), $11/$12 created at or after / before (0 =
+ * no bound), $13 open cases only (0 = off).
+ */
 #define CASE_FILTER                                                                                \
     " AND (CAST($4 AS TEXT) IS NULL OR c.type = $4) AND (CAST($5 AS TEXT) IS NULL OR "             \
     "c.state = $5) AND (CAST($6 AS TEXT) IS NULL OR c.area_path LIKE CAST($6 AS TEXT) || '%') "    \
     "AND ($7 = 0 OR EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "               \
     "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $8)) AND (CAST($9 AS TEXT) IS NULL "      \
     "OR c.title LIKE '%' || CAST($9 AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' || "          \
-    "CAST($9 AS TEXT) || '%' ESCAPE '\\') "
+    "CAST($9 AS TEXT) || '%' ESCAPE '\\') AND ($10 = 0 OR (c.assignee_id = $10 AND c.closed_at = " \
+    "0)) AND ($11 = 0 OR c.created_at >= $11) AND ($12 = 0 OR c.created_at < $12) AND ($13 = 0 "   \
+    "OR c.closed_at = 0) "
+/* The nearest due instant of the case's running clocks; cases without one sort last. */
+#define CASE_NEAREST_DUE                                                                           \
+    "COALESCE((SELECT MIN(k.due_at) FROM case_clocks k WHERE k.case_id = c.id AND k.stopped_at "   \
+    "= 0 AND k.paused_at = 0), 9223372036854775807)"
 
 static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct case_filter *f,
                         const char *q)
@@ -179,6 +188,10 @@ static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct
     db_bind_int(st, 7, f->overdue_at ? 1 : 0);
     db_bind_int(st, 8, f->overdue_at);
     db_bind_text(st, 9, q);
+    db_bind_int(st, 10, f->assignee_id);
+    db_bind_int(st, 11, f->created_from);
+    db_bind_int(st, 12, f->created_to);
+    db_bind_int(st, 13, f->open_only ? 1 : 0);
 }
 
 int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
@@ -188,7 +201,9 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
     /* The count needs no joins: every filter is on the case itself. */
     static const char sql_count[] = "SELECT COUNT(*) FROM cases c WHERE" CASE_IN_SCOPE CASE_FILTER;
     static const char sql[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
-                              "ORDER BY c.id DESC LIMIT $10 OFFSET $11";
+                              "ORDER BY c.id DESC LIMIT $14 OFFSET $15";
+    static const char sql_due[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
+                                  "ORDER BY " CASE_NEAREST_DUE ", c.id DESC LIMIT $14 OFFSET $15";
     const char *q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
     struct db_stmt *st;
     int rc = db_prepare(db, sql_count, &st, err);
@@ -200,11 +215,16 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
     db_finish(st);
     if (rc < 0)
         return rc;
-    if ((rc = db_prepare(db, sql, &st, err)))
+    if (f->count_only) {
+        *items = NULL;
+        *n = 0;
+        return 0;
+    }
+    if ((rc = db_prepare(db, f->by_deadline ? sql_due : sql, &st, err)))
         return rc;
     bind_filter(st, sc, f, q);
-    db_bind_int(st, 10, f->page_size);
-    db_bind_int(st, 11, (f->page - 1) * f->page_size);
+    db_bind_int(st, 14, f->page_size);
+    db_bind_int(st, 15, (f->page - 1) * f->page_size);
     struct case_row *v = arena_calloc(a, (size_t)f->page_size + 1, sizeof(*v));
     size_t cnt = 0;
     while ((rc = db_step(st, err)) == DB_ROW && cnt < (size_t)f->page_size)

@@ -71,6 +71,15 @@ static const struct copy_table tables[] = {
     T("case_documents",
       "id, case_id, code, name, html, sha256, confidential, created_at, created_by, event",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("case_reminders", "case_id, clock, run, kind, level, event_id, created_at",
+      "$1, $2, $3, $4, $5, $6, $7", "case_id, clock, run, kind, level"),
+    T("notifications",
+      "id, user_id, case_id, event_id, kind, level, title, body, created_at, read_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("outbox",
+      "id, event_id, kind, payload, created_at, attempts, next_attempt_at, delivered_at, "
+      "last_error",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -198,6 +207,10 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_attachments), false)",
         "SELECT setval(pg_get_serial_sequence('case_documents', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_documents), false)",
+        "SELECT setval(pg_get_serial_sequence('notifications', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM notifications), false)",
+        "SELECT setval(pg_get_serial_sequence('outbox', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM outbox), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

@@ -89,6 +89,6 @@
 #define ZW_MAX_EXPORT_ROWS 50000
 
 /* Statement cache per connection. */
-#define ZW_STMT_CACHE_SIZE 128
+#define ZW_STMT_CACHE_SIZE 256
 
 #endif

@@ -1,4 +1,5 @@
 /* store_case.c - SQL for cases, their timeline, clocks and serial numbers. */
+#include "buf.h"
 #include "store_int.h"
 #include "banned.h"
 
@@ -71,6 +72,24 @@ int store_case_next_seq(struct db *db, const char *type, int year, int *seq, str
     return rc < 0 ? rc : 0;
 }
 
+/* Adds delta to the case counter of (area, type, state); see sql/0011_case_counts.sql. */
+static int count_add(struct db *db, int64_t area_id, const char *type, const char *state, int delta,
+                     struct error *err)
+{
+    static const char sql[] = "INSERT INTO case_counts (area_id, type, state, n) "
+                              "VALUES ($1, $2, $3, $4) ON CONFLICT (area_id, type, state) "
+                              "DO UPDATE SET n = case_counts.n + $4";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, area_id);
+    db_bind_text(st, 2, type);
+    db_bind_text(st, 3, state);
+    db_bind_int(st, 4, delta);
+    return db_step_done(st, err);
+}
+
 int store_case_insert(struct db *db, struct case_row *c, struct error *err)
 {
     static const char sql[] =
@@ -108,6 +127,9 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
         return rc;
     c->version = 1;
     c->updated_at = c->created_at;
+    int rc2 = count_add(db, c->area_id, c->type, c->state, 1, err);
+    if (rc2)
+        return rc2;
     return store_search_put(db, "case", c->id, c->area_path, c->title, c->serial, err);
 }
 
@@ -132,6 +154,24 @@ int store_case_get(struct db *db, int64_t id, const struct scope *sc, struct are
 
 int store_case_update(struct db *db, struct case_row *c, struct error *err)
 {
+    /* The state before, for the counters (area and type never change). */
+    static const char sql_was[] = "SELECT state, area_id, type FROM cases WHERE id = $1";
+    struct db_stmt *st0;
+    char was[40] = "", type[40] = "";
+    int64_t area_id = 0;
+    int rc0 = db_prepare(db, sql_was, &st0, err);
+    if (rc0)
+        return rc0;
+    db_bind_int(st0, 1, c->id);
+    rc0 = db_step(st0, err);
+    if (rc0 == DB_ROW) {
+        st_copy(was, sizeof(was), db_col_text(st0, 0));
+        area_id = db_col_int(st0, 1);
+        st_copy(type, sizeof(type), db_col_text(st0, 2));
+    }
+    db_finish(st0);
+    if (rc0 < 0)
+        return rc0;
     static const char sql[] =
         "UPDATE cases SET state = $1, outcome = $2, assignee_id = $3, fields_json = $4, "
         "closed_at = $5, updated_at = $6, satisfied = CASE WHEN $9 < 0 THEN NULL ELSE $9 END, "
@@ -156,85 +196,162 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
     db_finish(st);
     if (rc == DB_DONE)
         return err_set(err, ZW_ESTALE, NULL, NULL);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    if (was[0] && strcmp(was, c->state) != 0 &&
+        ((rc = count_add(db, area_id, type, was, -1, err)) ||
+         (rc = count_add(db, area_id, type, c->state, 1, err))))
+        return rc;
+    return 0;
 }
 
 /*
- * $4 type or NULL, $5 state or NULL, $6 area path prefix or NULL, $7 overdue as of $8 (0 = off),
- * $9 q, $10 open cases assigned to this user (0 = off), $11/$12 created at or after / before (0 =
- * no bound), $13 open cases only (0 = off).
+ * Case lists compose their WHERE from the filters present, so that each
+ * condition is a plain conjunct the planner can match to an index (a
+ * catch-all "($n IS NULL OR col = $n)" defeats them): one statement text per
+ * combination of filters, cached per connection like every other.  Area
+ * subtrees are matched through their area ids (cases_area_state index).
  */
-#define CASE_FILTER                                                                                \
-    " AND (CAST($4 AS TEXT) IS NULL OR c.type = $4) AND (CAST($5 AS TEXT) IS NULL OR "             \
-    "c.state = $5) AND (CAST($6 AS TEXT) IS NULL OR c.area_path LIKE CAST($6 AS TEXT) || '%') "    \
-    "AND ($7 = 0 OR EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "               \
-    "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $8)) AND (CAST($9 AS TEXT) IS NULL "      \
-    "OR c.title LIKE '%' || CAST($9 AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' || "          \
-    "CAST($9 AS TEXT) || '%' ESCAPE '\\') AND ($10 = 0 OR (c.assignee_id = $10 AND c.closed_at = " \
-    "0)) AND ($11 = 0 OR c.created_at >= $11) AND ($12 = 0 OR c.created_at < $12) AND ($13 = 0 "   \
-    "OR c.closed_at = 0) "
+#define LIST_MAX_ARGS 16
+
+struct list_query {
+    struct buf where;
+    int nargs;
+    struct {
+        bool text;
+        const char *s;
+        int64_t i;
+    } args[LIST_MAX_ARGS];
+};
+
+/* Adds " AND <cond>", cond's "$#" standing for a new parameter bound to s (text) or i. */
+static void where_add(struct list_query *q, const char *cond, bool text, const char *s, int64_t i)
+{
+    bool param = strstr(cond, "$#") != NULL;
+    int n = q->nargs + (param ? 1 : 0);
+    buf_adds(&q->where, " AND ");
+    for (const char *p = cond; *p;) {
+        if (p[0] == '$' && p[1] == '#') {
+            buf_addf(&q->where, "$%d", n);
+            p += 2;
+        } else {
+            buf_addc(&q->where, *p++);
+        }
+    }
+    if (param && q->nargs < LIST_MAX_ARGS) {
+        q->args[q->nargs].text = text;
+        q->args[q->nargs].s = s;
+        q->args[q->nargs].i = i;
+        q->nargs++;
+    }
+}
+
+static void list_where(struct list_query *q, const struct scope *sc, const struct case_filter *f,
+                       const char *like_q)
+{
+    static const char in_subtree[] =
+        "c.area_id IN (SELECT id FROM areas WHERE path LIKE CAST($# AS TEXT) || '%')";
+    buf_adds(&q->where, " WHERE 1 = 1");
+    if (sc->kind == SCOPE_SUBTREE)
+        where_add(q, in_subtree, true, scope_prefix(sc), 0);
+    else if (sc->kind == SCOPE_AREA)
+        where_add(q, "c.area_id = $#", false, NULL, sc->area_id);
+    else if (sc->kind == SCOPE_OWN)
+        where_add(q, "(c.created_by = $# OR c.assignee_id = $#)", false, NULL, sc->user_id);
+    if (f->in_path)
+        where_add(q, in_subtree, true, f->in_path, 0);
+    if (f->type)
+        where_add(q, "c.type = $#", true, f->type, 0);
+    if (f->state)
+        where_add(q, "c.state = $#", true, f->state, 0);
+    if (f->overdue_at)
+        where_add(q,
+                  "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "
+                  "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $#)",
+                  false, NULL, f->overdue_at);
+    if (like_q)
+        where_add(q,
+                  "(c.title LIKE '%' || CAST($# AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' "
+                  "|| CAST($# AS TEXT) || '%' ESCAPE '\\')",
+                  true, like_q, 0);
+    if (f->assignee_id)
+        where_add(q, "c.assignee_id = $# AND c.closed_at = 0", false, NULL, f->assignee_id);
+    if (f->created_from)
+        where_add(q, "c.created_at >= $#", false, NULL, f->created_from);
+    if (f->created_to)
+        where_add(q, "c.created_at < $#", false, NULL, f->created_to);
+    if (f->open_only)
+        where_add(q, "c.closed_at = 0", false, NULL, 0);
+}
+
+static void list_bind(struct db_stmt *st, const struct list_query *q)
+{
+    for (int i = 0; i < q->nargs; i++) {
+        if (q->args[i].text)
+            db_bind_text(st, i + 1, q->args[i].s);
+        else
+            db_bind_int(st, i + 1, q->args[i].i);
+    }
+}
+
 /* The nearest due instant of the case's running clocks; cases without one sort last. */
 #define CASE_NEAREST_DUE                                                                           \
     "COALESCE((SELECT MIN(k.due_at) FROM case_clocks k WHERE k.case_id = c.id AND k.stopped_at "   \
     "= 0 AND k.paused_at = 0), 9223372036854775807)"
 
-static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct case_filter *f,
-                        const char *q)
-{
-    bind_scope(st, sc);
-    db_bind_text(st, 4, f->type);
-    db_bind_text(st, 5, f->state);
-    db_bind_text(st, 6, f->in_path);
-    db_bind_int(st, 7, f->overdue_at ? 1 : 0);
-    db_bind_int(st, 8, f->overdue_at);
-    db_bind_text(st, 9, q);
-    db_bind_int(st, 10, f->assignee_id);
-    db_bind_int(st, 11, f->created_from);
-    db_bind_int(st, 12, f->created_to);
-    db_bind_int(st, 13, f->open_only ? 1 : 0);
-}
-
 int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
                     struct arena *a, struct case_row **items, size_t *n, int64_t *total,
                     struct error *err)
 {
-    /* The count needs no joins: every filter is on the case itself. */
-    static const char sql_count[] = "SELECT COUNT(*) FROM cases c WHERE" CASE_IN_SCOPE CASE_FILTER;
-    static const char sql[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
-                              "ORDER BY c.id DESC LIMIT $14 OFFSET $15";
-    static const char sql_due[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
-                                  "ORDER BY " CASE_NEAREST_DUE ", c.id DESC LIMIT $14 OFFSET $15";
-    const char *q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
+    const char *like_q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
+    struct list_query q = {0};
+    list_where(&q, sc, f, like_q);
+    *items = NULL;
+    *n = 0;
+    /*
+     * The total: when only area, type and state narrow the list (the common
+     * case: a village's cases in a state), a sum over case_counts, whose
+     * columns bear the same names; else a count over the cases themselves.
+     */
+    bool counted = sc->kind != SCOPE_OWN && !f->overdue_at && !like_q && !f->assignee_id &&
+                   !f->created_from && !f->created_to && !f->open_only;
+    char *sql_count = arena_printf(a,
+                                   counted ? "SELECT COALESCE(SUM(c.n), 0) FROM case_counts c%s"
+                                           : "SELECT COUNT(*) FROM cases c%s",
+                                   q.where.ptr);
     struct db_stmt *st;
     int rc = db_prepare(db, sql_count, &st, err);
     if (rc)
-        return rc;
-    bind_filter(st, sc, f, q);
+        goto out;
+    list_bind(st, &q);
     rc = db_step(st, err);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finish(st);
-    if (rc < 0)
-        return rc;
-    if (f->count_only) {
-        *items = NULL;
-        *n = 0;
-        return 0;
+    if (rc < 0 || f->count_only) {
+        rc = rc < 0 ? rc : 0;
+        goto out;
     }
-    if ((rc = db_prepare(db, f->by_deadline ? sql_due : sql, &st, err)))
-        return rc;
-    bind_filter(st, sc, f, q);
-    db_bind_int(st, 14, f->page_size);
-    db_bind_int(st, 15, (f->page - 1) * f->page_size);
+    char *sql = arena_printf(
+        a, "SELECT " CASE_COLS CASE_FROM "%s ORDER BY %s LIMIT $%d OFFSET $%d", q.where.ptr,
+        f->by_deadline ? CASE_NEAREST_DUE ", c.id DESC" : "c.id DESC", q.nargs + 1, q.nargs + 2);
+    if ((rc = db_prepare(db, sql, &st, err)))
+        goto out;
+    list_bind(st, &q);
+    db_bind_int(st, q.nargs + 1, f->page_size);
+    db_bind_int(st, q.nargs + 2, (f->page - 1) * f->page_size);
     struct case_row *v = arena_calloc(a, (size_t)f->page_size + 1, sizeof(*v));
     size_t cnt = 0;
     while ((rc = db_step(st, err)) == DB_ROW && cnt < (size_t)f->page_size)
         case_read(st, a, &v[cnt++]);
     db_finish(st);
-    if (rc < 0)
-        return rc;
-    *items = v;
-    *n = cnt;
-    return 0;
+    if (rc >= 0) {
+        *items = v;
+        *n = cnt;
+        rc = 0;
+    }
+out:
+    buf_release(&q.where);
+    return rc;
 }
 
 int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,

@@ -64,6 +64,7 @@ static const struct copy_table tables[] = {
       "case_id, clock, started_at, due_at, warn_at, paused_at, stopped_at, extensions",
       "$1, $2, $3, $4, $5, $6, $7, $8", "case_id, clock"),
     T("case_serials", "type, year, last", "$1, $2, $3", "type, year"),
+    T("case_counts", "area_id, type, state, n", "$1, $2, $3, $4", "area_id, type, state"),
     T("case_attachments", "id, case_id, name, mime, size, sha256, created_at, created_by",
       "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
     T("case_links", "case_id, other_id, kind, created_at, created_by", "$1, $2, $3, $4, $5",

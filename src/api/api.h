@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "domain/casedef.h"
+#include "domain/services.h"
 #include "domain/domain.h"
 #include "http/http.h"
 #include "jsonx.h"
@@ -26,6 +27,7 @@ enum api_flags {
     API_PUBLIC = 1 << 0,      /* no session needed */
     API_PWCHANGE_OK = 1 << 1, /* allowed while the password must be changed */
     API_IDEMPOTENT = 1 << 2,  /* honours Idempotency-Key */
+    API_FORM = 1 << 3,        /* body may be application/x-www-form-urlencoded (Open311) */
 };
 
 struct api_ctx;
@@ -53,6 +55,7 @@ struct api_env {
     const char *defs_dir;
     bool secure_cookie;                  /* add Secure to the session cookie (TLS in front) */
     const struct case_types *case_types; /* loaded from defs/case_types at start */
+    const struct services *services;     /* defs/services.json: the public service catalogue */
 };
 extern struct api_env api_env;
 
@@ -87,6 +90,10 @@ bool api_query_int_or_reply(struct api_ctx *c, const char *name, int64_t *out);
  * when absent); replies 404 and returns false for an area outside the scope.
  */
 bool api_area_filter_or_reply(struct api_ctx *c, const char **in_path);
+/* Optional "lat" and "lon" (JSON numbers, both or neither); replies 400 and returns false
+ * otherwise. */
+bool api_location_or_reply(struct api_ctx *c, json_t *lat, json_t *lon, bool *has, double *out_lat,
+                           double *out_lon);
 /* Opens the write transaction; replies and returns false if it cannot. */
 bool api_begin_or_reply(struct api_ctx *c);
 /* A list answer: {"items": items, "pager": {...}} (items stolen). */
@@ -127,5 +134,18 @@ void api_calendar_get(struct api_ctx *c);
 void api_calendar_put_day(struct api_ctx *c);
 void api_calendar_delete_day(struct api_ctx *c);
 void api_calendar_add(struct api_ctx *c);
+/* Public portal (api_portal.c) and Open311 GeoReport v2 (api_open311.c). */
+void api_portal_services(struct api_ctx *c);
+void api_portal_villages(struct api_ctx *c);
+void api_portal_submit(struct api_ctx *c);
+void api_portal_track(struct api_ctx *c);
+void api_portal_rate(struct api_ctx *c);
+void api_open311_discovery(struct api_ctx *c);
+void api_open311_services(struct api_ctx *c);
+void api_open311_service(struct api_ctx *c);
+void api_open311_requests(struct api_ctx *c);
+void api_open311_request(struct api_ctx *c);
+void api_open311_post(struct api_ctx *c);
+void api_open311_token(struct api_ctx *c);
 
 #endif

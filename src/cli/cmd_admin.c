@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "domain/auth.h"
 #include "domain/casedef.h"
+#include "domain/services.h"
 #include "domain/users.h"
 #include "limits.h"
 #include "banned.h"
@@ -231,6 +232,16 @@ static int check_defs(int argc, char **argv)
         printf("%-14s %s：%zu 个状态，%zu 个流转，%zu 个计时\n", types.v[i].code, types.v[i].name,
                types.v[i].nstates, types.v[i].ntransitions, types.v[i].nclocks);
     printf("%zu 个办件类型定义有效\n", types.n);
+    /* The public service catalogue refers to the case types: checked against them. */
+    char svc_path[2048];
+    struct services svc;
+    snprintf(svc_path, sizeof(svc_path), "%s/services.json", defs);
+    if (services_load(svc_path, &types, &a, &svc, &err)) {
+        arena_release(&a);
+        cli_fail(&err);
+        return 1;
+    }
+    printf("服务目录有效：%zu 项公开服务\n", svc.n);
     arena_release(&a);
     return 0;
 }

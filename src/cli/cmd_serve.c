@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "cli.h"
 #include "domain/casedef.h"
+#include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
 #include "limits.h"
@@ -192,6 +193,16 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
+    /* The public service catalogue (portal, Open311) names case types: checked against them. */
+    static struct services services;
+    char svc_path[1100];
+    snprintf(svc_path, sizeof(svc_path), "%s/services.json", o.defs);
+    if (services_load(svc_path, &types, &defs_arena, &services, &err) ||
+        store_rate_purge(db, (int64_t)time(NULL) - ZW_RATE_KEEP_S, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.services = &services;
     api_env.case_types = &types;
     api_env.store = store;
     api_env.defs_dir = o.defs;

@@ -96,6 +96,8 @@ static void usage(FILE *f)
           "  check defs [--defs 目录]               校验办件类型定义（defs/case_types）\n"
           "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
           "PostgreSQL），校验行数与审计链\n"
+          "  apikey  add 名称|list|disable 名称 --db 数据库\n"
+          "          Open311 接口密钥（新建时只显示一次）\n"
           "\n"
           "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
           f);
@@ -129,6 +131,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "copy") == 0)
         return cmd_copy(argc - 1, argv + 1);
+    if (strcmp(cmd, "apikey") == 0)
+        return cmd_apikey(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

@@ -151,6 +151,9 @@ int portal_parse_submission(const char *body, size_t len, const struct services 
     out->confidential = confidential;
     rc = portal_check_submission(out, svc, true, err);
 out:
+    /* An unknown key names itself: keep the name past the JSON it points into. */
+    if (rc && err && err->field)
+        err->field = arena_strdup(a, err->field);
     json_decref(obj);
     return rc;
 }

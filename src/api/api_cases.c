@@ -363,6 +363,11 @@ void api_cases_stats(struct api_ctx *c)
                       (json_int_t)k[CS_WITHDRAWN], "resolutionRate",
                       rate(k[CS_RESOLVED], k[CS_CLOSED]), "overdueNow", (json_int_t)k[CS_OVERDUE],
                       "reopened", (json_int_t)reopened, "actions", acts));
+        /* Public ratings (portal): counted for 满意率 = 基本满意 and better / rated. */
+        json_t *last = json_array_get(arr, json_array_size(arr) - 1);
+        json_object_set_new(last, "rated", json_integer(s->rated));
+        json_object_set_new(last, "satisfied", json_integer(s->satisfied));
+        json_object_set_new(last, "satisfactionRate", rate(s->satisfied, s->rated));
     }
     char f[11], t[11];
     cal_format_date(cal_local_ymd(from), f);

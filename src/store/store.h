@@ -137,6 +137,7 @@ struct case_stat {
         int64_t count;
     } actions[CASE_STAT_ACTIONS];
     size_t nactions;
+    int64_t rated, satisfied; /* public ratings given in the period; of them 3 (基本满意) or more */
 };
 
 /*

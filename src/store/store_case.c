@@ -358,6 +358,11 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
         "WHERE" CASE_IN_SCOPE "AND e.kind = 'action' AND e.at >= $4 AND e.at < $5 AND "
         "(CAST($6 AS TEXT) IS NULL OR c.area_path LIKE CAST($6 AS TEXT) || '%') "
         "GROUP BY c.type, e.action ORDER BY c.type, e.action";
+    static const char sql_ratings[] =
+        "SELECT c.type, COUNT(*), SUM(CASE WHEN p.rating >= 3 THEN 1 ELSE 0 END) FROM "
+        "public_requests p JOIN cases c ON c.id = p.case_id WHERE" CASE_IN_SCOPE
+        "AND p.rated_at >= $4 AND p.rated_at < $5 AND (CAST($6 AS TEXT) IS NULL OR "
+        "c.area_path LIKE CAST($6 AS TEXT) || '%') GROUP BY c.type ORDER BY c.type";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -395,6 +400,21 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
             s->nactions++;
         }
     }
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    if ((rc = db_prepare(db, sql_ratings, &st, err)))
+        return rc;
+    bind_scope(st, sc);
+    db_bind_int(st, 4, from);
+    db_bind_int(st, 5, to);
+    db_bind_text(st, 6, in_path);
+    while ((rc = db_step(st, err)) == DB_ROW)
+        for (size_t i = 0; i < cnt; i++)
+            if (strcmp(v[i].type, db_col_text(st, 0)) == 0) {
+                v[i].rated = db_col_int(st, 1);
+                v[i].satisfied = db_col_int(st, 2);
+            }
     db_finish(st);
     if (rc < 0)
         return rc;

@@ -262,6 +262,14 @@ test('portal-1.7 the answer shows once the case is handled; a closed request is 
   assert.equal(fb.length, 1);
   assert.deepEqual(fb[0].data, { score: 4, level: '满意', comment: '处理及时' });
   assert.equal(k.version, closed.version, 'rating does not change the case record');
+  // counted for satisfaction (满意率: 基本满意 and better over rated)
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const st = await leader.get(`/api/v1/cases/stats?from=${today}&to=${today}`);
+  expectStatus(st, 200);
+  const g = st.body.items.find((x) => x.type === 'grid_event');
+  assert.deepEqual([g.rated, g.satisfied, g.satisfactionRate], [1, 1, 1]);
+  const h = st.body.items.find((x) => x.type === 'hotline');
+  assert.deepEqual([h.rated, h.satisfied, h.satisfactionRate], [0, 0, null]);
 });
 
 test('portal-1.8 a hotline request shows 已答复 with the reply before it closes', async () => {

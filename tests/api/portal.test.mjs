@@ -7,10 +7,11 @@
 // speak from its own address with X-Real-IP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync, cpSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, ROOT, BIN } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, sql, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE } from './lib.mjs';
 
 const CODE_RE = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}$/;
@@ -370,4 +371,38 @@ test('portal-1.12 a session cookie changes nothing: staff filing on the portal i
   const k = await caseOf(r.body.trackingCode);
   assert.equal(k.timeline[0].user.name, '公众');
   assert.equal(sql(srv.db, `SELECT created_by FROM cases WHERE id = ${k.id}`)[0].created_by, null);
+});
+
+test('portal-1.13 the service catalogue is checked against the case types: a bad one stops check defs and serve', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-svc-'));
+  try {
+    cpSync(path.join(ROOT, 'defs'), dir, { recursive: true });
+    const file = path.join(dir, 'services.json');
+    const good = JSON.parse(readFileSync(file, 'utf8'));
+    const ok = spawnSync(BIN, ['check', 'defs', '--defs', dir], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, new RegExp(`服务目录有效：${good.services.length} 项公开服务`));
+    const cases = [
+      [(s) => { s.services[0].category = 'nonsense'; }, /services\[0\]：办件类型没有这个类别：nonsense/],
+      [(s) => { s.services[1].caseType = 'nosuchtype'; }, /services\[1\]：没有这个办件类型：nosuchtype/],
+      [(s) => { s.services[2].caseType = 'petition'; }, /信访件不在网上受理/],
+      [(s) => { s.services[3].answerField = 'satisfaction'; }, /没有这个文本字段：satisfaction/],
+      [(s) => { s.services[4].code = s.services[0].code; }, /code 重复/],
+      [(s) => { s.services[0].colour = 'red'; }, /不认识的键：colour/],
+    ];
+    for (const [mutate, message] of cases) {
+      const s = structuredClone(good);
+      mutate(s);
+      writeFileSync(file, JSON.stringify(s));
+      const bad = spawnSync(BIN, ['check', 'defs', '--defs', dir], { encoding: 'utf8' });
+      assert.equal(bad.status, 1, bad.stdout);
+      assert.match(bad.stderr, message);
+      assert.match(bad.stderr, /服务目录 services\.json/);
+    }
+    const serve = spawnSync(BIN, ['serve', '--db', srv.db, '--listen', '127.0.0.1:1', '--defs', dir], { encoding: 'utf8', timeout: 20000 });
+    assert.notEqual(serve.status, 0);
+    assert.match(serve.stderr, /服务目录 services\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

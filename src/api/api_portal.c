@@ -46,9 +46,10 @@ void api_portal_services(struct api_ctx *c)
                                                s->group, "keywords", kw));
     }
     api_reply(c, 200,
-              json_pack("{s:o, s:{s:i, s:i, s:i}}", "items", items, "limits", "contentMax",
+              json_pack("{s:o, s:{s:i, s:i, s:i, s:i}}", "items", items, "limits", "contentMax",
                         ZW_PORTAL_CONTENT_MAX_CHARS, "contentMin", ZW_PORTAL_CONTENT_MIN_CHARS,
-                        "nameMax", ZW_PORTAL_NAME_MAX_CHARS));
+                        "nameMax", ZW_PORTAL_NAME_MAX_CHARS, "perPhonePerDay",
+                        ZW_PORTAL_SUBMIT_PER_PHONE));
 }
 
 void api_portal_villages(struct api_ctx *c)

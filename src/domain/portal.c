@@ -93,7 +93,8 @@ int portal_submit(struct zctx *z, const struct case_types *types, const struct s
             .key = arena_printf(z->arena, "submit:ip:%s", z->ip ? z->ip : "-"),
             .window_s = ZW_PORTAL_SUBMIT_IP_WINDOW_S,
             .limit = ZW_PORTAL_SUBMIT_PER_IP,
-            .message = "同一网络每小时最多提交 10 件诉求",
+            .message =
+                arena_printf(z->arena, "同一网络每小时最多提交 %d 件诉求", ZW_PORTAL_SUBMIT_PER_IP),
         };
     else
         rules[nrules++] = (struct rate_rule){
@@ -107,7 +108,8 @@ int portal_submit(struct zctx *z, const struct case_types *types, const struct s
             .key = ratelimit_key_hashed(z->arena, "submit:phone:", in->phone),
             .window_s = ZW_PORTAL_SUBMIT_PHONE_WINDOW_S,
             .limit = ZW_PORTAL_SUBMIT_PER_PHONE,
-            .message = "同一手机号每天最多提交 3 件诉求",
+            .message = arena_printf(z->arena, "同一手机号每天最多提交 %d 件诉求",
+                                    ZW_PORTAL_SUBMIT_PER_PHONE),
         };
     if ((rc = ratelimit_check(z, rules, nrules, retry_after, err)))
         return rc;

@@ -105,7 +105,7 @@ test('portal-1.1 services and villages are public: the catalogue and the townshi
     code: '201', name: '环境卫生', group: '身边问题', keywords: ['垃圾', '污水', '环境'],
     description: s.body.items.find((x) => x.code === '201').description,
   });
-  assert.equal(s.body.limits.contentMax, 2000);
+  assert.deepEqual(s.body.limits, { contentMax: 2000, contentMin: 5, nameMax: 32, perPhonePerDay: 3 });
   const v = await c.get('/api/v1/portal/villages');
   expectStatus(v, 200);
   assert.equal(v.body.items.length, 7);

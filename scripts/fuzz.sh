@@ -32,6 +32,7 @@ sources_for() {
     fuzz_casedef) echo "src/domain/casedef.c src/domain/roles_builtin.c src/base/arena.c src/base/buf.c src/base/error.c src/base/log.c src/base/jsonx.c src/base/calendar.c src/base/mask.c" ;;
     fuzz_json) echo "src/base/jsonx.c src/base/calendar.c src/base/arena.c src/base/error.c src/base/log.c" ;;
     fuzz_template) echo "src/domain/doc_template.c src/domain/casedef.c src/domain/roles_builtin.c src/base/arena.c src/base/buf.c src/base/error.c src/base/log.c src/base/jsonx.c src/base/calendar.c src/base/mask.c" ;;
+    fuzz_portal) echo "src/domain/portal_input.c src/domain/services.c src/domain/casedef.c src/domain/roles_builtin.c src/base/*.c src/http/form.c" ;;
     *) echo "src/base/*.c src/http/router.c" ;;
     esac
 }

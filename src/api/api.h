@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "domain/casedef.h"
+#include "domain/services.h"
 #include "domain/domain.h"
 #include "http/http.h"
 #include "jsonx.h"
@@ -27,6 +28,7 @@ enum api_flags {
     API_PWCHANGE_OK = 1 << 1, /* allowed while the password must be changed */
     API_IDEMPOTENT = 1 << 2,  /* honours Idempotency-Key */
     API_UPLOAD = 1 << 3,      /* the body is a file (any type), not JSON */
+    API_FORM = 1 << 4,        /* body may be application/x-www-form-urlencoded (Open311) */
 };
 
 struct api_ctx;
@@ -56,6 +58,7 @@ struct api_env {
     const struct case_types *case_types; /* loaded from defs/case_types at start */
     bool webhook_configured;             /* the outbox has a sender (webhook_url) */
     long export_max_rows;                /* exports larger than this are refused (0: default) */
+    const struct services *services;     /* defs/services.json: the public service catalogue */
 };
 extern struct api_env api_env;
 
@@ -94,6 +97,10 @@ bool api_query_int_or_reply(struct api_ctx *c, const char *name, int64_t *out);
  * when absent); replies 404 and returns false for an area outside the scope.
  */
 bool api_area_filter_or_reply(struct api_ctx *c, const char **in_path);
+/* Optional "lat" and "lon" (JSON numbers, both or neither); replies 400 and returns false
+ * otherwise. */
+bool api_location_or_reply(struct api_ctx *c, json_t *lat, json_t *lon, bool *has, double *out_lat,
+                           double *out_lon);
 /* Opens the write transaction; replies and returns false if it cannot. */
 bool api_begin_or_reply(struct api_ctx *c);
 /* A list answer: {"items": items, "pager": {...}} (items stolen). */
@@ -162,5 +169,18 @@ void api_cases_board(struct api_ctx *c);
 void api_cases_export(struct api_ctx *c);
 void api_users_export(struct api_ctx *c);
 void api_audit_export(struct api_ctx *c);
+/* Public portal (api_portal.c) and Open311 GeoReport v2 (api_open311.c). */
+void api_portal_services(struct api_ctx *c);
+void api_portal_villages(struct api_ctx *c);
+void api_portal_submit(struct api_ctx *c);
+void api_portal_track(struct api_ctx *c);
+void api_portal_rate(struct api_ctx *c);
+void api_open311_discovery(struct api_ctx *c);
+void api_open311_services(struct api_ctx *c);
+void api_open311_service(struct api_ctx *c);
+void api_open311_requests(struct api_ctx *c);
+void api_open311_request(struct api_ctx *c);
+void api_open311_post(struct api_ctx *c);
+void api_open311_token(struct api_ctx *c);
 
 #endif

@@ -172,6 +172,10 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
                               "extensionsLeft", t ? cases_extensions_left(t, k) : 0));
         }
     json_object_set_new(v, "clocks", jc);
+    json_object_set_new(v, "location",
+                        r->has_location ? json_pack("{s:f, s:f}", "lat", r->lat, "lon", r->lon)
+                                        : json_null());
+    json_object_set_new(v, "address", r->address ? json_string(r->address) : json_null());
     if (!details || !t)
         return v;
     json_t *actions = json_array();
@@ -262,7 +266,7 @@ void api_reply_case(struct api_ctx *c, int status, const struct case_row *r)
 void api_cases_create(struct api_ctx *c)
 {
     struct case_input in = {0};
-    json_t *requester = NULL, *fields = NULL;
+    json_t *requester = NULL, *fields = NULL, *lat = NULL, *lon = NULL;
     const struct jfield f[] = {
         {"type", JF_STRING, true, &in.type, .max = 40, .label = "办件类型"},
         {"title", JF_STRING, true, &in.title, .max = 400, .label = "标题"},
@@ -272,8 +276,13 @@ void api_cases_create(struct api_ctx *c)
         {"channel", JF_STRING, false, &in.channel, .max = 16, .label = "来源渠道"},
         {"requester", JF_ANY, false, &requester, .nullable = true, .label = "诉求人"},
         {"fields", JF_ANY, false, &fields, .label = "字段"},
+        {"lat", JF_ANY, false, &lat, .nullable = true, .label = "纬度"},
+        {"lon", JF_ANY, false, &lon, .nullable = true, .label = "经度"},
+        {"address", JF_STRING, false, &in.address, .max = 800, .nullable = true, .label = "地址"},
     };
     if (!api_body_or_reply(c, f, sizeof(f) / sizeof(f[0])))
+        return;
+    if (!api_location_or_reply(c, lat, lon, &in.has_location, &in.lat, &in.lon))
         return;
     if (requester && !json_is_null(requester)) {
         int confidential = 0;
@@ -479,10 +488,9 @@ void api_cases_stats(struct api_ctx *c)
             json_object_set_new(acts, s->actions[k].code, json_integer(s->actions[k].count));
         }
         const int64_t *k = s->count;
-        json_t *one = json_pack(
-            "{s:I, s:I, s:I, s:o}", "accepted", (json_int_t)accepted, "rework", (json_int_t)rework,
-            "rated", (json_int_t)k[CS_RATED], "satisfactionRate",
-            t->satisfaction_field >= 0 ? rate(k[CS_SATISFIED], k[CS_RATED]) : json_null());
+        json_t *one = json_pack("{s:I, s:I, s:I, s:o}", "accepted", (json_int_t)accepted, "rework",
+                                (json_int_t)rework, "rated", (json_int_t)k[CS_RATED],
+                                "satisfactionRate", rate(k[CS_SATISFIED], k[CS_RATED]));
         json_object_set_new(one, "satisfied", json_integer(k[CS_SATISFIED]));
         json_array_append_new(
             arr,

@@ -62,6 +62,19 @@ R(r_cases_board, api_cases_board, "case.read", 0);
 R(r_cases_export, api_cases_export, "case.read", 0);
 R(r_users_export, api_users_export, "user.read", 0);
 R(r_audit_export, api_audit_export, "audit.read", 0);
+/* Public portal and Open311: no session; the domain acts as the public principal. */
+R(r_portal_services, api_portal_services, NULL, API_PUBLIC);
+R(r_portal_villages, api_portal_villages, NULL, API_PUBLIC);
+R(r_portal_submit, api_portal_submit, NULL, API_PUBLIC);
+R(r_portal_track, api_portal_track, NULL, API_PUBLIC);
+R(r_portal_rate, api_portal_rate, NULL, API_PUBLIC);
+R(r_o311_discovery, api_open311_discovery, NULL, API_PUBLIC);
+R(r_o311_services, api_open311_services, NULL, API_PUBLIC);
+R(r_o311_service, api_open311_service, NULL, API_PUBLIC);
+R(r_o311_requests, api_open311_requests, NULL, API_PUBLIC);
+R(r_o311_request, api_open311_request, NULL, API_PUBLIC);
+R(r_o311_post, api_open311_post, NULL, API_PUBLIC | API_FORM);
+R(r_o311_token, api_open311_token, NULL, API_PUBLIC);
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_dispatch, &r_health},
@@ -115,5 +128,22 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/notifications/{id}/read", api_dispatch, &r_notes_read},
     {"GET", "/api/v1/admin/outbox", api_dispatch, &r_outbox_get},
     {"POST", "/api/v1/admin/outbox/retry", api_dispatch, &r_outbox_retry},
+    {"GET", "/api/v1/portal/services", api_dispatch, &r_portal_services},
+    {"GET", "/api/v1/portal/villages", api_dispatch, &r_portal_villages},
+    {"POST", "/api/v1/portal/requests", api_dispatch, &r_portal_submit},
+    {"POST", "/api/v1/portal/track", api_dispatch, &r_portal_track},
+    {"POST", "/api/v1/portal/rating", api_dispatch, &r_portal_rate},
+    /* Open311 GeoReport v2: the format is the path's suffix, .json or .xml. */
+    {"GET", "/open311/v2/discovery.json", api_dispatch, &r_o311_discovery},
+    {"GET", "/open311/v2/discovery.xml", api_dispatch, &r_o311_discovery},
+    {"GET", "/open311/v2/services.json", api_dispatch, &r_o311_services},
+    {"GET", "/open311/v2/services.xml", api_dispatch, &r_o311_services},
+    {"GET", "/open311/v2/services/{file}", api_dispatch, &r_o311_service},
+    {"GET", "/open311/v2/requests.json", api_dispatch, &r_o311_requests},
+    {"GET", "/open311/v2/requests.xml", api_dispatch, &r_o311_requests},
+    {"POST", "/open311/v2/requests.json", api_dispatch, &r_o311_post},
+    {"POST", "/open311/v2/requests.xml", api_dispatch, &r_o311_post},
+    {"GET", "/open311/v2/requests/{file}", api_dispatch, &r_o311_request},
+    {"GET", "/open311/v2/tokens/{file}", api_dispatch, &r_o311_token},
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -14,6 +14,7 @@
 #include "domain/auth.h"
 #include "domain/casedef.h"
 #include "domain/doc_template.h"
+#include "domain/services.h"
 #include "domain/users.h"
 #include "limits.h"
 #include "banned.h"
@@ -325,6 +326,16 @@ static int check_defs(int argc, char **argv)
     for (size_t i = 0; i < types.n; i++)
         ndocs += types.v[i].ndocuments;
     printf("%zu 个文书模板有效\n", ndocs);
+    /* The public service catalogue refers to the case types: checked against them. */
+    char svc_path[2048];
+    struct services svc;
+    snprintf(svc_path, sizeof(svc_path), "%s/services.json", defs);
+    if (services_load(svc_path, &types, &a, &svc, &err)) {
+        arena_release(&a);
+        cli_fail(&err);
+        return 1;
+    }
+    printf("服务目录有效：%zu 项公开服务\n", svc.n);
     arena_release(&a);
     return 0;
 }

@@ -24,6 +24,7 @@
 #include "domain/casedef.h"
 #include "domain/doc_pdf.h"
 #include "domain/documents.h"
+#include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
 #include "limits.h"
@@ -243,6 +244,16 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"attachments\" dir=%s", o.files);
+    /* The public service catalogue (portal, Open311) names case types: checked against them. */
+    static struct services services;
+    char svc_path[1100];
+    snprintf(svc_path, sizeof(svc_path), "%s/services.json", o.defs);
+    if (services_load(svc_path, &types, &defs_arena, &services, &err) ||
+        store_rate_purge(db, (int64_t)time(NULL) - ZW_RATE_KEEP_S, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.services = &services;
     api_env.case_types = &types;
     api_env.store = store;
     api_env.defs_dir = o.defs;

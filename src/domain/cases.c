@@ -392,6 +392,11 @@ int cases_create(struct zctx *z, const struct case_types *types, const struct ca
         return err_set(err, ZW_EINVAL, "category", "%s没有类别“%.40s”", t->name, category);
     if (!category)
         category = t->ncategories ? t->categories[0].code : "general";
+    if (in->has_location &&
+        (!(in->lat >= -90 && in->lat <= 90) || !(in->lon >= -180 && in->lon <= 180)))
+        return err_set(err, ZW_EINVAL, "lat", "经纬度超出范围（纬度 -90 至 90，经度 -180 至 180）");
+    if (in->address && utf8_chars(in->address) > 200)
+        return err_set(err, ZW_EINVAL, "address", "地址不超过 200 个字");
     if (in->requester_phone && *in->requester_phone &&
         strspn(in->requester_phone, "0123456789-+") != strlen(in->requester_phone))
         return err_set(err, ZW_EINVAL, "requester", "联系电话只能包含数字和 -");
@@ -424,6 +429,10 @@ int cases_create(struct zctx *z, const struct case_types *types, const struct ca
     out->requester_name = in->requester_name;
     out->requester_phone = in->requester_phone;
     out->confidential = in->confidential;
+    out->has_location = in->has_location;
+    out->lat = in->lat;
+    out->lon = in->lon;
+    out->address = in->address && *in->address ? in->address : NULL;
     snprintf(out->state, sizeof(out->state), "%s", t->states[t->initial].code);
     out->fields_json = jsonx_dump(z->arena, fields, NULL);
     out->created_by = z->who->user_id;

@@ -22,7 +22,10 @@ struct case_input {
     int64_t area_id;
     const char *requester_name, *requester_phone;
     bool confidential;
-    json_t *fields; /* object or NULL; borrowed */
+    json_t *fields;      /* object or NULL; borrowed */
+    bool has_location;   /* lat and lon given */
+    double lat, lon;     /* WGS-84 degrees */
+    const char *address; /* or NULL */
 };
 
 struct case_action {

@@ -73,8 +73,11 @@ struct case_row {
     const char *fields_json; /* arena-owned JSON object */
     int64_t created_by, created_at, updated_at, closed_at;
     int version;
-    int satisfied;    /* the resident's rating: 1 satisfied, 0 not, -1 not rated */
-    int64_t rated_at; /* 0 = never */
+    int satisfied;       /* the resident's rating: 1 satisfied, 0 not, -1 not rated */
+    int64_t rated_at;    /* 0 = never */
+    bool has_location;   /* lat and lon are set */
+    double lat, lon;     /* WGS-84 degrees */
+    const char *address; /* arena-owned, may be NULL */
 };
 
 struct case_filter {
@@ -116,6 +119,11 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
 int store_case_event_add(struct db *db, struct case_event *e, struct error *err);
 int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
                       size_t *n, struct error *err);
+/*
+ * Records the resident's rating of a case (satisfied or not, when) without
+ * changing its version: a rating given outside the procedure (the portal).
+ */
+int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, struct error *err);
 /* How often action was taken on the case (timeline entries of kind "action"). */
 int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,
                             struct error *err);
@@ -329,6 +337,88 @@ int store_board_areas(struct db *db, const struct scope *sc, const char *in_path
 /* Open cases in sc (and under in_path) counted per area path and type at now. */
 int store_board_cells(struct db *db, const struct scope *sc, const char *in_path, int64_t now,
                       struct arena *a, struct board_cell **items, size_t *n, struct error *err);
+
+/* ---- public requests, API keys, rate limits (store_portal.c) ------------ */
+
+/* A request filed without an account (portal or Open311): the case it created and its public side.
+ */
+struct public_request {
+    int64_t id, case_id;
+    char tracking_code[16];
+    char service_code[40];
+    char phone_last4[8]; /* "" when no phone */
+    char source[16];     /* "portal", "open311" */
+    int64_t api_key_id;  /* 0 for the portal */
+    const char *ip;      /* arena-owned, may be NULL */
+    int64_t created_at;
+    int rating;                 /* 0 = not rated, else 1..5 */
+    const char *rating_comment; /* arena-owned, may be NULL */
+    int64_t rated_at;
+};
+
+/* Inserts r (sets r->id); ZW_ECONFLICT if the tracking code is taken. */
+int store_public_request_insert(struct db *db, struct public_request *r, struct error *err);
+/* By tracking code or by case id; ZW_ENOTFOUND if none. */
+int store_public_request_by_code(struct db *db, const char *code, struct arena *a,
+                                 struct public_request *out, struct error *err);
+int store_public_request_by_case(struct db *db, int64_t case_id, struct arena *a,
+                                 struct public_request *out, struct error *err);
+/* Records the rating once: ZW_ECONFLICT if the request was already rated. */
+int store_public_request_rate(struct db *db, int64_t id, int rating, const char *comment,
+                              int64_t now, struct error *err);
+
+struct public_filter {
+    int64_t from, to;         /* created in [from, to) */
+    const char *service_code; /* or NULL */
+    int status;               /* 0 any, 1 open (not closed), 2 closed */
+    int64_t limit;
+};
+
+/* Public requests with their cases (no scope: the public listing), newest first; arena-owned. */
+int store_public_request_list(struct db *db, const struct public_filter *f, struct arena *a,
+                              struct public_request **reqs, struct case_row **cases, size_t *n,
+                              struct error *err);
+/* One public request and its case by case id; ZW_ENOTFOUND if the case was not filed publicly. */
+int store_public_request_case(struct db *db, int64_t case_id, struct arena *a,
+                              struct public_request *req, struct case_row *c, struct error *err);
+
+/* A village the public may choose, with its township. */
+struct public_village {
+    int64_t id, township_id;
+    char code[40], name[128], township[128];
+};
+
+/* Every village under a township, ordered by code; arena-owned. */
+int store_public_villages(struct db *db, struct arena *a, struct public_village **items, size_t *n,
+                          struct error *err);
+
+struct api_key {
+    int64_t id;
+    char name[72];
+    bool disabled;
+    int64_t created_at, disabled_at;
+};
+
+/* ZW_ECONFLICT if the name is taken. */
+int store_api_key_insert(struct db *db, const char *name, const char *key_hash, int64_t now,
+                         int64_t *id, struct error *err);
+/* The key whose SHA-256 (hex) is key_hash, disabled or not; ZW_ENOTFOUND if none. */
+int store_api_key_by_hash(struct db *db, const char *key_hash, struct api_key *out,
+                          struct error *err);
+int store_api_key_list(struct db *db, struct arena *a, struct api_key **items, size_t *n,
+                       struct error *err);
+/* Disables the key called name; ZW_ENOTFOUND if none. */
+int store_api_key_disable(struct db *db, const char *name, int64_t now, struct api_key *out,
+                          struct error *err);
+
+/* Hits counted under key in the window starting at window_start (0 if none). */
+int store_rate_count(struct db *db, const char *key, int64_t window_start, int64_t *count,
+                     struct error *err);
+/* Counts one more hit; *count gets the new total. */
+int store_rate_hit(struct db *db, const char *key, int64_t window_start, int64_t *count,
+                   struct error *err);
+/* Deletes counters of windows that started before before. */
+int store_rate_purge(struct db *db, int64_t before, struct error *err);
 
 /* ---- search (store_search.c) -------------------------------------------- */
 

@@ -1,22 +1,11 @@
 /* store_case.c - SQL for cases, their timeline, clocks and serial numbers. */
+#include <stdlib.h>
+
 #include "buf.h"
 #include "store_int.h"
 #include "banned.h"
 
-#define CASE_COLS                                                                                  \
-    "c.id, c.type, c.serial, c.year, c.seq, c.title, c.content, c.area_id, c.area_path, "          \
-    "a.code, a.name, c.category, c.channel, c.requester_name, c.requester_phone, "                 \
-    "c.confidential, c.state, c.outcome, COALESCE(c.assignee_id, 0), u.name, c.fields_json, "      \
-    "COALESCE(c.created_by, 0), c.created_at, c.updated_at, c.closed_at, c.version, "              \
-    "COALESCE(c.satisfied, -1), c.rated_at "
-#define CASE_FROM                                                                                  \
-    " FROM cases c JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.assignee_id "
-/* $1 path prefix, $2 only this area (0 = any), $3 only cases of this user (0 = any). */
-#define CASE_IN_SCOPE                                                                              \
-    " c.area_path LIKE $1 || '%' AND ($2 = 0 OR c.area_id = $2) AND "                              \
-    "($3 = 0 OR c.created_by = $3 OR c.assignee_id = $3) "
-
-static void case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
+void store__case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
 {
     c->id = db_col_int(st, 0);
     st_copy(c->type, sizeof(c->type), db_col_text(st, 1));
@@ -44,8 +33,12 @@ static void case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
     c->updated_at = db_col_int(st, 23);
     c->closed_at = db_col_int(st, 24);
     c->version = (int)db_col_int(st, 25);
-    c->satisfied = (int)db_col_int(st, 26);
-    c->rated_at = db_col_int(st, 27);
+    c->has_location = !db_col_null(st, 26) && !db_col_null(st, 27);
+    c->lat = c->has_location ? strtod(db_col_text(st, 26), NULL) : 0;
+    c->lon = c->has_location ? strtod(db_col_text(st, 27), NULL) : 0;
+    c->address = st_dup(a, db_col_text(st, 28));
+    c->satisfied = (int)db_col_int(st, 29);
+    c->rated_at = db_col_int(st, 30);
 }
 
 static void bind_scope(struct db_stmt *st, const struct scope *sc)
@@ -95,8 +88,9 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
     static const char sql[] =
         "INSERT INTO cases (type, serial, year, seq, title, content, area_id, area_path, category, "
         "channel, requester_name, requester_phone, confidential, state, assignee_id, fields_json, "
-        "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id";
+        "created_by, created_at, updated_at, lat, lon, address) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, "
+        "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) RETURNING id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -119,6 +113,13 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
     db_bind_text(st, 16, c->fields_json ? c->fields_json : "{}");
     db_bind_id(st, 17, c->created_by);
     db_bind_int(st, 18, c->created_at);
+    /* Coordinates go as text: both engines convert it to the REAL / DOUBLE column. */
+    char lat[32], lon[32];
+    snprintf(lat, sizeof(lat), "%.7f", c->lat);
+    snprintf(lon, sizeof(lon), "%.7f", c->lon);
+    db_bind_text(st, 19, c->has_location ? lat : NULL);
+    db_bind_text(st, 20, c->has_location ? lon : NULL);
+    db_bind_text(st, 21, c->address);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         c->id = db_col_int(st, 0);
@@ -145,7 +146,7 @@ int store_case_get(struct db *db, int64_t id, const struct scope *sc, struct are
     db_bind_int(st, 4, id);
     rc = db_step(st, err);
     if (rc == DB_ROW)
-        case_read(st, a, out);
+        store__case_read(st, a, out);
     db_finish(st);
     if (rc == DB_DONE)
         return err_set(err, ZW_ENOTFOUND, NULL, "找不到该办件");
@@ -342,7 +343,7 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
     struct case_row *v = arena_calloc(a, (size_t)f->page_size + 1, sizeof(*v));
     size_t cnt = 0;
     while ((rc = db_step(st, err)) == DB_ROW && cnt < (size_t)f->page_size)
-        case_read(st, a, &v[cnt++]);
+        store__case_read(st, a, &v[cnt++]);
     db_finish(st);
     if (rc >= 0) {
         *items = v;
@@ -352,6 +353,19 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
 out:
     buf_release(&q.where);
     return rc;
+}
+
+int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, struct error *err)
+{
+    static const char sql[] = "UPDATE cases SET satisfied = $1, rated_at = $2 WHERE id = $3";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, satisfied ? 1 : 0);
+    db_bind_int(st, 2, at);
+    db_bind_int(st, 3, case_id);
+    return db_step_done(st, err);
 }
 
 int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,

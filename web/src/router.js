@@ -7,6 +7,9 @@ import { session, loadMe } from './session.js';
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./login/LoginPage.vue'), meta: { public: true, title: '登录' } },
+  // The public portal: no login (meta.public skips the guard), its own frame.
+  { path: '/portal', name: 'portal', component: () => import('./portal/PortalSubmitPage.vue'), meta: { public: true, title: '我要反映' } },
+  { path: '/portal/track', name: 'portal-track', component: () => import('./portal/PortalTrackPage.vue'), meta: { public: true, title: '查询办理进度' } },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),

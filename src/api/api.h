@@ -175,6 +175,7 @@ void api_portal_villages(struct api_ctx *c);
 void api_portal_submit(struct api_ctx *c);
 void api_portal_track(struct api_ctx *c);
 void api_portal_rate(struct api_ctx *c);
+void api_portal_photo(struct api_ctx *c);
 void api_open311_discovery(struct api_ctx *c);
 void api_open311_services(struct api_ctx *c);
 void api_open311_service(struct api_ctx *c);

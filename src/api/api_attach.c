@@ -20,7 +20,9 @@ json_t *api_attachment_json(const struct case_attachment *a)
     return json_pack("{s:I, s:s, s:s, s:I, s:s, s:o, s:{s:I, s:s?}, s:s}", "id", (json_int_t)a->id,
                      "name", a->name, "mime", a->mime, "size", (json_int_t)a->size, "sha256",
                      a->sha256, "createdAt", jsonx_time(a->created_at), "createdBy", "id",
-                     (json_int_t)a->created_by, "name", a->created_by_name, "url", url);
+                     (json_int_t)a->created_by, "name",
+                     a->created_by ? a->created_by_name : "公众", /* filed on the portal */
+                     "url", url);
 }
 
 /* POST /api/v1/cases/{id}/attachments?name=...: the body is the file itself. */

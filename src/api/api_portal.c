@@ -173,3 +173,32 @@ void api_portal_rate(struct api_ctx *c)
     portal_view_release(&v);
     api_reply(c, 200, j);
 }
+
+/*
+ * POST /api/v1/portal/photos?name=<file name>: the body is the photo; the
+ * tracking code and the phone's last four digits come in the headers
+ * X-Tracking-Code and X-Phone-Last4 (never in a URL or a log).
+ */
+void api_portal_photo(struct api_ctx *c)
+{
+    const char *name = http_query(c->req, "name");
+    const char *code = http_header(c->req, "X-Tracking-Code");
+    const char *last4 = http_header(c->req, "X-Phone-Last4");
+    if (!name || !*name) {
+        err_set(&c->err, ZW_EINVAL, "name", "请在查询参数 name 中给出文件名");
+        api_reply_error(c, &c->err);
+        return;
+    }
+    if (!api_begin_or_reply(c))
+        return;
+    struct case_attachment a;
+    int64_t retry = 0;
+    if (portal_photo(&c->z, code, last4, name, c->req->body.ptr, c->req->body.len, &a, &retry,
+                     &c->err)) {
+        reply_portal_error(c, retry);
+        return;
+    }
+    api_reply(c, 201,
+              json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)a.id, "name", a.name, "mime",
+                        a.mime, "size", (json_int_t)a.size));
+}

@@ -68,6 +68,7 @@ R(r_portal_villages, api_portal_villages, NULL, API_PUBLIC);
 R(r_portal_submit, api_portal_submit, NULL, API_PUBLIC);
 R(r_portal_track, api_portal_track, NULL, API_PUBLIC);
 R(r_portal_rate, api_portal_rate, NULL, API_PUBLIC);
+R(r_portal_photo, api_portal_photo, NULL, API_PUBLIC | API_UPLOAD);
 R(r_o311_discovery, api_open311_discovery, NULL, API_PUBLIC);
 R(r_o311_services, api_open311_services, NULL, API_PUBLIC);
 R(r_o311_service, api_open311_service, NULL, API_PUBLIC);
@@ -133,6 +134,7 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/portal/requests", api_dispatch, &r_portal_submit},
     {"POST", "/api/v1/portal/track", api_dispatch, &r_portal_track},
     {"POST", "/api/v1/portal/rating", api_dispatch, &r_portal_rate},
+    {"POST", "/api/v1/portal/photos", api_dispatch, &r_portal_photo, ZW_MAX_UPLOAD_BYTES},
     /* Open311 GeoReport v2: the format is the path's suffix, .json or .xml. */
     {"GET", "/open311/v2/discovery.json", api_dispatch, &r_o311_discovery},
     {"GET", "/open311/v2/discovery.xml", api_dispatch, &r_o311_discovery},

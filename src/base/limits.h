@@ -110,6 +110,8 @@
 #define ZW_PORTAL_NAME_MAX_CHARS        32
 #define ZW_PORTAL_ADDRESS_MAX_CHARS     200
 #define ZW_PORTAL_COMMENT_MAX_CHARS     500
+#define ZW_PORTAL_PHOTOS_MAX            3    /* photos a resident files with one request */
+#define ZW_PORTAL_PHOTO_WINDOW_S        3600 /* ... within this time of submitting it */
 #define ZW_PORTAL_PHONE_MIN_DIGITS      7
 #define ZW_PORTAL_PHONE_MAX_DIGITS      15
 #define ZW_TRACKING_CODE_LEN            10

@@ -252,18 +252,27 @@ const char *attach_clean_name(struct arena *a, const char *name)
     return *out ? out : "附件";
 }
 
-int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *data, size_t len,
-               struct case_attachment *out, struct error *err)
+int attach_count(struct zctx *z, int64_t case_id, size_t *total, size_t *anonymous,
+                 struct error *err)
 {
-    struct case_row c;
-    int rc = cases_get(z, case_id, &c, err);
-    if (rc)
-        return rc;
-    if (strcmp(c.state, CASE_STATE_MERGED) == 0)
-        return err_set(err, ZW_ETRANSITION, NULL, "办件已合并，请在合并后的办件上添加附件");
     struct case_attachment *have;
     size_t n;
-    if ((rc = store_attachments(z->db, case_id, z->arena, &have, &n, err)))
+    int rc = store_attachments(z->db, case_id, z->arena, &have, &n, err);
+    *total = n;
+    *anonymous = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        *anonymous += have[i].created_by == 0;
+    return rc;
+}
+
+int attach_to_case(struct zctx *z, const struct case_row *c, const char *name, const void *data,
+                   size_t len, bool images_only, struct case_attachment *out, struct error *err)
+{
+    if (strcmp(c->state, CASE_STATE_MERGED) == 0)
+        return err_set(err, ZW_ETRANSITION, NULL, "办件已合并，请在合并后的办件上添加附件");
+    size_t n, anonymous;
+    int rc = attach_count(z, c->id, &n, &anonymous, err);
+    if (rc)
         return rc;
     if (n >= ZW_MAX_ATTACHMENTS)
         return err_set(err, ZW_EINVAL, "file", "每件办件最多 %d 个附件", ZW_MAX_ATTACHMENTS);
@@ -271,7 +280,9 @@ int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *da
     memset(out, 0, sizeof(*out));
     if ((rc = attach_store_bytes(data, len, &mime, out->sha256, err)))
         return rc;
-    out->case_id = case_id;
+    if (images_only && strncmp(mime, "image/", 6) != 0)
+        return err_set(err, ZW_EMEDIA, "file", "只能上传 JPEG、PNG 或 WebP 照片");
+    out->case_id = c->id;
     out->name = attach_clean_name(z->arena, name);
     out->mime = mime;
     out->size = (int64_t)len;
@@ -282,11 +293,19 @@ int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *da
     json_t *data_j =
         json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachmentId", (json_int_t)out->id, "name",
                   out->name, "mime", mime, "size", (json_int_t)len, "sha256", out->sha256);
-    rc = cases_add_event(z, case_id, "attachment", NULL, out->name, data_j, err);
+    rc = cases_add_event(z, c->id, "attachment", NULL, out->name, data_j, err);
     if (!rc)
-        rc = audit_log(z, "attach", "case", case_id, NULL, data_j, err);
+        rc = audit_log(z, "attach", "case", c->id, NULL, data_j, err);
     json_decref(data_j);
     return rc;
+}
+
+int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *data, size_t len,
+               struct case_attachment *out, struct error *err)
+{
+    struct case_row c;
+    int rc = cases_get(z, case_id, &c, err);
+    return rc ? rc : attach_to_case(z, &c, name, data, len, false, out, err);
 }
 
 int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachment *meta,

@@ -32,6 +32,17 @@ int attach_store_bytes(const void *data, size_t len, const char **mime, char sha
 int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *data, size_t len,
                struct case_attachment *out, struct error *err);
 
+/*
+ * Files data on case c, which the caller has already found and may file on
+ * (attach_add checks the scope; the portal checks the tracking code):
+ * images_only refuses PDFs.  The timeline event and audit row name z->who.
+ */
+int attach_to_case(struct zctx *z, const struct case_row *c, const char *name, const void *data,
+                   size_t len, bool images_only, struct case_attachment *out, struct error *err);
+/* How many attachments case_id has; *anonymous of them were filed by no user (the public). */
+int attach_count(struct zctx *z, int64_t case_id, size_t *total, size_t *anonymous,
+                 struct error *err);
+
 /* Metadata and bytes (arena-owned) of one attachment of a case in the caller's scope. */
 int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachment *meta,
                 const void **data, size_t *len, struct error *err);

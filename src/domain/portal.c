@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "attachments.h"
 #include "cases.h"
 #include "jsonx.h"
 #include "limits.h"
@@ -372,4 +373,29 @@ int portal_rate(struct zctx *z, const struct case_types *types, const struct ser
     if (rc)
         return rc;
     return portal_view_case(z, types, svc, &c, &p, out, err);
+}
+
+int portal_photo(struct zctx *z, const char *code, const char *last4, const char *name,
+                 const void *data, size_t len, struct case_attachment *out, int64_t *retry_after,
+                 struct error *err)
+{
+    struct case_row c;
+    struct public_request p;
+    int rc = lookup(z, code, last4, &c, &p, retry_after, err);
+    if (rc)
+        return rc;
+    if (c.closed_at)
+        return err_set(err, ZW_ETRANSITION, "file", "诉求已办结，不能再上传照片");
+    if (z->now - p.created_at > ZW_PORTAL_PHOTO_WINDOW_S)
+        return err_set(err, ZW_ETRANSITION, "file", "照片请在提交诉求后 %d 分钟内上传",
+                       ZW_PORTAL_PHOTO_WINDOW_S / 60);
+    size_t n, anonymous;
+    if ((rc = attach_count(z, c.id, &n, &anonymous, err)))
+        return rc;
+    if (anonymous >= ZW_PORTAL_PHOTOS_MAX)
+        return err_set(err, ZW_EINVAL, "file", "每件诉求最多上传 %d 张照片", ZW_PORTAL_PHOTOS_MAX);
+    struct principal who = {.username = "公众", .name = "公众"};
+    struct zctx pz = *z;
+    pz.who = &who;
+    return attach_to_case(&pz, &c, name, data, len, true, out, err);
 }

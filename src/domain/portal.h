@@ -108,6 +108,15 @@ int portal_rate(struct zctx *z, const struct case_types *types, const struct ser
                 const char *code, const char *last4, int score, const char *comment,
                 struct portal_view *out, int64_t *retry_after, struct error *err);
 
+/*
+ * Files a photo the resident took with the request (code and last4 as for
+ * tracking): images only, at most ZW_PORTAL_PHOTOS_MAX, within
+ * ZW_PORTAL_PHOTO_WINDOW_S of submitting and while the case is open.
+ */
+int portal_photo(struct zctx *z, const char *code, const char *last4, const char *name,
+                 const void *data, size_t len, struct case_attachment *out, int64_t *retry_after,
+                 struct error *err);
+
 /* GB/T 39735 level of a score 1..5: 非常不满意 ... 非常满意. */
 const char *portal_rating_level(int score);
 /* "张三" -> "张*": the first character, then one '*' per further character; arena-owned. */

@@ -12,8 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, Client, ROOT, BIN } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, sql, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE } from './lib.mjs';
-import { png } from './samples.mjs';
+import { login, expectError, expectStatus, areaTree, sql, sqlExec, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE } from './lib.mjs';
+import { png, PDF, JPEG } from './samples.mjs';
 
 const CODE_RE = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/;
@@ -409,4 +409,35 @@ test('portal-1.13 the service catalogue is checked against the case types: a bad
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('portal-1.14 photos with the request: images only, three at most, within the hour, with the code and digits', async () => {
+  const c = pub();
+  const r = await submit(c);
+  const last4 = r.phone.slice(-4);
+  const photo = (bytes, name, code = r.trackingCode, digits = last4) => c.req('POST', `/api/v1/portal/photos?name=${encodeURIComponent(name)}`, bytes,
+    { 'content-type': 'image/jpeg', 'x-tracking-code': code, 'x-phone-last4': digits });
+  const first = await photo(png(3, 3, 1), '现场1.png');
+  expectStatus(first, 201);
+  assert.equal(first.body.mime, 'image/png');
+  // refused: a PDF, wrong digits (counted like a wrong lookup), no code, an empty name
+  expectError(await photo(PDF, 'a.pdf'), 415, 'unsupported_media_type', 'file');
+  expectError(await photo(png(1, 1, 2), 'x.png', r.trackingCode, '0000'), 404, 'not_found');
+  expectError(await photo(png(1, 1, 2), 'x.png', null, last4), 404, 'not_found');
+  expectError(await c.req('POST', '/api/v1/portal/photos', png(1, 1, 2), { 'x-tracking-code': r.trackingCode, 'x-phone-last4': last4 }), 400, 'invalid_input', 'name');
+  expectStatus(await photo(png(3, 3, 2), '现场2.png'), 201);
+  expectStatus(await photo(JPEG, '现场3.jpg'), 201);
+  expectError(await photo(png(3, 3, 4), '现场4.png'), 400, 'invalid_input', 'file');
+  // staff see the three photos on the case, filed by the public
+  const k = await caseOf(r.trackingCode);
+  const g = (await staff.get(`/api/v1/cases/${k.id}`)).body;
+  assert.deepEqual(g.attachments.map((a) => [a.name, a.createdBy.id, a.createdBy.name]),
+    [['现场1.png', 0, '公众'], ['现场2.png', 0, '公众'], ['现场3.jpg', 0, '公众']]);
+  assert.equal(g.timeline.filter((e) => e.kind === 'attachment' && e.user.name === '公众').length, 3);
+  // another request, an hour and more after submitting: too late
+  const r2 = await submit(c);
+  sqlExec(srv.db, `UPDATE public_requests SET created_at = created_at - 3700 WHERE tracking_code = '${r2.trackingCode}'`);
+  const late = await photo(png(2, 2, 9), 'late.png', r2.trackingCode, r2.phone.slice(-4));
+  expectError(late, 409, 'invalid_transition', 'file');
+  assert.match(late.body.error.message, /60 分钟内/);
 });

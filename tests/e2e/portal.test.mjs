@@ -90,6 +90,13 @@ test('portal-e2e-1 a resident files on a phone, follows the request, reads the a
     await page.locator('[data-test="portal-address"]').fill('灯塔村二组路口');
     await page.locator('[data-test="portal-name"]').fill('王小明');
     await page.locator('[data-test="portal-phone"]').fill(PHONE);
+    // a photo taken on the spot, and a file that is not one (refused in the page)
+    await page.locator('[data-test="portal-photo-input"]').setInputFiles([
+      { name: '路灯.png', mimeType: 'image/png', buffer: Buffer.from(PNG) },
+      { name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('不是照片') },
+    ]);
+    await page.locator('[data-test="portal-photo-note"]', { hasText: '“说明.txt”不是 JPEG、PNG 或 WebP 照片' }).waitFor();
+    assert.equal(await page.locator('[data-test="portal-photo"]').count(), 1);
     await visit(page, 'portal-form-filled');
     await page.locator('[data-test="portal-submit"]').click();
 
@@ -103,6 +110,7 @@ test('portal-e2e-1 a resident files on a phone, follows the request, reads the a
     assert.ok(fontSize >= 28, `the code is shown large (${fontSize}px)`);
     await page.locator('[data-test="portal-copy"]').click();
     await page.locator('[data-test="portal-copy"]', { hasText: '已复制' }).waitFor();
+    await page.locator('[data-test="portal-photo-results"]', { hasText: '照片“路灯.png”：已上传' }).waitFor();
     await visit(page, 'portal-receipt');
 
     // The case exists for staff, online, in 灯塔村.
@@ -112,6 +120,8 @@ test('portal-e2e-1 a resident files on a phone, follows the request, reads the a
     assert.equal(kase.channel, 'online');
     assert.equal(kase.area.name, '灯塔村');
     assert.equal(kase.address, '灯塔村二组路口');
+    const detail = (await staff.get(`/api/v1/cases/${kase.id}`)).body;
+    assert.deepEqual(detail.attachments.map((a) => [a.name, a.mime, a.createdBy.name]), [['路灯.png', 'image/png', '公众']]);
 
     // 5. Follow it: the code is carried over, the last four digits typed.
     await page.locator('[data-test="portal-go-track"]').click();

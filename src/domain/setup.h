@@ -5,6 +5,7 @@
 #ifndef ZW_SETUP_H
 #define ZW_SETUP_H
 
+#include "casedef.h"
 #include "domain.h"
 
 struct division {
@@ -39,6 +40,13 @@ int setup_township(struct zctx *z, const struct township_def *t, struct error *e
  * names to *created (arena-owned, newline-separated).
  */
 int setup_demo(struct zctx *z, const char *defs_dir, const char *code9, const char *password,
-               struct error *err);
+               const struct case_types *types, struct error *err);
+
+/*
+ * The demo's cases ("cases" of the demo file), registered and handled through
+ * the case engine as the demo users, in the past (see demo_cases.c).
+ */
+int setup_demo_cases(struct zctx *z, const struct case_types *types, json_t *cases,
+                     struct error *err);
 
 #endif

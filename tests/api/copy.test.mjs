@@ -57,7 +57,7 @@ function rows(db, table) {
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-copy-'));
   src = path.join(dir, 'demo.db');
-  const r = run(['init', '--db', src, '--township', '500236126', '--demo']);
+  const r = run(['init', '--db', src, '--township', '500236126', '--demo', '--no-demo-cases']);
   assert.equal(r.status, 0, r.stderr);
 });
 after(() => {
@@ -127,7 +127,7 @@ test('copy-1.4 copy refuses a non-empty target and changes nothing there', () =>
 
 test('copy-1.5 copy refuses a source whose audit chain is broken', () => {
   const bad = path.join(dir, 'tampered.db');
-  assert.equal(run(['init', '--db', bad, '--township', '500236126', '--demo']).status, 0);
+  assert.equal(run(['init', '--db', bad, '--township', '500236126', '--demo', '--no-demo-cases']).status, 0);
   execFileSync('sqlite3', [bad, "UPDATE audit_log SET after_json = '{}' WHERE id = 5"]);
   const to = newTarget('tampered');
   const r = run(['copy', '--from', bad, '--to', to]);

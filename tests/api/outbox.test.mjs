@@ -79,7 +79,7 @@ before(async () => {
   await startReceiver();
   dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-outbox-'));
   db = ENGINE === 'postgresql' ? pgCreateDb('zwout') : path.join(dir, 'outbox.db');
-  zw(['init', '--db', db, '--township', '500236126', '--demo']);
+  zw(['init', '--db', db, '--township', '500236126', '--demo', '--no-demo-cases']);
   conf = path.join(dir, 'zhenwu.conf');
   writeFileSync(conf, [
     '# outbox test',

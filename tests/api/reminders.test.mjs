@@ -25,7 +25,7 @@ let dir, db, srv, srv2, admin, staff, leader, dengta, leaderDengta, leaderDatang
 function newDb() {
   dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-remind-'));
   const d = ENGINE === 'postgresql' ? pgCreateDb('zwrem') : path.join(dir, 'remind.db');
-  zw(['init', '--db', d, '--township', '500236126', '--demo']);
+  zw(['init', '--db', d, '--township', '500236126', '--demo', '--no-demo-cases']);
   return d;
 }
 

@@ -117,7 +117,7 @@ export async function startServer({ extraArgs = [], init = true, db: existing = 
   };
   try {
     if (!db) db = ownPg ? pgCreateDb() : path.join(dir, 'test.db');
-    if (init && !existing) zw(['init', '--db', db, '--township', '500236126', '--demo']);
+    if (init && !existing) zw(['init', '--db', db, '--township', '500236126', '--demo', '--no-demo-cases']);
   } catch (e) {
     await cleanup();
     throw e;

@@ -4,9 +4,12 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { ROUTE_SCREENS } from './menu.js';
 import { session, loadMe } from './session.js';
+import { GRID_ROUTES } from './grid/routes.js';
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./login/LoginPage.vue'), meta: { public: true, title: '登录' } },
+  // the grid workers' phone pages: their own layout, logged in like the rest
+  { path: '/m', component: () => import('./grid/GridLayout.vue'), children: GRID_ROUTES },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, Client, ROOT, PASSWORD } from '../lib/server.mjs';
-import { launch, closePage, visit, settle, loginAs } from './browser.mjs';
+import { launch, newPage, closePage, visit, settle, loginAs } from './browser.mjs';
 import { png } from '../api/samples.mjs';
 
 const GRID = JSON.parse(readFileSync(path.join(ROOT, 'defs/case_types/grid_event.json'), 'utf8'));
@@ -170,14 +170,24 @@ test('the grid worker reports an event with a photo and the position; the serial
   await closePage(page);
 });
 
-test('staff files and dispatches the event to the grid worker, who records 处置反馈 with a photo on the spot', async () => {
+test('staff files (立案) and dispatches the event to the grid worker, who records 处置反馈 with a photo on the spot', async () => {
   assert.ok(ev.id, 'needs the event reported above');
-  // 立案 with the location the report carried, then 派遣 to the grid worker
+  // staff's 立案 dialog (desktop) starts from the location the report carried
+  const desk = await newPage(browser);
+  await loginAs(desk, base, 'staff', PASSWORD);
+  await desk.waitForURL((u) => new URL(u).pathname === '/');
+  await desk.goto(`${base}/cases/${ev.id}`);
+  await desk.locator('[data-test="case-action-file"]').click();
+  const dialog = desk.locator('.el-dialog', { hasText: transition('file').name });
+  await dialog.waitFor();
+  assert.equal(await dialog.getByLabel('位置').inputValue(), `灯塔村三组村道口，${COORDS}`);
+  await dialog.locator('[data-test="action-submit"]').click();
+  await desk.locator('[data-test="case-state-name"]', { hasText: stateName('filed') }).waitFor();
+  await closePage(desk);
   let k = (await staff.get(`/api/v1/cases/${ev.id}`)).body;
-  const location = k.content.split('\n').find((l) => l.startsWith('位置：')).slice(3);
-  let r = await staff.post(`/api/v1/cases/${ev.id}/actions/file`, { fields: { location } }, { 'if-match': `"v${k.version}"` });
-  assert.equal(r.status, 200, r.text);
-  r = await staff.post(`/api/v1/cases/${ev.id}/actions/dispatch`, { assigneeId: gridMe.id }, { 'if-match': r.headers.get('etag') });
+  assert.equal(k.fields.location, `灯塔村三组村道口，${COORDS}`);
+  // then 派遣 to the grid worker
+  let r = await staff.post(`/api/v1/cases/${ev.id}/actions/dispatch`, { assigneeId: gridMe.id }, { 'if-match': `"v${k.version}"` });
   assert.equal(r.status, 200, r.text);
   k = r.body;
   const clock = k.clocks.find((x) => x.code === 'handle');

@@ -59,7 +59,8 @@ export function currentPosition(timeoutMs = 10000) {
 export const formatCoords = (p) => `纬度 ${p.lat.toFixed(5)}，经度 ${p.lng.toFixed(5)}`;
 
 // The grid_event `location` field is set by the 立案 action, not at creation:
-// a report carries its location as a line of the content, which 立案 reuses.
+// a report carries its location as a line of the content, which the 立案 forms
+// (the phone case page and the desktop action dialog) start from.
 export const LOCATION_PREFIX = '位置：';
 export function locationFromContent(content) {
   const line = String(content || '').split('\n').find((l) => l.startsWith(LOCATION_PREFIX));

@@ -31,13 +31,15 @@ sources_for() {
     fuzz_csv) echo "src/base/csv.c" ;;
     fuzz_casedef) echo "src/domain/casedef.c src/domain/roles_builtin.c src/base/arena.c src/base/buf.c src/base/error.c src/base/log.c src/base/jsonx.c src/base/calendar.c src/base/mask.c" ;;
     fuzz_json) echo "src/base/jsonx.c src/base/calendar.c src/base/arena.c src/base/error.c src/base/log.c" ;;
+    fuzz_template) echo "src/domain/doc_template.c src/domain/casedef.c src/domain/roles_builtin.c src/base/arena.c src/base/buf.c src/base/error.c src/base/log.c src/base/jsonx.c src/base/calendar.c src/base/mask.c" ;;
+    fuzz_portal) echo "src/domain/portal_input.c src/domain/services.c src/domain/casedef.c src/domain/roles_builtin.c src/base/*.c src/http/form.c" ;;
     *) echo "src/base/*.c src/http/router.c" ;;
     esac
 }
 
 flags="-std=c11 -D_GNU_SOURCE -Isrc -Isrc/base -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-pkgs=$(pkg-config --cflags --libs jansson libsodium)
+pkgs=$(pkg-config --cflags --libs jansson libsodium libxml-2.0)
 
 status=0
 for src in tests/fuzz/fuzz_*.c; do

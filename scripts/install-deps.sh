@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev clang-format
 libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcmocka-dev
 libmagic-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libxml2-dev libcurl4-openssl-dev
 postgresql postgresql-contrib
-sqlite3 nodejs npm chromium fonts-noto-cjk wrk ca-certificates"
+sqlite3 nodejs npm chromium fonts-noto-cjk poppler-utils wrk ca-certificates unzip"
 
 missing=""
 for p in $PKGS; do

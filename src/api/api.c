@@ -242,6 +242,25 @@ bool api_area_filter_or_reply(struct api_ctx *c, const char **in_path)
     return true;
 }
 
+bool api_location_or_reply(struct api_ctx *c, json_t *lat, json_t *lon, bool *has, double *out_lat,
+                           double *out_lon)
+{
+    bool no_lat = !lat || json_is_null(lat), no_lon = !lon || json_is_null(lon);
+    *has = false;
+    if (no_lat && no_lon)
+        return true;
+    if (no_lat || no_lon || !json_is_number(lat) || !json_is_number(lon)) {
+        err_set(&c->err, ZW_EINVAL, no_lat || !json_is_number(lat) ? "lat" : "lon",
+                "经纬度应同时给出，且为数字");
+        api_reply_error(c, &c->err);
+        return false;
+    }
+    *has = true;
+    *out_lat = json_number_value(lat);
+    *out_lon = json_number_value(lon);
+    return true;
+}
+
 bool api_begin_or_reply(struct api_ctx *c)
 {
     /* A GET that must write (an audited read) leaves its read snapshot first. */
@@ -429,7 +448,7 @@ void api_dispatch(struct http_req *req, const void *data)
         api_reply_error(&c, &c.err);
         return;
     }
-    if (write && req->body.len && !(r->flags & API_UPLOAD) &&
+    if (write && req->body.len && !(r->flags & (API_UPLOAD | API_FORM)) &&
         !is_json_type(http_header(req, "Content-Type"))) {
         api_reply_code(&c, ZW_EMEDIA);
         return;

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "domain/casedef.h"
+#include "domain/services.h"
 #include "domain/domain.h"
 #include "http/http.h"
 #include "jsonx.h"
@@ -27,6 +28,7 @@ enum api_flags {
     API_PWCHANGE_OK = 1 << 1, /* allowed while the password must be changed */
     API_IDEMPOTENT = 1 << 2,  /* honours Idempotency-Key */
     API_UPLOAD = 1 << 3,      /* the body is a file (any type), not JSON */
+    API_FORM = 1 << 4,        /* body may be application/x-www-form-urlencoded (Open311) */
 };
 
 struct api_ctx;
@@ -54,6 +56,9 @@ struct api_env {
     const char *defs_dir;
     bool secure_cookie;                  /* add Secure to the session cookie (TLS in front) */
     const struct case_types *case_types; /* loaded from defs/case_types at start */
+    bool webhook_configured;             /* the outbox has a sender (webhook_url) */
+    long export_max_rows;                /* exports larger than this are refused (0: default) */
+    const struct services *services;     /* defs/services.json: the public service catalogue */
 };
 extern struct api_env api_env;
 
@@ -92,12 +97,21 @@ bool api_query_int_or_reply(struct api_ctx *c, const char *name, int64_t *out);
  * when absent); replies 404 and returns false for an area outside the scope.
  */
 bool api_area_filter_or_reply(struct api_ctx *c, const char **in_path);
+/* Optional "lat" and "lon" (JSON numbers, both or neither); replies 400 and returns false
+ * otherwise. */
+bool api_location_or_reply(struct api_ctx *c, json_t *lat, json_t *lon, bool *has, double *out_lat,
+                           double *out_lon);
 /* Opens the write transaction; replies and returns false if it cannot. */
 bool api_begin_or_reply(struct api_ctx *c);
 /* A list answer: {"items": items, "pager": {...}} (items stolen). */
 json_t *api_page(json_t *items, int64_t total, int64_t page, int64_t page_size);
 /* The JSON form of the caller (GET /api/v1/me). */
 json_t *api_me_json(struct api_ctx *c);
+
+/* The list filters shared by a list and its export (query arguments as documented). */
+bool api_case_filter_or_reply(struct api_ctx *c, struct case_filter *f);
+bool api_user_filter_or_reply(struct api_ctx *c, struct user_filter *f);
+bool api_audit_filter_or_reply(struct api_ctx *c, struct audit_filter *f);
 
 /* Resource handlers. */
 void api_health(struct api_ctx *c);
@@ -134,6 +148,10 @@ void api_cases_link(struct api_ctx *c);
 void api_cases_merge(struct api_ctx *c);
 void api_attachments_upload(struct api_ctx *c);
 void api_attachments_get(struct api_ctx *c);
+void api_documents_list(struct api_ctx *c);
+void api_documents_create(struct api_ctx *c);
+void api_documents_get(struct api_ctx *c);
+void api_documents_pdf(struct api_ctx *c);
 void api_audit_list(struct api_ctx *c);
 void api_settings_security_get(struct api_ctx *c);
 void api_settings_security_patch(struct api_ctx *c);
@@ -141,5 +159,28 @@ void api_calendar_get(struct api_ctx *c);
 void api_calendar_put_day(struct api_ctx *c);
 void api_calendar_delete_day(struct api_ctx *c);
 void api_calendar_add(struct api_ctx *c);
+/* Reminders, notifications, outbox, board, exports (api_notify.c, api_board.c, api_export.c). */
+void api_notifications_list(struct api_ctx *c);
+void api_notifications_read(struct api_ctx *c);
+void api_notifications_read_all(struct api_ctx *c);
+void api_outbox_get(struct api_ctx *c);
+void api_outbox_retry(struct api_ctx *c);
+void api_cases_board(struct api_ctx *c);
+void api_cases_export(struct api_ctx *c);
+void api_users_export(struct api_ctx *c);
+void api_audit_export(struct api_ctx *c);
+/* Public portal (api_portal.c) and Open311 GeoReport v2 (api_open311.c). */
+void api_portal_services(struct api_ctx *c);
+void api_portal_villages(struct api_ctx *c);
+void api_portal_submit(struct api_ctx *c);
+void api_portal_track(struct api_ctx *c);
+void api_portal_rate(struct api_ctx *c);
+void api_open311_discovery(struct api_ctx *c);
+void api_open311_services(struct api_ctx *c);
+void api_open311_service(struct api_ctx *c);
+void api_open311_requests(struct api_ctx *c);
+void api_open311_request(struct api_ctx *c);
+void api_open311_post(struct api_ctx *c);
+void api_open311_token(struct api_ctx *c);
 
 #endif

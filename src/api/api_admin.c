@@ -33,22 +33,27 @@ static bool time_arg_or_reply(struct api_ctx *c, const char *name, int64_t *out)
     return false;
 }
 
+bool api_audit_filter_or_reply(struct api_ctx *c, struct audit_filter *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->entity = http_query(c->req, "entity");
+    f->entity_id = http_query(c->req, "entityId");
+    f->action = http_query(c->req, "action");
+    if (f->entity && !*f->entity)
+        f->entity = NULL;
+    if (f->entity_id && !*f->entity_id)
+        f->entity_id = NULL;
+    if (f->action && !*f->action)
+        f->action = NULL;
+    return api_paging_or_reply(c, &f->page, &f->page_size) &&
+           api_query_int_or_reply(c, "userId", &f->user_id) &&
+           time_arg_or_reply(c, "from", &f->from) && time_arg_or_reply(c, "to", &f->to);
+}
+
 void api_audit_list(struct api_ctx *c)
 {
-    struct audit_filter f = {
-        .entity = http_query(c->req, "entity"),
-        .entity_id = http_query(c->req, "entityId"),
-        .action = http_query(c->req, "action"),
-    };
-    if (f.entity && !*f.entity)
-        f.entity = NULL;
-    if (f.entity_id && !*f.entity_id)
-        f.entity_id = NULL;
-    if (f.action && !*f.action)
-        f.action = NULL;
-    if (!api_paging_or_reply(c, &f.page, &f.page_size) ||
-        !api_query_int_or_reply(c, "userId", &f.user_id) ||
-        !time_arg_or_reply(c, "from", &f.from) || !time_arg_or_reply(c, "to", &f.to))
+    struct audit_filter f;
+    if (!api_audit_filter_or_reply(c, &f))
         return;
     struct audit_rec *items;
     size_t n;

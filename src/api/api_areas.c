@@ -94,13 +94,19 @@ void api_areas_patch(struct api_ctx *c)
     api_reply(c, 200, area_json(&a));
 }
 
-/* GET /api/v1/search?q= : areas and users the caller may see, by name or code. */
+static const char *entity_name(const char *entity)
+{
+    return strcmp(entity, "user") == 0 ? "用户" : strcmp(entity, "case") == 0 ? "办件" : "区划";
+}
+
+/* GET /api/v1/search?q= : areas, users and cases the caller may see, by name, code or serial. */
 void api_search(struct api_ctx *c)
 {
     struct search_query q = {
         .q = http_query(c->req, "q"),
         .areas = principal_can(&c->who, "area.read"),
         .users = principal_can(&c->who, "user.read"),
+        .cases = principal_can(&c->who, "case.read"),
     };
     if (!api_paging_or_reply(c, &q.page, &q.page_size))
         return;
@@ -119,10 +125,10 @@ void api_search(struct api_ctx *c)
     }
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            arr, json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s}", "entity", hits[i].entity,
-                           "entityName", strcmp(hits[i].entity, "user") == 0 ? "用户" : "区划",
-                           "id", (json_int_t)hits[i].id, "title", hits[i].title, "subtitle",
-                           hits[i].body, "areaPath", hits[i].area_path));
+        json_array_append_new(arr,
+                              json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s}", "entity", hits[i].entity,
+                                        "entityName", entity_name(hits[i].entity), "id",
+                                        (json_int_t)hits[i].id, "title", hits[i].title, "subtitle",
+                                        hits[i].body, "areaPath", hits[i].area_path));
     api_reply(c, 200, api_page(arr, total, q.page, q.page_size));
 }

@@ -87,8 +87,9 @@ void api_cases_link(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    api_reply(c, 201, json_pack("{s:I, s:I, s:s}", "caseId", (json_int_t)id, "otherId",
-                                (json_int_t)other, "kind", "related"));
+    api_reply(c, 201,
+              json_pack("{s:I, s:I, s:s}", "caseId", (json_int_t)id, "otherId", (json_int_t)other,
+                        "kind", "related"));
 }
 
 /* POST /api/v1/cases/{id}/merge {"intoId": n} with If-Match: the repeat id goes into intoId. */
@@ -133,12 +134,12 @@ void api_cases_similar(struct api_ctx *c)
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
         const struct case_type *t = casedef_find(api_env.case_types, v[i].type);
-        json_array_append_new(
-            arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:f}", "id", (json_int_t)v[i].id,
-                           "serial", v[i].serial, "type", v[i].type, "typeName",
-                           t ? t->name : v[i].type, "title", v[i].title, "state",
-                           api_state_name(t, v[i].state), "score",
-                           (double)(int)(v[i].score * 100 + 0.5) / 100));
+        json_array_append_new(arr,
+                              json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:f}", "id",
+                                        (json_int_t)v[i].id, "serial", v[i].serial, "type",
+                                        v[i].type, "typeName", t ? t->name : v[i].type, "title",
+                                        v[i].title, "state", api_state_name(t, v[i].state), "score",
+                                        (double)(int)(v[i].score * 100 + 0.5) / 100));
     }
     api_reply(c, 200, json_pack("{s:o}", "items", arr));
 }

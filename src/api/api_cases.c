@@ -31,6 +31,8 @@ static json_t *field_json(const struct cd_field *f)
                                         "money", "user",   "file"};
     json_t *v =
         json_pack("{s:s, s:s, s:s}", "code", f->code, "name", f->name, "type", types[f->type]);
+    if (f->type == CD_TEXT)
+        json_object_set_new(v, "max", json_integer(f->max));
     if (f->nchoices) {
         json_t *ch = json_array();
         for (size_t i = 0; i < f->nchoices; i++)
@@ -170,6 +172,10 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
                               "extensionsLeft", t ? cases_extensions_left(t, k) : 0));
         }
     json_object_set_new(v, "clocks", jc);
+    json_object_set_new(v, "location",
+                        r->has_location ? json_pack("{s:f, s:f}", "lat", r->lat, "lon", r->lon)
+                                        : json_null());
+    json_object_set_new(v, "address", r->address ? json_string(r->address) : json_null());
     if (!details || !t)
         return v;
     json_t *actions = json_array();
@@ -179,6 +185,11 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
         for (size_t k = 0; k < tr->nfrom; k++)
             from |= tr->from[k] == si;
         if (!from || !cases_may(&c->z, t, r, tr))
+            continue;
+        /* Guarded ones only when their history and clocks allow them now. */
+        struct error ge;
+        if ((tr->max_times || tr->after >= 0 || tr->within >= 0) &&
+            cases_guard(&c->z, t, r, (int)i, clocks, nclocks, &ge) != 0)
             continue;
         /* An extension is offered only while its clock runs and has extensions left. */
         if (tr->extends >= 0) {
@@ -255,7 +266,7 @@ void api_reply_case(struct api_ctx *c, int status, const struct case_row *r)
 void api_cases_create(struct api_ctx *c)
 {
     struct case_input in = {0};
-    json_t *requester = NULL, *fields = NULL;
+    json_t *requester = NULL, *fields = NULL, *lat = NULL, *lon = NULL;
     const struct jfield f[] = {
         {"type", JF_STRING, true, &in.type, .max = 40, .label = "办件类型"},
         {"title", JF_STRING, true, &in.title, .max = 400, .label = "标题"},
@@ -265,8 +276,13 @@ void api_cases_create(struct api_ctx *c)
         {"channel", JF_STRING, false, &in.channel, .max = 16, .label = "来源渠道"},
         {"requester", JF_ANY, false, &requester, .nullable = true, .label = "诉求人"},
         {"fields", JF_ANY, false, &fields, .label = "字段"},
+        {"lat", JF_ANY, false, &lat, .nullable = true, .label = "纬度"},
+        {"lon", JF_ANY, false, &lon, .nullable = true, .label = "经度"},
+        {"address", JF_STRING, false, &in.address, .max = 800, .nullable = true, .label = "地址"},
     };
     if (!api_body_or_reply(c, f, sizeof(f) / sizeof(f[0])))
+        return;
+    if (!api_location_or_reply(c, lat, lon, &in.has_location, &in.lat, &in.lon))
         return;
     if (requester && !json_is_null(requester)) {
         int confidential = 0;
@@ -306,25 +322,70 @@ void api_cases_get(struct api_ctx *c)
     api_reply_case(c, 200, &r);
 }
 
+/* A local date query argument (YYYY-MM-DD) as the midnight starting it, plus days; 0 if absent. */
+static bool date_arg_or_reply(struct api_ctx *c, const char *name, int days, int64_t *out)
+{
+    const char *s = http_query(c->req, name);
+    int ymd;
+    *out = 0;
+    if (!s || !*s)
+        return true;
+    if (cal_parse_date(s, &ymd) == 0) {
+        *out = cal_local_midnight(cal_ymd_add(ymd, days));
+        return true;
+    }
+    err_set(&c->err, ZW_EINVAL, name, "日期格式应为 YYYY-MM-DD");
+    api_reply_error(c, &c->err);
+    return false;
+}
+
+bool api_case_filter_or_reply(struct api_ctx *c, struct case_filter *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->type = http_query(c->req, "type");
+    f->state = http_query(c->req, "state");
+    f->q = http_query(c->req, "q");
+    int64_t overdue = 0, mine = 0, open = 0;
+    if (!api_paging_or_reply(c, &f->page, &f->page_size) ||
+        !api_area_filter_or_reply(c, &f->in_path) ||
+        !api_query_int_or_reply(c, "overdue", &overdue) ||
+        !api_query_int_or_reply(c, "mine", &mine) || !api_query_int_or_reply(c, "open", &open) ||
+        !date_arg_or_reply(c, "from", 0, &f->created_from) ||
+        !date_arg_or_reply(c, "to", 1, &f->created_to))
+        return false;
+    if (f->created_from && f->created_to && f->created_to <= f->created_from) {
+        err_set(&c->err, ZW_EINVAL, "to", "结束日期不能早于开始日期");
+        api_reply_error(c, &c->err);
+        return false;
+    }
+    if (f->type && !*f->type)
+        f->type = NULL;
+    if (f->state && !*f->state)
+        f->state = NULL;
+    if (f->q && (!*f->q || strlen(f->q) > 100))
+        f->q = NULL;
+    if (overdue)
+        f->overdue_at = c->z.now;
+    /* My to-do list: open cases assigned to me, the nearest running deadline first. */
+    if (mine)
+        f->assignee_id = c->who.user_id;
+    f->open_only = open || mine;
+    const char *sort = http_query(c->req, "sort");
+    if (sort && *sort && strcmp(sort, "deadline") != 0 && strcmp(sort, "newest") != 0) {
+        err_set(&c->err, ZW_EINVAL, "sort", "排序方式应为 deadline 或 newest");
+        api_reply_error(c, &c->err);
+        return false;
+    }
+    f->by_deadline =
+        mine ? !(sort && strcmp(sort, "newest") == 0) : sort && strcmp(sort, "deadline") == 0;
+    return true;
+}
+
 void api_cases_list(struct api_ctx *c)
 {
-    struct case_filter f = {
-        .type = http_query(c->req, "type"),
-        .state = http_query(c->req, "state"),
-        .q = http_query(c->req, "q"),
-    };
-    int64_t overdue = 0;
-    if (!api_paging_or_reply(c, &f.page, &f.page_size) ||
-        !api_area_filter_or_reply(c, &f.in_path) || !api_query_int_or_reply(c, "overdue", &overdue))
+    struct case_filter f;
+    if (!api_case_filter_or_reply(c, &f))
         return;
-    if (f.type && !*f.type)
-        f.type = NULL;
-    if (f.state && !*f.state)
-        f.state = NULL;
-    if (f.q && (!*f.q || strlen(f.q) > 100))
-        f.q = NULL;
-    if (overdue)
-        f.overdue_at = c->z.now;
     struct scope sc = principal_scope(&c->who);
     struct case_row *items;
     size_t n;
@@ -412,16 +473,25 @@ void api_cases_stats(struct api_ctx *c)
         for (size_t k = 0; k < n; k++)
             if (strcmp(st[k].type, t->code) == 0)
                 s = &st[k];
-        /* Re-work: actions that reopen a closed case (12345 重办, ...). */
-        int64_t reopened = 0;
+        /*
+         * From the actions taken in the period, as the definition marks them:
+         * accepted (受理, 立案), reopened (12345 重办), re-work (返工, 退回重办).
+         */
+        int64_t reopened = 0, rework = 0, accepted = 0;
         json_t *acts = json_object();
         for (size_t k = 0; k < s->nactions; k++) {
             int ti = casedef_transition(t, s->actions[k].code);
-            if (ti >= 0 && t->transitions[ti].reopens)
-                reopened += s->actions[k].count;
+            const struct cd_transition *tr = ti >= 0 ? &t->transitions[ti] : NULL;
+            reopened += tr && tr->reopens ? s->actions[k].count : 0;
+            rework += tr && tr->rework ? s->actions[k].count : 0;
+            accepted += tr && tr->accepts ? s->actions[k].count : 0;
             json_object_set_new(acts, s->actions[k].code, json_integer(s->actions[k].count));
         }
         const int64_t *k = s->count;
+        json_t *one = json_pack("{s:I, s:I, s:I, s:o}", "accepted", (json_int_t)accepted, "rework",
+                                (json_int_t)rework, "rated", (json_int_t)k[CS_RATED],
+                                "satisfactionRate", rate(k[CS_SATISFIED], k[CS_RATED]));
+        json_object_set_new(one, "satisfied", json_integer(k[CS_SATISFIED]));
         json_array_append_new(
             arr,
             json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:o}",
@@ -434,6 +504,8 @@ void api_cases_stats(struct api_ctx *c)
                       rate(k[CS_RESOLVED], k[CS_CLOSED]), "overdueNow", (json_int_t)k[CS_OVERDUE],
                       "reopened", (json_int_t)reopened, "merged", (json_int_t)k[CS_MERGED],
                       "actions", acts));
+        json_object_update(json_array_get(arr, json_array_size(arr) - 1), one);
+        json_decref(one);
     }
     char f[11], t[11];
     cal_format_date(cal_local_ymd(from), f);

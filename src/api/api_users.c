@@ -19,16 +19,26 @@ static void reply_user(struct api_ctx *c, int status, const struct user *u, bool
     api_reply(c, status, user_json(&c->z, u, full_phone));
 }
 
-void api_users_list(struct api_ctx *c)
+bool api_user_filter_or_reply(struct api_ctx *c, struct user_filter *f)
 {
-    struct user_filter f = {.q = http_query(c->req, "q")};
-    if (!api_paging_or_reply(c, &f.page, &f.page_size) || !api_area_filter_or_reply(c, &f.in_path))
-        return;
-    if (f.q && strlen(f.q) > 64) {
+    memset(f, 0, sizeof(*f));
+    f->q = http_query(c->req, "q");
+    if (!api_paging_or_reply(c, &f->page, &f->page_size) ||
+        !api_area_filter_or_reply(c, &f->in_path))
+        return false;
+    if (f->q && strlen(f->q) > 64) {
         err_set(&c->err, ZW_EINVAL, "q", "搜索内容过长");
         api_reply_error(c, &c->err);
-        return;
+        return false;
     }
+    return true;
+}
+
+void api_users_list(struct api_ctx *c)
+{
+    struct user_filter f;
+    if (!api_user_filter_or_reply(c, &f))
+        return;
     struct scope sc = principal_scope(&c->who);
     struct user *items;
     size_t n;

@@ -6,6 +6,9 @@
 #include "limits.h"
 #include "banned.h"
 
+/* A route's body cap (the last member) is optional: most routes take the server's. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define R(name, fn, perm, flags) static const struct api_route name = {fn, perm, flags}
 
 R(r_health, api_health, NULL, API_PUBLIC);
@@ -38,6 +41,10 @@ R(r_cases_link, api_cases_link, "case.write", 0);
 R(r_cases_merge, api_cases_merge, "case.write", 0);
 R(r_att_upload, api_attachments_upload, "case.write", API_UPLOAD | API_IDEMPOTENT);
 R(r_att_get, api_attachments_get, "case.read", 0);
+R(r_docs_list, api_documents_list, "case.read", 0);
+R(r_docs_create, api_documents_create, "case.write", API_IDEMPOTENT);
+R(r_docs_get, api_documents_get, "case.read", 0);
+R(r_docs_pdf, api_documents_pdf, "case.read", 0);
 R(r_audit, api_audit_list, "audit.read", 0);
 R(r_sec_get, api_settings_security_get, "security.read", 0);
 R(r_sec_patch, api_settings_security_patch, "security.write", 0);
@@ -45,44 +52,98 @@ R(r_cal_get, api_calendar_get, NULL, 0);
 R(r_cal_add, api_calendar_add, NULL, 0);
 R(r_cal_put, api_calendar_put_day, "calendar.write", 0);
 R(r_cal_del, api_calendar_delete_day, "calendar.write", 0);
+/* reminders, notifications, outbox, overdue board, exports */
+R(r_notes_list, api_notifications_list, NULL, 0);
+R(r_notes_read, api_notifications_read, NULL, 0);
+R(r_notes_read_all, api_notifications_read_all, NULL, 0);
+R(r_outbox_get, api_outbox_get, "outbox.manage", 0);
+R(r_outbox_retry, api_outbox_retry, "outbox.manage", 0);
+R(r_cases_board, api_cases_board, "case.read", 0);
+R(r_cases_export, api_cases_export, "case.read", 0);
+R(r_users_export, api_users_export, "user.read", 0);
+R(r_audit_export, api_audit_export, "audit.read", 0);
+/* Public portal and Open311: no session; the domain acts as the public principal. */
+R(r_portal_services, api_portal_services, NULL, API_PUBLIC);
+R(r_portal_villages, api_portal_villages, NULL, API_PUBLIC);
+R(r_portal_submit, api_portal_submit, NULL, API_PUBLIC);
+R(r_portal_track, api_portal_track, NULL, API_PUBLIC);
+R(r_portal_rate, api_portal_rate, NULL, API_PUBLIC);
+R(r_o311_discovery, api_open311_discovery, NULL, API_PUBLIC);
+R(r_o311_services, api_open311_services, NULL, API_PUBLIC);
+R(r_o311_service, api_open311_service, NULL, API_PUBLIC);
+R(r_o311_requests, api_open311_requests, NULL, API_PUBLIC);
+R(r_o311_request, api_open311_request, NULL, API_PUBLIC);
+R(r_o311_post, api_open311_post, NULL, API_PUBLIC | API_FORM);
+R(r_o311_token, api_open311_token, NULL, API_PUBLIC);
 
 const struct route api_routes[] = {
-    {"GET", "/healthz", api_dispatch, &r_health, 0},
-    {"POST", "/api/v1/session", api_dispatch, &r_login, 0},
-    {"DELETE", "/api/v1/session", api_dispatch, &r_logout, 0},
-    {"GET", "/api/v1/me", api_dispatch, &r_me, 0},
-    {"POST", "/api/v1/me/password", api_dispatch, &r_password, 0},
-    {"GET", "/api/v1/users", api_dispatch, &r_users_list, 0},
-    {"POST", "/api/v1/users", api_dispatch, &r_users_create, 0},
-    {"GET", "/api/v1/users/{id}", api_dispatch, &r_users_get, 0},
-    {"PATCH", "/api/v1/users/{id}", api_dispatch, &r_users_patch, 0},
-    {"GET", "/api/v1/roles", api_dispatch, &r_roles_list, 0},
-    {"POST", "/api/v1/roles", api_dispatch, &r_roles_create, 0},
-    {"GET", "/api/v1/roles/{id}", api_dispatch, &r_roles_get, 0},
-    {"PATCH", "/api/v1/roles/{id}", api_dispatch, &r_roles_patch, 0},
-    {"GET", "/api/v1/permissions", api_dispatch, &r_perms, 0},
-    {"GET", "/api/v1/areas", api_dispatch, &r_areas_list, 0},
-    {"POST", "/api/v1/areas", api_dispatch, &r_areas_create, 0},
-    {"GET", "/api/v1/areas/{id}", api_dispatch, &r_areas_get, 0},
-    {"PATCH", "/api/v1/areas/{id}", api_dispatch, &r_areas_patch, 0},
-    {"GET", "/api/v1/search", api_dispatch, &r_search, 0},
-    {"GET", "/api/v1/case-types", api_dispatch, &r_case_types, 0},
-    {"GET", "/api/v1/cases", api_dispatch, &r_cases_list, 0},
-    {"POST", "/api/v1/cases", api_dispatch, &r_cases_create, 0},
-    {"GET", "/api/v1/cases/stats", api_dispatch, &r_cases_stats, 0},
-    {"GET", "/api/v1/cases/similar", api_dispatch, &r_cases_similar, 0},
-    {"GET", "/api/v1/cases/{id}", api_dispatch, &r_cases_get, 0},
-    {"POST", "/api/v1/cases/{id}/actions/{action}", api_dispatch, &r_cases_act, 0},
-    {"POST", "/api/v1/cases/{id}/links", api_dispatch, &r_cases_link, 0},
-    {"POST", "/api/v1/cases/{id}/merge", api_dispatch, &r_cases_merge, 0},
+    {"GET", "/healthz", api_dispatch, &r_health},
+    {"POST", "/api/v1/session", api_dispatch, &r_login},
+    {"DELETE", "/api/v1/session", api_dispatch, &r_logout},
+    {"GET", "/api/v1/me", api_dispatch, &r_me},
+    {"POST", "/api/v1/me/password", api_dispatch, &r_password},
+    {"GET", "/api/v1/users", api_dispatch, &r_users_list},
+    {"POST", "/api/v1/users", api_dispatch, &r_users_create},
+    {"GET", "/api/v1/users/export.xlsx", api_dispatch, &r_users_export},
+    {"GET", "/api/v1/users/{id}", api_dispatch, &r_users_get},
+    {"PATCH", "/api/v1/users/{id}", api_dispatch, &r_users_patch},
+    {"GET", "/api/v1/roles", api_dispatch, &r_roles_list},
+    {"POST", "/api/v1/roles", api_dispatch, &r_roles_create},
+    {"GET", "/api/v1/roles/{id}", api_dispatch, &r_roles_get},
+    {"PATCH", "/api/v1/roles/{id}", api_dispatch, &r_roles_patch},
+    {"GET", "/api/v1/permissions", api_dispatch, &r_perms},
+    {"GET", "/api/v1/areas", api_dispatch, &r_areas_list},
+    {"POST", "/api/v1/areas", api_dispatch, &r_areas_create},
+    {"GET", "/api/v1/areas/{id}", api_dispatch, &r_areas_get},
+    {"PATCH", "/api/v1/areas/{id}", api_dispatch, &r_areas_patch},
+    {"GET", "/api/v1/search", api_dispatch, &r_search},
+    {"GET", "/api/v1/case-types", api_dispatch, &r_case_types},
+    {"GET", "/api/v1/cases", api_dispatch, &r_cases_list},
+    {"POST", "/api/v1/cases", api_dispatch, &r_cases_create},
+    {"GET", "/api/v1/cases/stats", api_dispatch, &r_cases_stats},
+    {"GET", "/api/v1/cases/similar", api_dispatch, &r_cases_similar},
+    {"GET", "/api/v1/cases/overdue-board", api_dispatch, &r_cases_board},
+    {"GET", "/api/v1/cases/export.xlsx", api_dispatch, &r_cases_export},
+    {"GET", "/api/v1/cases/{id}", api_dispatch, &r_cases_get},
+    {"POST", "/api/v1/cases/{id}/actions/{action}", api_dispatch, &r_cases_act},
+    {"GET", "/api/v1/cases/{id}/documents", api_dispatch, &r_docs_list},
+    {"POST", "/api/v1/cases/{id}/documents", api_dispatch, &r_docs_create},
+    {"GET", "/api/v1/cases/{id}/documents/{docId}", api_dispatch, &r_docs_get},
+    {"GET", "/api/v1/cases/{id}/documents/{docId}/pdf", api_dispatch, &r_docs_pdf},
+    {"POST", "/api/v1/cases/{id}/links", api_dispatch, &r_cases_link},
+    {"POST", "/api/v1/cases/{id}/merge", api_dispatch, &r_cases_merge},
+    /* Uploads: the one body cap above the server's (see struct route.max_body). */
     {"POST", "/api/v1/cases/{id}/attachments", api_dispatch, &r_att_upload, ZW_MAX_UPLOAD_BYTES},
-    {"GET", "/api/v1/cases/{id}/attachments/{attachmentId}", api_dispatch, &r_att_get, 0},
-    {"GET", "/api/v1/audit", api_dispatch, &r_audit, 0},
-    {"GET", "/api/v1/settings/security", api_dispatch, &r_sec_get, 0},
-    {"PATCH", "/api/v1/settings/security", api_dispatch, &r_sec_patch, 0},
-    {"GET", "/api/v1/calendar/add", api_dispatch, &r_cal_add, 0},
-    {"GET", "/api/v1/calendar/{year}", api_dispatch, &r_cal_get, 0},
-    {"PUT", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_put, 0},
-    {"DELETE", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_del, 0},
+    {"GET", "/api/v1/cases/{id}/attachments/{attachmentId}", api_dispatch, &r_att_get},
+    {"GET", "/api/v1/audit", api_dispatch, &r_audit},
+    {"GET", "/api/v1/audit/export.xlsx", api_dispatch, &r_audit_export},
+    {"GET", "/api/v1/settings/security", api_dispatch, &r_sec_get},
+    {"PATCH", "/api/v1/settings/security", api_dispatch, &r_sec_patch},
+    {"GET", "/api/v1/calendar/add", api_dispatch, &r_cal_add},
+    {"GET", "/api/v1/calendar/{year}", api_dispatch, &r_cal_get},
+    {"PUT", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_put},
+    {"DELETE", "/api/v1/calendar/days/{date}", api_dispatch, &r_cal_del},
+    {"GET", "/api/v1/notifications", api_dispatch, &r_notes_list},
+    {"POST", "/api/v1/notifications/read-all", api_dispatch, &r_notes_read_all},
+    {"POST", "/api/v1/notifications/{id}/read", api_dispatch, &r_notes_read},
+    {"GET", "/api/v1/admin/outbox", api_dispatch, &r_outbox_get},
+    {"POST", "/api/v1/admin/outbox/retry", api_dispatch, &r_outbox_retry},
+    {"GET", "/api/v1/portal/services", api_dispatch, &r_portal_services},
+    {"GET", "/api/v1/portal/villages", api_dispatch, &r_portal_villages},
+    {"POST", "/api/v1/portal/requests", api_dispatch, &r_portal_submit},
+    {"POST", "/api/v1/portal/track", api_dispatch, &r_portal_track},
+    {"POST", "/api/v1/portal/rating", api_dispatch, &r_portal_rate},
+    /* Open311 GeoReport v2: the format is the path's suffix, .json or .xml. */
+    {"GET", "/open311/v2/discovery.json", api_dispatch, &r_o311_discovery},
+    {"GET", "/open311/v2/discovery.xml", api_dispatch, &r_o311_discovery},
+    {"GET", "/open311/v2/services.json", api_dispatch, &r_o311_services},
+    {"GET", "/open311/v2/services.xml", api_dispatch, &r_o311_services},
+    {"GET", "/open311/v2/services/{file}", api_dispatch, &r_o311_service},
+    {"GET", "/open311/v2/requests.json", api_dispatch, &r_o311_requests},
+    {"GET", "/open311/v2/requests.xml", api_dispatch, &r_o311_requests},
+    {"POST", "/open311/v2/requests.json", api_dispatch, &r_o311_post},
+    {"POST", "/open311/v2/requests.xml", api_dispatch, &r_o311_post},
+    {"GET", "/open311/v2/requests/{file}", api_dispatch, &r_o311_request},
+    {"GET", "/open311/v2/tokens/{file}", api_dispatch, &r_o311_token},
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -43,7 +43,8 @@ enum zw_err {
     ZW_EDISABLED = -28,    /* account_disabled */
     ZW_ESERIAL = -29,      /* serialization failure: retry the transaction */
     ZW_ETRANSITION = -30,  /* invalid_transition: not allowed from the case's state */
-    ZW_ERR_MIN = -31
+    ZW_ERATELIMIT = -31,   /* rate_limited: too many requests; Retry-After says when */
+    ZW_ERR_MIN = -32
 };
 
 struct error {

@@ -74,7 +74,51 @@
 #define ZW_SIMILAR_CANDIDATES 500 /* open cases compared when looking for repeats */
 #define ZW_SIMILAR_RESULTS    5
 
+/* Documents (文书): one template file, one rendered PDF. */
+#define ZW_MAX_TEMPLATE_BYTES (64 * 1024)
+#define ZW_MAX_PDF_BYTES      (32 * 1024 * 1024)
+
+/* Background jobs of `zhenwu serve` (config file keys of the same names). */
+#define ZW_DEFAULT_REMINDER_INTERVAL_S  60
+#define ZW_DEFAULT_OUTBOX_INTERVAL_S    5
+#define ZW_DEFAULT_WEBHOOK_TIMEOUT_S    10
+#define ZW_DEFAULT_WEBHOOK_RETRY_BASE_S 30
+#define ZW_DEFAULT_WEBHOOK_RETRY_MAX_S  3600
+
+/* Exports: rows in one .xlsx; a larger selection is refused (narrow the filters). */
+#define ZW_MAX_EXPORT_ROWS 50000
+
+/*
+ * Public portal and Open311 (no login).  Windows are fixed (aligned to the
+ * epoch), counted in the rate_limits table so they hold across restarts and
+ * processes.  Text caps are in characters (UTF-8 code points).
+ */
+#define ZW_PORTAL_SUBMIT_PER_IP         10 /* submissions from one address per hour */
+#define ZW_PORTAL_SUBMIT_IP_WINDOW_S    3600
+#define ZW_PORTAL_SUBMIT_PER_PHONE      3 /* submissions with one phone number per day */
+#define ZW_PORTAL_SUBMIT_PHONE_WINDOW_S 86400
+#define ZW_PORTAL_TRACK_FAILS_PER_CODE  5 /* wrong phone digits for one code per hour */
+#define ZW_PORTAL_TRACK_CODE_WINDOW_S   3600
+#define ZW_PORTAL_TRACK_FAILS_CODE_DAY  10 /* ... and per day: 4 digits cannot be walked */
+#define ZW_PORTAL_TRACK_FAILS_PER_IP    20 /* failed lookups (any code) from one address per hour */
+#define ZW_PORTAL_TRACK_IP_WINDOW_S     3600
+#define ZW_OPEN311_SUBMIT_PER_KEY       600 /* Open311 POSTs per API key per hour */
+#define ZW_OPEN311_KEY_WINDOW_S         3600
+#define ZW_RATE_KEEP_S                  (2 * 86400) /* rate-limit rows older than this are purged */
+#define ZW_PORTAL_CONTENT_MAX_CHARS     2000
+#define ZW_PORTAL_CONTENT_MIN_CHARS     5
+#define ZW_PORTAL_NAME_MAX_CHARS        32
+#define ZW_PORTAL_ADDRESS_MAX_CHARS     200
+#define ZW_PORTAL_COMMENT_MAX_CHARS     500
+#define ZW_PORTAL_PHONE_MIN_DIGITS      7
+#define ZW_PORTAL_PHONE_MAX_DIGITS      15
+#define ZW_TRACKING_CODE_LEN            10
+#define ZW_OPEN311_MAX_RESULTS          1000 /* GET requests.json */
+#define ZW_OPEN311_DEFAULT_DAYS         90   /* GET requests.json without start_date */
+#define ZW_MAX_FORM_PARAMS              64   /* application/x-www-form-urlencoded fields */
+#define ZW_MAX_SERVICES                 64   /* entries of defs/services.json */
+
 /* Statement cache per connection. */
-#define ZW_STMT_CACHE_SIZE 128
+#define ZW_STMT_CACHE_SIZE 256
 
 #endif

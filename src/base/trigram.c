@@ -11,7 +11,11 @@ static int32_t next_cp(const unsigned char *s, size_t len, size_t *i)
     if (*i >= len)
         return 0;
     unsigned char c = s[*i];
-    int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : -1;
+    int n = c < 0x80             ? 0
+            : (c & 0xe0) == 0xc0 ? 1
+            : (c & 0xf0) == 0xe0 ? 2
+            : (c & 0xf8) == 0xf0 ? 3
+                                 : -1;
     if (n < 0 || *i + (size_t)n >= len) {
         (*i)++;
         return -1;

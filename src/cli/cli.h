@@ -16,6 +16,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
 
 /* The value after flag at argv[*i] (advancing *i), or NULL with a message. */
 const char *cli_arg(int argc, char **argv, int *i);

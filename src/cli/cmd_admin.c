@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "domain/attachments.h"
 #include "domain/auth.h"
 #include "domain/casedef.h"
+#include "domain/doc_template.h"
+#include "domain/services.h"
 #include "domain/users.h"
 #include "limits.h"
 #include "banned.h"
@@ -145,12 +148,45 @@ out:
     return rc ? cli_fail(&err) : 0;
 }
 
+/*
+ * Copies the files of every attachment the database at db names from
+ * from_dir to to_dir, checking each; prints what it did.  0, or 1 when a file
+ * was missing or damaged (the rest are copied), or 2 when it could not run.
+ */
+static int copy_files(const char *db, const char *from_dir, const char *to_dir)
+{
+    struct error err = {0};
+    struct store *s;
+    struct arena a = {0};
+    struct attach_scan scan;
+    if (store_open(db, false, &s, &err)) {
+        cli_fail(&err);
+        return 2;
+    }
+    int rc = attach_scan_dir(store_db(s, &err), &a, from_dir, to_dir, &scan, &err);
+    store_close(s);
+    arena_release(&a);
+    if (rc) {
+        cli_fail(&err);
+        return 2;
+    }
+    printf("附件：%lld 个文件（%.1f MB）已复制到 %s\n", (long long)scan.files,
+           (double)scan.bytes / (1024 * 1024), to_dir);
+    if (scan.missing || scan.damaged) {
+        fprintf(stderr, "zhenwu: %s 中有 %lld 个附件文件缺失、%lld 个已损坏（如 %s），未能复制\n",
+                from_dir, (long long)scan.missing, (long long)scan.damaged, scan.first_bad);
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_backup(int argc, char **argv)
 {
-    const char *db = NULL, *to = NULL;
-    struct flag f[] = {{"--db", &db}, {"--to", &to}};
-    if (!parse_flags("backup", argc, argv, f, 2) || !db || !to) {
-        fprintf(stderr, "用法: zhenwu backup --db 数据库 --to 备份文件\n");
+    const char *db = NULL, *to = NULL, *files = NULL;
+    struct flag f[] = {{"--db", &db}, {"--to", &to}, {"--files", &files}};
+    if (!parse_flags("backup", argc, argv, f, 3) || !db || !to) {
+        fprintf(stderr, "用法: zhenwu backup --db 数据库 --to 备份文件 [--files 附件目录]\n"
+                        "（附件复制到“备份文件.files”目录）\n");
         return 2;
     }
     struct error err = {0};
@@ -167,14 +203,21 @@ int cmd_backup(int argc, char **argv)
         return cli_fail(&err);
     chmod(to, 0600);
     printf("已备份 %s 到 %s\n", db, to);
-    return 0;
+    /* The files the backup names, from the live directory: it only grows, so none is missing. */
+    char from_dir[1100], to_dir[1100];
+    if (files)
+        snprintf(from_dir, sizeof(from_dir), "%s", files);
+    else
+        attach_default_dir(db, from_dir, sizeof(from_dir));
+    attach_default_dir(to, to_dir, sizeof(to_dir));
+    return copy_files(to, from_dir, to_dir);
 }
 
 int cmd_restore(int argc, char **argv)
 {
-    const char *from = NULL, *db = NULL;
-    struct flag f[] = {{"--from", &from}, {"--db", &db}};
-    if (!parse_flags("restore", argc, argv, f, 2) || !from || !db) {
+    const char *from = NULL, *db = NULL, *files = NULL;
+    struct flag f[] = {{"--from", &from}, {"--db", &db}, {"--files", &files}};
+    if (!parse_flags("restore", argc, argv, f, 3) || !from || !db) {
         fprintf(stderr,
                 "用法: zhenwu restore --from 备份文件 --db 数据库（数据库文件不能已存在）\n");
         return 2;
@@ -204,6 +247,50 @@ int cmd_restore(int argc, char **argv)
         return 1;
     }
     printf("已从 %s 恢复到 %s，审计日志完整（%lld 条）\n", from, db, (long long)res.rows);
+    char from_dir[1100], to_dir[1100];
+    attach_default_dir(from, from_dir, sizeof(from_dir));
+    if (files)
+        snprintf(to_dir, sizeof(to_dir), "%s", files);
+    else
+        attach_default_dir(db, to_dir, sizeof(to_dir));
+    return copy_files(db, from_dir, to_dir);
+}
+
+/* zhenwu check files: every attachment's file is there and matches its SHA-256. */
+static int check_files(int argc, char **argv)
+{
+    const char *db = NULL, *files = NULL;
+    struct flag f[] = {{"--db", &db}, {"--files", &files}};
+    if (!parse_flags("check files", argc, argv, f, 2) || !db) {
+        fprintf(stderr, "用法: zhenwu check files --db 数据库 [--files 附件目录]\n");
+        return 2;
+    }
+    char dir[1100];
+    if (files)
+        snprintf(dir, sizeof(dir), "%s", files);
+    else
+        attach_default_dir(db, dir, sizeof(dir));
+    struct error err = {0};
+    struct store *s;
+    struct arena a = {0};
+    struct attach_scan scan;
+    if (store_open(db, false, &s, &err)) {
+        cli_fail(&err);
+        return 2;
+    }
+    int rc = attach_scan_dir(store_db(s, &err), &a, dir, NULL, &scan, &err);
+    store_close(s);
+    arena_release(&a);
+    if (rc) {
+        cli_fail(&err);
+        return 2;
+    }
+    if (scan.missing || scan.damaged) {
+        printf("附件文件有问题：%lld 个缺失，%lld 个已损坏（校验和不符），如 %s\n",
+               (long long)scan.missing, (long long)scan.damaged, scan.first_bad);
+        return 1;
+    }
+    printf("附件文件完整：共 %lld 个文件，校验和全部相符\n", (long long)scan.files);
     return 0;
 }
 
@@ -222,6 +309,10 @@ static int check_defs(int argc, char **argv)
     struct case_types types;
     struct error err = {0};
     int rc = casedef_load_dir(dir, &a, &types, &err);
+    if (!rc) {
+        snprintf(dir, sizeof(dir), "%s/documents", defs);
+        rc = doc_template_load_dir(dir, &types, &a, &err);
+    }
     if (rc) {
         arena_release(&a);
         cli_fail(&err);
@@ -231,6 +322,20 @@ static int check_defs(int argc, char **argv)
         printf("%-14s %s：%zu 个状态，%zu 个流转，%zu 个计时\n", types.v[i].code, types.v[i].name,
                types.v[i].nstates, types.v[i].ntransitions, types.v[i].nclocks);
     printf("%zu 个办件类型定义有效\n", types.n);
+    size_t ndocs = 0;
+    for (size_t i = 0; i < types.n; i++)
+        ndocs += types.v[i].ndocuments;
+    printf("%zu 个文书模板有效\n", ndocs);
+    /* The public service catalogue refers to the case types: checked against them. */
+    char svc_path[2048];
+    struct services svc;
+    snprintf(svc_path, sizeof(svc_path), "%s/services.json", defs);
+    if (services_load(svc_path, &types, &a, &svc, &err)) {
+        arena_release(&a);
+        cli_fail(&err);
+        return 1;
+    }
+    printf("服务目录有效：%zu 项公开服务\n", svc.n);
     arena_release(&a);
     return 0;
 }
@@ -241,9 +346,11 @@ int cmd_check(int argc, char **argv)
     struct flag f[] = {{"--db", &db}};
     if (argc >= 2 && strcmp(argv[1], "defs") == 0)
         return check_defs(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "files") == 0)
+        return check_files(argc - 1, argv + 1);
     if (argc < 2 || strcmp(argv[1], "audit") != 0 ||
         !parse_flags("check audit", argc - 1, argv + 1, f, 1) || !db) {
-        fprintf(stderr, "用法: zhenwu check audit --db 数据库\n");
+        fprintf(stderr, "用法: zhenwu check audit|files --db 数据库，或 zhenwu check defs\n");
         return 2;
     }
     struct error err = {0};

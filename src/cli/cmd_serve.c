@@ -5,7 +5,10 @@
  *
  * The config file is "key = value" lines ('#' starts a comment); command-line
  * flags override it.  Keys: db, listen, web, defs, files, threads, conn_per_ip,
- * conn_total, timeout, max_body, trust_proxy, secure_cookie.
+ * conn_total, timeout, max_body, trust_proxy, secure_cookie; the background
+ * jobs (serve_jobs.h): reminder_interval, outbox_interval, webhook_url,
+ * webhook_secret, webhook_timeout, webhook_retry_base, webhook_retry_max; and
+ * export_max_rows (the cap of one Excel export).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,10 +22,15 @@
 #include "cli.h"
 #include "domain/attachments.h"
 #include "domain/casedef.h"
+#include "domain/doc_pdf.h"
+#include "domain/documents.h"
+#include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
 #include "limits.h"
 #include "log.h"
+#include "http/webhook.h"
+#include "serve_jobs.h"
 #include "banned.h"
 
 struct serve_opts {
@@ -33,6 +41,11 @@ struct serve_opts {
     char files[1024];
     long threads, conn_per_ip, conn_total, timeout, max_body;
     bool trust_proxy, secure_cookie;
+    /* background jobs */
+    long reminder_interval, outbox_interval;
+    char webhook_url[1024], webhook_secret[256];
+    long webhook_timeout, webhook_retry_base, webhook_retry_max;
+    long export_max_rows;
 };
 
 static int set_opt(struct serve_opts *o, const char *key, const char *val, const char *where)
@@ -60,6 +73,14 @@ static int set_opt(struct serve_opts *o, const char *key, const char *val, const
         {"max_body", NULL, 0, &o->max_body, NULL},
         {"trust_proxy", NULL, 0, NULL, &o->trust_proxy},
         {"secure_cookie", NULL, 0, NULL, &o->secure_cookie},
+        {"reminder_interval", NULL, 0, &o->reminder_interval, NULL},
+        {"outbox_interval", NULL, 0, &o->outbox_interval, NULL},
+        {"webhook_url", o->webhook_url, sizeof(o->webhook_url), NULL, NULL},
+        {"webhook_secret", o->webhook_secret, sizeof(o->webhook_secret), NULL, NULL},
+        {"webhook_timeout", NULL, 0, &o->webhook_timeout, NULL},
+        {"webhook_retry_base", NULL, 0, &o->webhook_retry_base, NULL},
+        {"webhook_retry_max", NULL, 0, &o->webhook_retry_max, NULL},
+        {"export_max_rows", NULL, 0, &o->export_max_rows, NULL},
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(map[i].key, key) != 0)
@@ -136,6 +157,12 @@ int cmd_serve(int argc, char **argv)
         .conn_total = ZW_DEFAULT_CONN_TOTAL,
         .timeout = ZW_DEFAULT_CONN_TIMEOUT_S,
         .max_body = ZW_MAX_BODY_BYTES,
+        .reminder_interval = ZW_DEFAULT_REMINDER_INTERVAL_S,
+        .outbox_interval = ZW_DEFAULT_OUTBOX_INTERVAL_S,
+        .webhook_timeout = ZW_DEFAULT_WEBHOOK_TIMEOUT_S,
+        .webhook_retry_base = ZW_DEFAULT_WEBHOOK_RETRY_BASE_S,
+        .webhook_retry_max = ZW_DEFAULT_WEBHOOK_RETRY_MAX_S,
+        .export_max_rows = ZW_MAX_EXPORT_ROWS,
     };
     snprintf(o.defs, sizeof(o.defs), "%s", cli_defs_dir());
     /* The config file first, so flags override it whatever their order. */
@@ -146,10 +173,16 @@ int cmd_serve(int argc, char **argv)
                 return 2;
         }
     static const char *const flags[][2] = {
-        {"--db", "db"},           {"--listen", "listen"},
-        {"--web", "web"},         {"--defs", "defs"},
-        {"--files", "files"},     {"--threads", "threads"},
-        {"--timeout", "timeout"}, {"--conn-per-ip", "conn_per_ip"},
+        {"--db", "db"},
+        {"--listen", "listen"},
+        {"--web", "web"},
+        {"--defs", "defs"},
+        {"--files", "files"},
+        {"--threads", "threads"},
+        {"--timeout", "timeout"},
+        {"--conn-per-ip", "conn_per_ip"},
+        {"--reminder-interval", "reminder_interval"},
+        {"--outbox-interval", "outbox_interval"},
     };
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--config") == 0) {
@@ -167,6 +200,11 @@ int cmd_serve(int argc, char **argv)
         const char *v = cli_arg(argc, argv, &i);
         if (!v || set_opt(&o, flags[k][1], v, "命令行"))
             return 2;
+    }
+    if (o.webhook_url[0] && strncmp(o.webhook_url, "http://", 7) != 0 &&
+        strncmp(o.webhook_url, "https://", 8) != 0) {
+        fprintf(stderr, "zhenwu serve: webhook_url 应以 http:// 或 https:// 开头\n");
+        return 2;
     }
     if (!o.db[0]) {
         fprintf(stderr, "zhenwu serve: 需要 --db 数据库文件\n");
@@ -192,22 +230,36 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"case types loaded\" dir=%s count=%zu", types_dir, types.n);
-    /* Attachments live beside a SQLite file unless the config says where. */
-    if (!o.files[0]) {
-        if (store_is_pg(o.db))
-            snprintf(o.files, sizeof(o.files), "var/files");
-        else
-            snprintf(o.files, sizeof(o.files), "%.1000s.files", o.db);
+    /* Every notice a procedure declares has a checked template, or the start stops. */
+    snprintf(types_dir, sizeof(types_dir), "%s/documents", o.defs);
+    if (doc_template_load_dir(types_dir, &types, &defs_arena, &err)) {
+        store_close(store);
+        return cli_fail(&err);
     }
+    /* Attachments live beside a SQLite file unless the config says where. */
+    if (!o.files[0])
+        attach_default_dir(o.db, o.files, sizeof(o.files));
     if (attach_init(o.files, &err)) {
         store_close(store);
         return cli_fail(&err);
     }
     log_info("msg=\"attachments\" dir=%s", o.files);
+    /* The public service catalogue (portal, Open311) names case types: checked against them. */
+    static struct services services;
+    char svc_path[1100];
+    snprintf(svc_path, sizeof(svc_path), "%s/services.json", o.defs);
+    if (services_load(svc_path, &types, &defs_arena, &services, &err) ||
+        store_rate_purge(db, (int64_t)time(NULL) - ZW_RATE_KEEP_S, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.services = &services;
     api_env.case_types = &types;
     api_env.store = store;
     api_env.defs_dir = o.defs;
     api_env.secure_cookie = o.secure_cookie;
+    api_env.webhook_configured = o.webhook_url[0] != '\0';
+    api_env.export_max_rows = o.export_max_rows;
 
     /* Block the stop signals in every thread; the main thread waits for them. */
     sigset_t stop;
@@ -236,6 +288,24 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    webhook_global_init();
+    struct jobs_config jc = {
+        .store = store,
+        .types = &types,
+        .reminder_interval_s = o.reminder_interval,
+        .outbox_interval_s = o.outbox_interval,
+        .webhook_url = o.webhook_url,
+        .webhook_secret = o.webhook_secret,
+        .webhook_timeout_s = o.webhook_timeout,
+        .retry_base_s = o.webhook_retry_base,
+        .retry_max_s = o.webhook_retry_max,
+    };
+    struct jobs *jobs = NULL;
+    if (jobs_start(&jc, &jobs, &err)) {
+        http_stop(srv, 0);
+        store_close(store);
+        return cli_fail(&err);
+    }
     log_info("msg=\"serving\" listen=%s db=%s threads=%ld web=%s", o.listen, o.db, o.threads,
              o.web[0] ? o.web : "-");
     printf("zhenwu 已启动：http://%s/  （按 Ctrl+C 停止）\n", o.listen);
@@ -244,6 +314,8 @@ int cmd_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     log_info("msg=\"stopping\" signal=%d", sig);
     http_stop(srv, 10000);
+    doc_pdf_shutdown();
+    jobs_stop(jobs);
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);

@@ -94,8 +94,11 @@ static void usage(FILE *f)
           "  restore --from 备份文件 --db 数据库    从备份恢复\n"
           "  check audit --db 数据库                校验审计日志哈希链\n"
           "  check defs [--defs 目录]               校验办件类型定义（defs/case_types）\n"
+          "  check files --db 数据库 [--files 目录]  校验附件文件（缺失、校验和不符）\n"
           "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
           "PostgreSQL），校验行数与审计链\n"
+          "  apikey  add 名称|list|disable 名称 --db 数据库\n"
+          "          Open311 接口密钥（新建时只显示一次）\n"
           "\n"
           "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
           f);
@@ -129,6 +132,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "copy") == 0)
         return cmd_copy(argc - 1, argv + 1);
+    if (strcmp(cmd, "apikey") == 0)
+        return cmd_apikey(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

@@ -86,9 +86,22 @@ static void hex_sha256(const void *data, size_t len, char out[65])
     sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+static void path_in(const char *dir, const char *sha, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s/%.2s/%s", dir, sha, sha);
+}
+
 static void file_path(const char *sha, char *out, size_t cap)
 {
-    snprintf(out, cap, "%s/%.2s/%s", files_dir, sha, sha);
+    path_in(files_dir, sha, out, cap);
+}
+
+void attach_default_dir(const char *db, char *out, size_t cap)
+{
+    if (store_is_pg(db))
+        snprintf(out, cap, "var/files");
+    else
+        snprintf(out, cap, "%.1000s.files", db);
 }
 
 /* Writes all of data to fd; -1 on error. */
@@ -106,6 +119,9 @@ static int write_all(int fd, const unsigned char *p, size_t len)
     return 0;
 }
 
+static int write_file(const char *root, const char *sha256, const void *data, size_t len,
+                      struct error *err);
+
 int attach_store_bytes(const void *data, size_t len, const char **mime, char sha256[65],
                        struct error *err)
 {
@@ -119,12 +135,19 @@ int attach_store_bytes(const void *data, size_t len, const char **mime, char sha
     if (!files_dir[0])
         return err_set(err, ZW_EINTERNAL, NULL, "附件目录未配置");
     hex_sha256(data, len, sha256);
+    return write_file(files_dir, sha256, data, len, err);
+}
+
+/* Writes data as dir/ab/<sha256> (temporary file, fsync, rename, fsync of the directory). */
+static int write_file(const char *root, const char *sha256, const void *data, size_t len,
+                      struct error *err)
+{
     char path[1200], dir[1100], tmp[1300];
-    file_path(sha256, path, sizeof(path));
+    path_in(root, sha256, path, sizeof(path));
     struct stat sb;
     if (stat(path, &sb) == 0 && (size_t)sb.st_size == len)
         return 0; /* the same bytes are there already */
-    snprintf(dir, sizeof(dir), "%s/%.2s", files_dir, sha256);
+    snprintf(dir, sizeof(dir), "%s/%.2s", root, sha256);
     if (mkdir(dir, 0750) && errno != EEXIST)
         return err_set(err, ZW_EIO, NULL, "无法保存附件：%s", strerror(errno));
     static _Atomic unsigned long counter;
@@ -143,6 +166,66 @@ int attach_store_bytes(const void *data, size_t len, const char **mime, char sha
     if (dfd >= 0) {
         fsync(dfd);
         close(dfd);
+    }
+    return 0;
+}
+
+/* Reads path whole into the arena; NULL if it cannot. */
+static unsigned char *read_whole(struct arena *a, const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) || sb.st_size < 0 || sb.st_size > ZW_MAX_UPLOAD_BYTES) {
+        fclose(f);
+        return NULL;
+    }
+    unsigned char *buf = arena_alloc(a, (size_t)sb.st_size + 1);
+    *len = fread(buf, 1, (size_t)sb.st_size, f);
+    fclose(f);
+    return buf;
+}
+
+int attach_scan_dir(struct db *db, struct arena *a, const char *from_dir, const char *to_dir,
+                    struct attach_scan *scan, struct error *err)
+{
+    memset(scan, 0, sizeof(*scan));
+    const char **v;
+    size_t n;
+    int rc = store_attachment_hashes(db, a, &v, &n, err);
+    if (rc)
+        return rc;
+    if (to_dir && mkdir_p(to_dir))
+        return err_set(err, ZW_EIO, NULL, "无法创建目录 %s：%s", to_dir, strerror(errno));
+    for (size_t i = 0; i < n; i++) {
+        struct arena scratch = {0};
+        char path[1200], sha[65];
+        size_t len = 0;
+        path_in(from_dir, v[i], path, sizeof(path));
+        unsigned char *data = read_whole(&scratch, path, &len);
+        bool bad = true;
+        if (data) {
+            hex_sha256(data, len, sha);
+            bad = strcmp(sha, v[i]) != 0;
+        }
+        if (!data || bad) {
+            if (!data)
+                scan->missing++;
+            else
+                scan->damaged++;
+            if (!scan->first_bad[0])
+                snprintf(scan->first_bad, sizeof(scan->first_bad), "%s", v[i]);
+            arena_release(&scratch);
+            continue;
+        }
+        if (to_dir && (rc = write_file(to_dir, v[i], data, len, err))) {
+            arena_release(&scratch);
+            return rc;
+        }
+        scan->files++;
+        scan->bytes += (int64_t)len;
+        arena_release(&scratch);
     }
     return 0;
 }
@@ -196,9 +279,9 @@ int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *da
     out->created_by = z->who->user_id;
     if ((rc = store_attachment_add(z->db, out, err)))
         return rc;
-    json_t *data_j = json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachmentId", (json_int_t)out->id,
-                               "name", out->name, "mime", mime, "size", (json_int_t)len, "sha256",
-                               out->sha256);
+    json_t *data_j =
+        json_pack("{s:I, s:s, s:s, s:I, s:s}", "attachmentId", (json_int_t)out->id, "name",
+                  out->name, "mime", mime, "size", (json_int_t)len, "sha256", out->sha256);
     rc = cases_add_event(z, case_id, "attachment", NULL, out->name, data_j, err);
     if (!rc)
         rc = audit_log(z, "attach", "case", case_id, NULL, data_j, err);

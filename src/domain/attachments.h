@@ -36,7 +36,27 @@ int attach_add(struct zctx *z, int64_t case_id, const char *name, const void *da
 int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachment *meta,
                 const void **data, size_t *len, struct error *err);
 
-/* name made safe to keep and show: no path, no control characters, at most ZW_MAX_FILENAME_BYTES. */
+/* What a pass over every attachment's file found. */
+struct attach_scan {
+    int64_t files, bytes; /* checked (and copied) */
+    int64_t missing, damaged;
+    char first_bad[65]; /* the SHA-256 of the first missing or damaged file */
+};
+
+/*
+ * For every attachment of the database, checks the file under from_dir
+ * against its SHA-256 and, when to_dir is not NULL, copies it there (synced;
+ * files already there and whole are kept).  Returns 0 (see scan for what was
+ * missing or damaged) or a code for an I/O error on the copy.
+ */
+int attach_scan_dir(struct db *db, struct arena *a, const char *from_dir, const char *to_dir,
+                    struct attach_scan *scan, struct error *err);
+
+/* The default files directory of a database target (see cmd_serve). */
+void attach_default_dir(const char *db, char *out, size_t cap);
+
+/* name made safe to keep and show: no path, no control characters, at most ZW_MAX_FILENAME_BYTES.
+ */
 const char *attach_clean_name(struct arena *a, const char *name);
 
 #endif

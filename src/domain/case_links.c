@@ -92,8 +92,7 @@ int cases_merge(struct zctx *z, int64_t id, int version, int64_t into_id, struct
     out->closed_at = z->now;
     out->updated_at = z->now;
     if ((rc = store_case_update(z->db, out, err)) ||
-        (rc = store_case_link_add(z->db, out->id, into.id, "merged", z->now, z->who->user_id,
-                                  err)))
+        (rc = store_case_link_add(z->db, out->id, into.id, "merged", z->now, z->who->user_id, err)))
         return rc;
     json_t *d1 = case_ref(&into), *d2 = case_ref(out);
     rc = cases_add_event(z, out->id, "merge", NULL, NULL, d1, err);

@@ -404,11 +404,57 @@ static int collect_codes(struct ctx *c, json_t *root, const char *key, const cha
     return 0;
 }
 
+/*
+ * "max_times": n, "after": {"transition", "times"}, "within": "<clock>" of
+ * transition i (see docs/case-types.md, "Guards").
+ */
+static int parse_guards(struct ctx *c, json_t *v, const char *path, size_t i,
+                        const char *const *after_keys)
+{
+    struct case_type *t = c->t;
+    struct cd_transition *tr = &t->transitions[i];
+    tr->max_times = 0;
+    tr->after = -1;
+    tr->after_times = 0;
+    tr->within = -1;
+    json_t *mt = json_object_get(v, "max_times");
+    if (mt) {
+        if (!json_is_integer(mt) || json_integer_value(mt) < 1 || json_integer_value(mt) > 99)
+            return fail(c, sub(c, path, "max_times"), "应为 1 至 99 的整数");
+        tr->max_times = (int)json_integer_value(mt);
+    }
+    json_t *af = json_object_get(v, "after");
+    if (af) {
+        const char *apath = sub(c, path, "after"), *code;
+        int rc = check_keys(c, af, apath, after_keys);
+        if (rc || (rc = get_str(c, af, "transition", apath, true, 32, &code)))
+            return rc;
+        if ((tr->after = FIND(t->transitions, t->ntransitions, code)) < 0)
+            return fail(c, sub(c, apath, "transition"), "未知流转“%.40s”", code);
+        if ((size_t)tr->after == i)
+            return fail(c, sub(c, apath, "transition"), "不能以自身为前提");
+        json_t *times = json_object_get(af, "times");
+        if (!json_is_integer(times) || json_integer_value(times) < 1 ||
+            json_integer_value(times) > 99)
+            return fail(c, sub(c, apath, "times"), "应为 1 至 99 的整数");
+        tr->after_times = (int)json_integer_value(times);
+    }
+    const char *within;
+    int rc = get_str(c, v, "within", path, false, 32, &within);
+    if (rc)
+        return rc;
+    if (within && (tr->within = FIND(t->clocks, t->nclocks, within)) < 0)
+        return fail(c, sub(c, path, "within"), "未知计时“%.40s”", within);
+    return 0;
+}
+
 static int parse_transitions(struct ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"code",   "name",     "from",     "to",
-                                       "roles",  "requires", "document", "extends",
-                                       "pauses", "resumes",  "reopens",  NULL};
+    static const char *const keys[] = {"code",     "name",      "from",    "to",     "roles",
+                                       "requires", "document",  "extends", "pauses", "resumes",
+                                       "reopens",  "max_times", "after",   "within", "rework",
+                                       "accepts",  NULL};
+    static const char *const after_keys[] = {"transition", "times", NULL};
     struct case_type *t = c->t;
     json_t *arr = json_object_get(root, "transitions");
     int rc;
@@ -430,7 +476,9 @@ static int parse_transitions(struct ctx *c, json_t *root)
                            &tr->npauses)) ||
             (rc = get_refs(c, v, "resumes", path, false, lookup_clock, "计时", &tr->resumes,
                            &tr->nresumes)) ||
-            (rc = get_bool(c, v, "reopens", path, &tr->reopens)))
+            (rc = get_bool(c, v, "reopens", path, &tr->reopens)) ||
+            (rc = get_bool(c, v, "rework", path, &tr->rework)) ||
+            (rc = get_bool(c, v, "accepts", path, &tr->accepts)))
             return rc;
         if ((tr->to = FIND(t->states, t->nstates, to)) < 0)
             return fail(c, sub(c, path, "to"), "未知状态“%.40s”", to);
@@ -447,15 +495,84 @@ static int parse_transitions(struct ctx *c, json_t *root)
         tr->extends = -1;
         if (ext && (tr->extends = FIND(t->clocks, t->nclocks, ext)) < 0)
             return fail(c, sub(c, path, "extends"), "未知计时“%.40s”", ext);
+        if ((rc = parse_guards(c, v, path, i, after_keys)))
+            return rc;
     }
+    /* An "after" that can never be met (its transition is capped below the count). */
+    for (size_t i = 0; i < t->ntransitions; i++) {
+        const struct cd_transition *tr = &t->transitions[i];
+        int cap = tr->after >= 0 ? t->transitions[tr->after].max_times : 0;
+        if (cap && cap < tr->after_times)
+            return fail(c, sub(c, item(c, "transitions", i), "after"),
+                        "“%s”最多 %d 次，永远达不到 %d 次", t->transitions[tr->after].code, cap,
+                        tr->after_times);
+    }
+    return 0;
+}
+
+/* "satisfaction": {"field": choice field, "satisfied": [values of its choices]}. */
+static int parse_satisfaction(struct ctx *c, json_t *root)
+{
+    static const char *const keys[] = {"field", "satisfied", NULL};
+    struct case_type *t = c->t;
+    t->satisfaction_field = -1;
+    json_t *v = json_object_get(root, "satisfaction");
+    if (!v)
+        return 0;
+    const char *code;
+    json_t *arr;
+    int rc;
+    if ((rc = check_keys(c, v, "satisfaction", keys)) ||
+        (rc = get_str(c, v, "field", "satisfaction", true, 32, &code)) ||
+        (rc = get_array(c, v, "satisfied", "satisfaction", true, &arr)))
+        return rc;
+    int fi = FIND(t->fields, t->nfields, code);
+    if (fi < 0 || t->fields[fi].type != CD_CHOICE)
+        return fail(c, "satisfaction.field", "“%.40s”应为本类型的选项字段", code);
+    if (!json_array_size(arr))
+        return fail(c, "satisfaction.satisfied", "至少需要一项");
+    const struct cd_field *f = &t->fields[fi];
+    t->nsatisfied = json_array_size(arr);
+    t->satisfied = arena_calloc(c->a, t->nsatisfied, sizeof(char *));
+    for (size_t i = 0; i < t->nsatisfied; i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        bool known = false;
+        for (size_t k = 0; s && k < f->nchoices; k++)
+            known |= strcmp(f->choices[k], s) == 0;
+        if (!known)
+            return fail(c, item(c, "satisfaction.satisfied", i), "“%.40s”不是“%s”的选项",
+                        s ? s : "", f->name);
+        t->satisfied[i] = arena_strdup(c->a, s);
+    }
+    t->satisfaction_field = fi;
+    return 0;
+}
+
+/* obj's optional "due_field": a date field of the type, as an index (-1 when absent). */
+static int get_date_field(struct ctx *c, json_t *obj, const char *path, int *out)
+{
+    const char *code;
+    *out = -1;
+    if (!obj)
+        return 0;
+    int rc = get_str(c, obj, "due_field", path, false, 32, &code);
+    if (rc || !code)
+        return rc;
+    int i = FIND(c->t->fields, c->t->nfields, code);
+    if (i < 0)
+        return fail(c, sub(c, path, "due_field"), "未知字段“%.40s”", code);
+    if (c->t->fields[i].type != CD_DATE)
+        return fail(c, sub(c, path, "due_field"), "“%s”应为日期字段", code);
+    *out = i;
     return 0;
 }
 
 static int parse_clocks(struct ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"code",   "name", "starts",    "stops",    "limit",
-                                       "limits", "warn", "extension", "escalate", NULL};
-    static const char *const ext_keys[] = {"amount", "unit", "max", NULL};
+    static const char *const keys[] = {"code",     "name",      "starts", "stops",
+                                       "limit",    "limits",    "warn",   "extension",
+                                       "escalate", "due_field", NULL};
+    static const char *const ext_keys[] = {"amount", "unit", "max", "due_field", NULL};
     static const char *const esc_keys[] = {"after", "level", "notify", NULL};
     struct case_type *t = c->t;
     json_t *arr = json_object_get(root, "clocks");
@@ -519,6 +636,9 @@ static int parse_clocks(struct ctx *c, json_t *root)
             k->has_extension = true;
             k->extension_max = (int)json_integer_value(max);
         }
+        if ((rc = get_date_field(c, v, path, &k->due_field)) ||
+            (rc = get_date_field(c, ext, sub(c, path, "extension"), &k->extension_due_field)))
+            return rc;
         json_t *esc;
         if ((rc = get_array(c, v, "escalate", path, false, &esc)))
             return rc;
@@ -589,9 +709,9 @@ static int check_graph(struct ctx *c)
 int casedef_parse(const char *name, const char *text, size_t len, struct arena *a,
                   struct case_type *out, struct error *err)
 {
-    static const char *const keys[] = {"code",       "name",      "serial", "basis",
-                                       "categories", "fields",    "states", "transitions",
-                                       "clocks",     "documents", NULL};
+    static const char *const keys[] = {"code",       "name",      "serial",       "basis",
+                                       "categories", "fields",    "states",       "transitions",
+                                       "clocks",     "documents", "satisfaction", NULL};
     struct ctx c = {.file = name, .a = a, .err = err, .t = out};
     memset(out, 0, sizeof(*out));
     json_error_t je;
@@ -615,7 +735,8 @@ int casedef_parse(const char *name, const char *text, size_t len, struct arena *
         (rc = get_str(&c, root, "basis", "(根)", false, 200, &out->basis)) ||
         (rc = parse_named(&c, root, "categories", &out->categories, &out->ncategories)) ||
         (rc = parse_named(&c, root, "documents", &out->documents, &out->ndocuments)) ||
-        (rc = parse_fields(&c, root)) || (rc = parse_states(&c, root)) ||
+        (rc = parse_fields(&c, root)) || (rc = parse_satisfaction(&c, root)) ||
+        (rc = parse_states(&c, root)) ||
         (rc = get_array(&c, root, "transitions", "(根)", true, &tr)) ||
         (rc = get_array(&c, root, "clocks", "(根)", false, &cl)))
         goto out;

@@ -65,6 +65,12 @@ struct cd_transition {
     int *pauses, *resumes;
     size_t npauses, nresumes;
     bool reopens;
+    bool rework;  /* counted as re-work (返工, 退回重办) in the statistics */
+    bool accepts; /* counted as accepted (受理, 立案) in the statistics */
+    /* Guards checked against the case's history and clocks (0 / -1 = none). */
+    int max_times;          /* taken at most this often on one case */
+    int after, after_times; /* only once transition `after` was taken after_times times */
+    int within;             /* only while this clock runs and is not past due */
 };
 
 struct cd_escalation {
@@ -89,7 +95,11 @@ struct cd_clock {
     int extension_max;
     struct cd_escalation *escalate;
     size_t nescalate;
+    /* Date fields (indexes, -1 = none) that set the deadline instead of limit / extension. */
+    int due_field, extension_due_field;
 };
+
+struct doc_template; /* documents.h */
 
 struct case_type {
     const char *code, *name, *serial, *basis;
@@ -105,7 +115,12 @@ struct case_type {
     size_t nclocks;
     struct cd_named *documents;
     size_t ndocuments;
-    int initial; /* state index */
+    /* The resident's rating: a choice field and which of its values count as satisfied. */
+    int satisfaction_field; /* field index or -1 */
+    const char **satisfied;
+    size_t nsatisfied;
+    const struct doc_template **templates; /* one per document; set by documents_load_dir */
+    int initial;                           /* state index */
 };
 
 struct case_types {

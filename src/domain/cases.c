@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "cases.h"
+#include "documents.h"
 #include "jsonx.h"
 #include "mask.h"
 #include "workcal.h"
@@ -57,6 +58,11 @@ static int64_t shift(int64_t at, struct cd_amount a, int sign)
     }
 }
 
+int64_t cases_shift(int64_t at, struct cd_amount a, int sign)
+{
+    return shift(at, a, sign);
+}
+
 static bool has_category(const struct case_type *t, const char *code)
 {
     for (size_t i = 0; i < t->ncategories; i++)
@@ -73,6 +79,20 @@ static int category_index(const struct case_type *t, const char *category)
     return 0;
 }
 
+/* The end (23:59:59 local) of the date in field fi of the case's fields, or 0 if unset. */
+static int64_t field_day_end(const struct case_type *t, const struct case_row *c, int fi)
+{
+    if (fi < 0 || !c->fields_json)
+        return 0;
+    json_t *f = json_loads(c->fields_json, 0, NULL);
+    const char *v = json_string_value(json_object_get(f, t->fields[fi].code));
+    int ymd;
+    int64_t end =
+        v && cal_parse_date(v, &ymd) == 0 ? cal_local_midnight(cal_ymd_add(ymd, 1)) - 1 : 0;
+    json_decref(f);
+    return end;
+}
+
 static void clock_start(const struct case_type *t, const struct cd_clock *def,
                         const struct case_row *c, int64_t now, struct case_clock *k)
 {
@@ -81,7 +101,9 @@ static void clock_start(const struct case_type *t, const struct cd_clock *def,
     k->case_id = c->id;
     k->clock = def->code;
     k->started_at = now;
-    k->due_at = shift(now, limit, 1);
+    /* A deadline given on the case (整改时限 set at 交办) wins over the default limit. */
+    int64_t given = field_day_end(t, c, def->due_field);
+    k->due_at = given ? given : shift(now, limit, 1);
     k->warn_at = def->has_warn ? shift(k->due_at, def->warn, -1) : k->due_at;
     if (k->warn_at < now)
         k->warn_at = now;
@@ -149,6 +171,40 @@ bool cases_requester_visible(const struct zctx *z, const struct case_row *c)
     const struct principal *p = z->who;
     return p->superuser || c->created_by == p->user_id ||
            (c->assignee_id && c->assignee_id == p->user_id);
+}
+
+int cases_guard(struct zctx *z, const struct case_type *t, const struct case_row *c, int ti,
+                const struct case_clock *clocks, size_t nclocks, struct error *err)
+{
+    const struct cd_transition *tr = &t->transitions[ti];
+    int64_t n;
+    int rc;
+    if (tr->max_times) {
+        if ((rc = store_case_action_count(z->db, c->id, tr->code, &n, err)))
+            return rc;
+        if (n >= tr->max_times)
+            return err_set(err, ZW_ETRANSITION, NULL, "每件最多“%s” %d 次，本件已 %lld 次",
+                           tr->name, tr->max_times, (long long)n);
+    }
+    if (tr->after >= 0) {
+        const struct cd_transition *pre = &t->transitions[tr->after];
+        if ((rc = store_case_action_count(z->db, c->id, pre->code, &n, err)))
+            return rc;
+        if (n < tr->after_times)
+            return err_set(err, ZW_ETRANSITION, NULL, "须先“%s” %d 次才能“%s”（本件已 %lld 次）",
+                           pre->name, tr->after_times, tr->name, (long long)n);
+    }
+    if (tr->within >= 0) {
+        const struct cd_clock *def = &t->clocks[tr->within];
+        const struct case_clock *k = NULL;
+        for (size_t i = 0; i < nclocks; i++)
+            if (strcmp(clocks[i].clock, def->code) == 0)
+                k = &clocks[i];
+        if (!k || k->stopped_at || (!k->paused_at && z->now > k->due_at))
+            return err_set(err, ZW_ETRANSITION, NULL, "已超过“%s”，不能再“%s”", def->name,
+                           tr->name);
+    }
+    return 0;
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -336,6 +392,11 @@ int cases_create(struct zctx *z, const struct case_types *types, const struct ca
         return err_set(err, ZW_EINVAL, "category", "%s没有类别“%.40s”", t->name, category);
     if (!category)
         category = t->ncategories ? t->categories[0].code : "general";
+    if (in->has_location &&
+        (!(in->lat >= -90 && in->lat <= 90) || !(in->lon >= -180 && in->lon <= 180)))
+        return err_set(err, ZW_EINVAL, "lat", "经纬度超出范围（纬度 -90 至 90，经度 -180 至 180）");
+    if (in->address && utf8_chars(in->address) > 200)
+        return err_set(err, ZW_EINVAL, "address", "地址不超过 200 个字");
     if (in->requester_phone && *in->requester_phone &&
         strspn(in->requester_phone, "0123456789-+") != strlen(in->requester_phone))
         return err_set(err, ZW_EINVAL, "requester", "联系电话只能包含数字和 -");
@@ -368,6 +429,10 @@ int cases_create(struct zctx *z, const struct case_types *types, const struct ca
     out->requester_name = in->requester_name;
     out->requester_phone = in->requester_phone;
     out->confidential = in->confidential;
+    out->has_location = in->has_location;
+    out->lat = in->lat;
+    out->lon = in->lon;
+    out->address = in->address && *in->address ? in->address : NULL;
     snprintf(out->state, sizeof(out->state), "%s", t->states[t->initial].code);
     out->fields_json = jsonx_dump(z->arena, fields, NULL);
     out->created_by = z->who->user_id;
@@ -451,7 +516,8 @@ static int move_clocks(struct zctx *z, const struct case_type *t, int ti, const 
             changed = true;
         }
         if (tr->extends == (int)i && running && !k->stopped_at) {
-            k->due_at = shift(k->due_at, def->extension, 1);
+            int64_t given = field_day_end(t, c, def->extension_due_field);
+            k->due_at = given ? given : shift(k->due_at, def->extension, 1);
             k->warn_at = def->has_warn ? shift(k->due_at, def->warn, -1) : k->due_at;
             k->extensions++;
             changed = true;
@@ -463,6 +529,46 @@ static int move_clocks(struct zctx *z, const struct case_type *t, int ti, const 
         }
         if (changed && (rc = store_case_clock_put(z->db, k, err)))
             return rc;
+    }
+    return 0;
+}
+
+/*
+ * Deadlines given as date fields: one that starts a clock may not lie in the
+ * past; one that extends a clock must be later than its current deadline.
+ */
+static int check_due_fields(struct zctx *z, const struct case_type *t, int ti,
+                            const struct case_row *c, json_t *fields, struct error *err)
+{
+    const struct cd_transition *tr = &t->transitions[ti];
+    int today = cal_local_ymd(z->now);
+    for (size_t i = 0; i < t->nclocks; i++) {
+        const struct cd_clock *def = &t->clocks[i];
+        int fi = def->starts == ti ? def->due_field : -1;
+        if (fi < 0 && tr->extends == (int)i)
+            fi = def->extension_due_field;
+        const char *v =
+            fi >= 0 ? json_string_value(json_object_get(fields, t->fields[fi].code)) : NULL;
+        int ymd;
+        if (!v || cal_parse_date(v, &ymd))
+            continue;
+        if (def->starts == ti && ymd < today)
+            return err_set(err, ZW_EINVAL, t->fields[fi].code, "“%s”不能早于今天",
+                           t->fields[fi].name);
+        if (tr->extends == (int)i) {
+            struct case_clock *v2;
+            size_t n;
+            int rc = store_case_clocks(z->db, c->id, z->arena, &v2, &n, err);
+            if (rc)
+                return rc;
+            struct case_clock *k = find_clock(v2, n, def->code);
+            if (k && cal_local_midnight(cal_ymd_add(ymd, 1)) - 1 <= k->due_at) {
+                char was[11];
+                cal_format_date(cal_local_ymd(k->due_at), was);
+                return err_set(err, ZW_EINVAL, t->fields[fi].code, "“%s”应晚于原时限 %s",
+                               t->fields[fi].name, was);
+            }
+        }
     }
     return 0;
 }
@@ -491,6 +597,14 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
                        tr->name);
     if (!cases_may(z, t, out, tr))
         return err_set(err, ZW_EFORBIDDEN, NULL, "您的角色不能对此办件“%s”", tr->name);
+    if (tr->max_times || tr->after >= 0 || tr->within >= 0) {
+        struct case_clock *v = NULL;
+        size_t n = 0;
+        if (tr->within >= 0 && (rc = store_case_clocks(z->db, out->id, z->arena, &v, &n, err)))
+            return rc;
+        if ((rc = cases_guard(z, t, out, ti, v, n, err)))
+            return rc;
+    }
     if (tr->extends >= 0) {
         struct case_clock *v;
         size_t n;
@@ -507,7 +621,8 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     json_t *fields = json_loads(out->fields_json ? out->fields_json : "{}", 0, NULL);
     if (!fields)
         fields = json_object();
-    if ((rc = merge_fields(z, t, out->id, a->fields, fields, err)))
+    if ((rc = merge_fields(z, t, out->id, a->fields, fields, err)) ||
+        (rc = check_due_fields(z, t, ti, out, fields, err)))
         goto out_fields;
     if (a->assignee_id) {
         struct user u;
@@ -541,6 +656,18 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     static const char *const outcomes[] = {"", "resolved", "unresolved", "rejected", "withdrawn"};
     snprintf(out->outcome, sizeof(out->outcome), "%s", to->final ? outcomes[to->outcome] : "");
     out->closed_at = to->final ? z->now : 0;
+    /* The resident's rating, when this action records it. */
+    const char *rating =
+        t->satisfaction_field >= 0 && a->fields
+            ? json_string_value(json_object_get(a->fields, t->fields[t->satisfaction_field].code))
+            : NULL;
+    if (rating) {
+        out->satisfied = 0;
+        for (size_t i = 0; i < t->nsatisfied; i++)
+            if (strcmp(t->satisfied[i], rating) == 0)
+                out->satisfied = 1;
+        out->rated_at = z->now;
+    }
     out->fields_json = jsonx_dump(z->arena, fields, NULL);
     out->updated_at = z->now;
     json_t *data = json_object();
@@ -559,6 +686,9 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     json_object_set_new(data, "to", json_string(to->code));
     rc = audit_log(z, "action", "case", out->id, NULL, data, err);
     json_decref(data);
+    /* The notice the procedure requires is issued with the action, in its transaction. */
+    if (!rc && tr->document >= 0)
+        rc = documents_issue(z, t, out, tr->document, tr->code, a->comment, tr->extends, NULL, err);
     if (!rc)
         rc = cases_get(z, out->id, out, err);
 out_fields:

@@ -22,7 +22,10 @@ struct case_input {
     int64_t area_id;
     const char *requester_name, *requester_phone;
     bool confidential;
-    json_t *fields; /* object or NULL; borrowed */
+    json_t *fields;      /* object or NULL; borrowed */
+    bool has_location;   /* lat and lon given */
+    double lat, lon;     /* WGS-84 degrees */
+    const char *address; /* or NULL */
 };
 
 struct case_action {
@@ -43,10 +46,18 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
 /* Whether the caller may take transition t of type on case c now. */
 bool cases_may(const struct zctx *z, const struct case_type *type, const struct case_row *c,
                const struct cd_transition *t);
+/*
+ * Whether the guards of transition ti (max_times, after, within) allow it on
+ * case c now, given its clocks: 0, or ZW_ETRANSITION with a Chinese reason.
+ */
+int cases_guard(struct zctx *z, const struct case_type *type, const struct case_row *c, int ti,
+                const struct case_clock *clocks, size_t nclocks, struct error *err);
 /* The traffic light of a clock at now: "green", "yellow", "red", "paused", "done", "late". */
 const char *cases_clock_status(const struct case_clock *k, int64_t now);
 /* Extensions still allowed on clock k of type (by code). */
 int cases_extensions_left(const struct case_type *type, const struct case_clock *k);
+/* at moved by the amount a forward (sign +1) or back (-1), working days per the calendar. */
+int64_t cases_shift(int64_t at, struct cd_amount a, int sign);
 /* Whether the requester's identity may be shown to the caller. */
 bool cases_requester_visible(const struct zctx *z, const struct case_row *c);
 

@@ -11,7 +11,7 @@ const struct perm_info perm_table[] = {
     {"audit.read", "查看审计日志"},     {"security.read", "查看安全设置"},
     {"security.write", "修改安全设置"}, {"calendar.write", "维护工作日历"},
     {"pii.read", "查看完整个人信息"},   {"case.read", "查看办件"},
-    {"case.write", "登记和办理办件"},
+    {"case.write", "登记和办理办件"},   {"outbox.manage", "查看和重试消息外发"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

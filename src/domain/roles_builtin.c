@@ -15,7 +15,7 @@ const struct builtin_role builtin_roles[] = {
      "系统管理员",
      "all",
      {"user.read", "user.write", "role.read", "area.read", "area.write", "calendar.write",
-      "case.read", "case.write"}},
+      "case.read", "case.write", "outbox.manage"}},
     {"secadmin",
      "安全管理员",
      "all",

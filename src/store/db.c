@@ -107,3 +107,13 @@ void db_rollback(struct db *db)
         db->drv->rollback(db);
     db->in_tx = 0;
 }
+
+uint64_t db_sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}

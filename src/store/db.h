@@ -51,6 +51,13 @@ extern const struct db_driver db_pg_driver;
 /* true if target names a PostgreSQL database (postgresql:// or postgres:// URL). */
 bool db_is_pg_url(const char *target);
 
+/*
+ * The drivers' statement caches: keyed by a copy of the SQL text and its hash
+ * (statements may be composed at run time), least recently used evicted when
+ * full (ZW_STMT_CACHE_SIZE per connection).
+ */
+uint64_t db_sql_hash(const char *sql);
+
 /* Opens a connection: a PostgreSQL URL or a SQLite file path. */
 int db_open(const char *target, struct db **out, struct error *err);
 void db_close(struct db *db);

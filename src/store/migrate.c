@@ -13,6 +13,7 @@ static const char SQL_CREATE[] = "CREATE TABLE IF NOT EXISTS schema_migrations (
                                  "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                                  "applied_at BIGINT NOT NULL)";
 static const char SQL_CURRENT[] = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+static const char SQL_HAVE[] = "SELECT 1 FROM schema_migrations WHERE version = $1";
 static const char SQL_RECORD[] =
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 
@@ -44,6 +45,24 @@ static char *migration_text(const char *sql, const char *id_type)
     return buf_detach(&b, NULL);
 }
 
+/* Whether migration version is recorded as applied (1), not (0), or a negative code. */
+static int have(struct db *db, int version, struct error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_HAVE, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, version);
+    rc = db_step(st, err);
+    db_finish(st);
+    return rc < 0 ? rc : rc == DB_ROW;
+}
+
+/*
+ * Every migration not yet recorded runs, in order, not only those above the
+ * highest recorded: branches developed side by side number theirs apart, and
+ * a database that got a later number first must still get the earlier ones.
+ */
 int migrate_run(struct db *db, int *applied, struct error *err)
 {
     int current, rc;
@@ -52,7 +71,11 @@ int migrate_run(struct db *db, int *applied, struct error *err)
         return rc;
     for (int i = 0; i < zw_migration_count; i++) {
         const struct migration *m = &zw_migrations[i];
-        if (m->version <= current || (m->engine && strcmp(m->engine, db->drv->name) != 0))
+        if (m->engine && strcmp(m->engine, db->drv->name) != 0)
+            continue;
+        if ((rc = have(db, m->version, err)) < 0)
+            return rc;
+        if (rc)
             continue;
         char *text = migration_text(m->sql, db->drv->id_type);
         struct db_stmt *st = NULL;

@@ -23,8 +23,10 @@
 
 struct db_stmt {
     struct db *db; /* must be first: see db.c */
-    const char *sql;
-    char name[16];
+    char *sql;     /* our copy of the text (cache key); NULL: free slot */
+    uint64_t hash; /* of sql */
+    uint64_t used; /* tick of the last use, for eviction */
+    char name[24];
     bool prepared;
     int nparams;
     char *vals[PG_MAX_PARAMS];
@@ -39,6 +41,8 @@ struct pg_db {
     PGconn *c;
     struct db_stmt cache[ZW_STMT_CACHE_SIZE];
     int ncache;
+    uint64_t tick;  /* statement uses, for eviction */
+    uint64_t named; /* statements named so far: names are never reused */
 };
 
 static int pg_map(struct pg_db *d, PGresult *res, struct error *err, const char *what)
@@ -120,6 +124,7 @@ static void pg_close(struct db *db)
         for (int k = 0; k < PG_MAX_PARAMS; k++)
             if (d->cache[i].vals[k] != d->cache[i].ints[k])
                 free(d->cache[i].vals[k]);
+        free(d->cache[i].sql);
     }
     PQfinish(d->c);
     free(d);
@@ -145,28 +150,49 @@ static int count_params(const char *sql)
 static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out, struct error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
+    uint64_t hash = db_sql_hash(sql);
+    struct db_stmt *c = NULL;
     *out = NULL;
     for (int i = 0; i < d->ncache; i++) {
-        struct db_stmt *c = &d->cache[i];
-        if (c->sql == sql || strcmp(c->sql, sql) == 0) {
-            if (c->busy)
+        struct db_stmt *k = &d->cache[i];
+        if (k->sql && k->hash == hash && strcmp(k->sql, sql) == 0) {
+            if (k->busy)
                 log_fatal("pg: statement used twice at once: %s", sql);
-            c->busy = true;
-            *out = c;
+            k->busy = true;
+            k->used = ++d->tick;
+            *out = k;
             return 0;
         }
+        /* A free slot, else the least recently used statement not in use. */
+        if (!k->busy && (!c || !k->sql || (c->sql && k->used < c->used)))
+            c = k;
     }
-    if (d->ncache == ZW_STMT_CACHE_SIZE)
-        log_fatal("pg: statement cache full (%d)", ZW_STMT_CACHE_SIZE);
-    struct db_stmt *c = &d->cache[d->ncache];
+    if (d->ncache < ZW_STMT_CACHE_SIZE)
+        c = &d->cache[d->ncache++];
+    else if (!c)
+        log_fatal("pg: all %d cached statements in use", ZW_STMT_CACHE_SIZE);
+    if (c->sql && c->prepared) {
+        /* The evicted statement goes on the server too (best effort: names are never reused). */
+        char dealloc[48];
+        snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", c->name);
+        PQclear(PQexec(d->c, dealloc));
+    }
+    PQclear(c->res);
+    for (int k = 0; k < PG_MAX_PARAMS; k++)
+        if (c->vals[k] != c->ints[k])
+            free(c->vals[k]);
+    free(c->sql);
     memset(c, 0, sizeof(*c));
     c->db = db;
-    c->sql = sql;
+    c->sql = strdup(sql);
+    if (!c->sql)
+        log_fatal("pg: out of memory");
+    c->hash = hash;
+    c->used = ++d->tick;
     c->nparams = count_params(sql);
     if (c->nparams > PG_MAX_PARAMS)
         log_fatal("pg: more than %d parameters: %s", PG_MAX_PARAMS, sql);
-    snprintf(c->name, sizeof(c->name), "zw%d", d->ncache);
-    d->ncache++;
+    snprintf(c->name, sizeof(c->name), "zw%llu", (unsigned long long)++d->named);
     c->busy = true;
     *out = c;
     (void)err;

@@ -22,7 +22,9 @@
 struct db_stmt {
     struct db *db; /* must be first: see db.c */
     sqlite3_stmt *st;
-    const char *sql;            /* the caller's static text; cache key */
+    char *sql;                  /* our copy of the text (cache key); NULL: free slot */
+    uint64_t hash;              /* of sql */
+    uint64_t used;              /* tick of the last use, for eviction */
     int map[SQ_MAX_PARAMS + 1]; /* $n -> sqlite index (0 = absent) */
     int busy;
 };
@@ -32,6 +34,7 @@ struct sq_db {
     sqlite3 *h;
     struct db_stmt cache[ZW_STMT_CACHE_SIZE];
     int ncache;
+    uint64_t tick;
 };
 
 static int sq_error(struct sq_db *d, int rc, struct error *err)
@@ -100,8 +103,10 @@ static int sq_open(const char *target, struct db **out, struct error *err)
 static void sq_close(struct db *db)
 {
     struct sq_db *d = (struct sq_db *)db;
-    for (int i = 0; i < d->ncache; i++)
+    for (int i = 0; i < d->ncache; i++) {
         sqlite3_finalize(d->cache[i].st);
+        free(d->cache[i].sql);
+    }
     sqlite3_close(d->h);
     free(d);
 }
@@ -109,20 +114,29 @@ static void sq_close(struct db *db)
 static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out, struct error *err)
 {
     struct sq_db *d = (struct sq_db *)db;
+    uint64_t hash = db_sql_hash(sql);
+    struct db_stmt *c = NULL;
     *out = NULL;
     for (int i = 0; i < d->ncache; i++) {
-        struct db_stmt *c = &d->cache[i];
-        if (c->sql == sql || strcmp(c->sql, sql) == 0) {
-            if (c->busy)
+        struct db_stmt *k = &d->cache[i];
+        if (k->sql && k->hash == hash && strcmp(k->sql, sql) == 0) {
+            if (k->busy)
                 log_fatal("sqlite: statement used twice at once: %s", sql);
-            c->busy = 1;
-            *out = c;
+            k->busy = 1;
+            k->used = ++d->tick;
+            *out = k;
             return 0;
         }
+        /* A free slot, else the least recently used statement not in use. */
+        if (!k->busy && (!c || !k->sql || (c->sql && k->used < c->used)))
+            c = k;
     }
-    if (d->ncache == ZW_STMT_CACHE_SIZE)
-        log_fatal("sqlite: statement cache full (%d)", ZW_STMT_CACHE_SIZE);
-    struct db_stmt *c = &d->cache[d->ncache];
+    if (d->ncache < ZW_STMT_CACHE_SIZE)
+        c = &d->cache[d->ncache++];
+    else if (!c)
+        log_fatal("sqlite: all %d cached statements in use", ZW_STMT_CACHE_SIZE);
+    sqlite3_finalize(c->st);
+    free(c->sql);
     memset(c, 0, sizeof(*c));
     int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL);
     if (rc != SQLITE_OK) {
@@ -138,10 +152,13 @@ static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out, stru
             log_fatal("sqlite: placeholder must be $1..$%d: %s", SQ_MAX_PARAMS, sql);
         c->map[n] = i;
     }
+    c->sql = strdup(sql);
+    if (!c->sql)
+        log_fatal("sqlite: out of memory");
     c->db = db;
-    c->sql = sql;
+    c->hash = hash;
+    c->used = ++d->tick;
     c->busy = 1;
-    d->ncache++;
     *out = c;
     return 0;
 }

@@ -73,11 +73,21 @@ struct case_row {
     const char *fields_json; /* arena-owned JSON object */
     int64_t created_by, created_at, updated_at, closed_at;
     int version;
+    int satisfied;       /* the resident's rating: 1 satisfied, 0 not, -1 not rated */
+    int64_t rated_at;    /* 0 = never */
+    bool has_location;   /* lat and lon are set */
+    double lat, lon;     /* WGS-84 degrees */
+    const char *address; /* arena-owned, may be NULL */
 };
 
 struct case_filter {
     const char *type, *state, *in_path, *q; /* NULL = any; q is a plain substring */
     int64_t overdue_at;                     /* 0 = off, else "overdue as of" */
+    int64_t assignee_id;                    /* 0 = off, else open cases assigned to this user */
+    int64_t created_from, created_to;       /* registered in [from, to); 0 = no bound */
+    bool open_only;                         /* only cases not closed */
+    bool by_deadline;                       /* nearest running deadline first, else newest first */
+    bool count_only;                        /* only *total (items NULL) */
     int64_t page, page_size;
 };
 
@@ -105,9 +115,18 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err);
 int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
                     struct arena *a, struct case_row **items, size_t *n, int64_t *total,
                     struct error *err);
-int store_case_event_add(struct db *db, const struct case_event *e, struct error *err);
+/* Appends e to its case's timeline and sets e->id. */
+int store_case_event_add(struct db *db, struct case_event *e, struct error *err);
 int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
                       size_t *n, struct error *err);
+/*
+ * Records the resident's rating of a case (satisfied or not, when) without
+ * changing its version: a rating given outside the procedure (the portal).
+ */
+int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, struct error *err);
+/* How often action was taken on the case (timeline entries of kind "action"). */
+int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,
+                            struct error *err);
 /* Inserts or replaces one clock of a case. */
 int store_case_clock_put(struct db *db, const struct case_clock *k, struct error *err);
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,
@@ -129,6 +148,10 @@ int store_attachments(struct db *db, int64_t case_id, struct arena *a,
 /* One attachment of the case; ZW_ENOTFOUND if the case has none with this id. */
 int store_attachment_get(struct db *db, int64_t case_id, int64_t id, struct arena *a,
                          struct case_attachment *out, struct error *err);
+
+/* The distinct SHA-256 of every attachment (arena-owned strings), for backups and checks. */
+int store_attachment_hashes(struct db *db, struct arena *a, const char ***items, size_t *n,
+                            struct error *err);
 
 struct case_link {
     int64_t other_id;
@@ -163,7 +186,9 @@ enum {
     CS_REJECTED,
     CS_WITHDRAWN,
     CS_OVERDUE,
-    CS_MERGED, /* repeats merged into another case: not counted as received or closed */
+    CS_MERGED,    /* repeats merged into another case: not counted as received or closed */
+    CS_RATED,     /* rated by the resident in the period (the type's satisfaction field) */
+    CS_SATISFIED, /* of those, rated satisfied */
     CS_COUNT
 };
 
@@ -187,6 +212,214 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
                      const char *in_path, struct arena *a, struct case_stat **items, size_t *n,
                      struct error *err);
 
+/* ---- case documents (store_document.c) --------------------------------- */
+
+/* One issued notice (文书) of a case, as stored. */
+struct case_document {
+    int64_t id, case_id;
+    char code[40];
+    char name[136];
+    const char *html; /* arena-owned; NULL in lists */
+    char sha256[65];
+    bool confidential; /* names a confidential requester */
+    int64_t created_at, created_by, event;
+    char created_by_name[136];
+};
+
+/* Inserts d (sets d->id); d->event may be 0 and set later with store_document_set_event. */
+int store_document_insert(struct db *db, struct case_document *d, struct error *err);
+int store_document_set_event(struct db *db, int64_t id, int64_t event, struct error *err);
+/* The documents of a case, oldest first, without their html; arena-owned. */
+int store_document_list(struct db *db, int64_t case_id, struct arena *a,
+                        struct case_document **items, size_t *n, struct error *err);
+/* Document id of case case_id with its html; ZW_ENOTFOUND if there is none. */
+int store_document_get(struct db *db, int64_t case_id, int64_t id, struct arena *a,
+                       struct case_document *out, struct error *err);
+
+/* ---- reminders, notifications, outbox (store_notify.c) ----------------- */
+
+/* A running clock of an open case past its warning instant, with what a reminder names. */
+struct reminder_clock {
+    int64_t case_id;
+    const char *clock; /* arena-owned, like every string here */
+    int64_t started_at, due_at, warn_at;
+    const char *type, *serial, *title, *area_path, *category;
+    int64_t area_id, assignee_id, created_by;
+    int raised; /* reminder events already raised for this run of the clock */
+};
+
+/* One reminder event: a kind ("warn", "overdue", "escalate") at a level, of one clock run. */
+struct reminder_claim {
+    int64_t case_id;
+    const char *clock;
+    int64_t run; /* the clock's started_at */
+    const char *kind;
+    int level;
+    const char *event_id;
+    int64_t at;
+};
+
+struct notification {
+    int64_t id, user_id, case_id;
+    const char *event_id, *kind, *title, *body, *case_serial; /* arena-owned */
+    int level;
+    int64_t created_at, read_at;
+};
+
+struct outbox_row {
+    int64_t id;
+    const char *event_id, *kind, *payload, *last_error; /* arena-owned; last_error may be NULL */
+    int64_t created_at, next_attempt_at, delivered_at;
+    int attempts;
+};
+
+struct outbox_stats {
+    int64_t pending, delivered, failing, oldest_pending_at;
+};
+
+/*
+ * Up to limit running clocks (not paused, not stopped, case open) whose
+ * warning instant is at or before now, ordered by (case_id, clock) after the
+ * key (after_case, after_clock): pass the last row's key to read the next batch.
+ */
+int store_reminder_clocks(struct db *db, int64_t now, int64_t after_case, const char *after_clock,
+                          size_t limit, struct arena *a, struct reminder_clock **items, size_t *n,
+                          struct error *err);
+/* Inserts the reminder if absent; *claimed tells whether this call inserted it. */
+int store_reminder_claim(struct db *db, const struct reminder_claim *r, bool *claimed,
+                         struct error *err);
+/* Enabled users holding role (a code) whose role scope covers the area (id, path). */
+int store_users_covering(struct db *db, const char *role, int64_t area_id, const char *area_path,
+                         struct arena *a, int64_t **ids, size_t *n, struct error *err);
+/* Adds a notification; a second one of the same event for the same user is ignored. */
+int store_notification_add(struct db *db, const struct notification *nt, struct error *err);
+/* The user's notifications, newest first; total (of what is listed) and unread counts. */
+int store_notification_list(struct db *db, int64_t user_id, bool unread_only, int64_t page,
+                            int64_t page_size, struct arena *a, struct notification **items,
+                            size_t *n, int64_t *total, int64_t *unread, struct error *err);
+/* Marks one of the user's notifications read; ZW_ENOTFOUND if it is not theirs. */
+int store_notification_read(struct db *db, int64_t user_id, int64_t id, int64_t now,
+                            struct error *err);
+int store_notification_read_all(struct db *db, int64_t user_id, int64_t now, int64_t *changed,
+                                struct error *err);
+int store_outbox_add(struct db *db, const char *event_id, const char *kind, const char *payload,
+                     int64_t now, struct error *err);
+/* Leases up to limit undelivered rows due at now until lease_until; ordered by id. */
+int store_outbox_lease(struct db *db, int64_t now, int64_t lease_until, size_t limit,
+                       struct arena *a, struct outbox_row **items, size_t *n, struct error *err);
+/* Records one delivery attempt: delivered, or failed with the next try and the error. */
+int store_outbox_result(struct db *db, int64_t id, bool delivered, int64_t now,
+                        int64_t next_attempt_at, const char *error, struct error *err);
+int store_outbox_stats(struct db *db, struct outbox_stats *out, struct error *err);
+/* The newest limit rows (only undelivered ones when pending_only). */
+int store_outbox_list(struct db *db, bool pending_only, size_t limit, struct arena *a,
+                      struct outbox_row **items, size_t *n, struct error *err);
+/* Makes every undelivered row due now; *changed rows were waiting. */
+int store_outbox_retry_now(struct db *db, int64_t now, int64_t *changed, struct error *err);
+
+/* ---- overdue board (store_board.c) -------------------------------------- */
+
+struct board_area {
+    int64_t id;
+    const char *code, *name, *level, *path; /* arena-owned */
+};
+
+/* Open cases of one area path and type: how many, red, yellow, the oldest due instant overdue. */
+struct board_cell {
+    const char *area_path, *type; /* arena-owned */
+    int64_t open, red, yellow;
+    int64_t oldest_due; /* 0 when none is overdue */
+};
+
+/* The township and village areas in sc (and under in_path if not NULL), by code. */
+int store_board_areas(struct db *db, const struct scope *sc, const char *in_path, struct arena *a,
+                      struct board_area **items, size_t *n, struct error *err);
+/* Open cases in sc (and under in_path) counted per area path and type at now. */
+int store_board_cells(struct db *db, const struct scope *sc, const char *in_path, int64_t now,
+                      struct arena *a, struct board_cell **items, size_t *n, struct error *err);
+
+/* ---- public requests, API keys, rate limits (store_portal.c) ------------ */
+
+/* A request filed without an account (portal or Open311): the case it created and its public side.
+ */
+struct public_request {
+    int64_t id, case_id;
+    char tracking_code[16];
+    char service_code[40];
+    char phone_last4[8]; /* "" when no phone */
+    char source[16];     /* "portal", "open311" */
+    int64_t api_key_id;  /* 0 for the portal */
+    const char *ip;      /* arena-owned, may be NULL */
+    int64_t created_at;
+    int rating;                 /* 0 = not rated, else 1..5 */
+    const char *rating_comment; /* arena-owned, may be NULL */
+    int64_t rated_at;
+};
+
+/* Inserts r (sets r->id); ZW_ECONFLICT if the tracking code is taken. */
+int store_public_request_insert(struct db *db, struct public_request *r, struct error *err);
+/* By tracking code or by case id; ZW_ENOTFOUND if none. */
+int store_public_request_by_code(struct db *db, const char *code, struct arena *a,
+                                 struct public_request *out, struct error *err);
+int store_public_request_by_case(struct db *db, int64_t case_id, struct arena *a,
+                                 struct public_request *out, struct error *err);
+/* Records the rating once: ZW_ECONFLICT if the request was already rated. */
+int store_public_request_rate(struct db *db, int64_t id, int rating, const char *comment,
+                              int64_t now, struct error *err);
+
+struct public_filter {
+    int64_t from, to;         /* created in [from, to) */
+    const char *service_code; /* or NULL */
+    int status;               /* 0 any, 1 open (not closed), 2 closed */
+    int64_t limit;
+};
+
+/* Public requests with their cases (no scope: the public listing), newest first; arena-owned. */
+int store_public_request_list(struct db *db, const struct public_filter *f, struct arena *a,
+                              struct public_request **reqs, struct case_row **cases, size_t *n,
+                              struct error *err);
+/* One public request and its case by case id; ZW_ENOTFOUND if the case was not filed publicly. */
+int store_public_request_case(struct db *db, int64_t case_id, struct arena *a,
+                              struct public_request *req, struct case_row *c, struct error *err);
+
+/* A village the public may choose, with its township. */
+struct public_village {
+    int64_t id, township_id;
+    char code[40], name[128], township[128];
+};
+
+/* Every village under a township, ordered by code; arena-owned. */
+int store_public_villages(struct db *db, struct arena *a, struct public_village **items, size_t *n,
+                          struct error *err);
+
+struct api_key {
+    int64_t id;
+    char name[72];
+    bool disabled;
+    int64_t created_at, disabled_at;
+};
+
+/* ZW_ECONFLICT if the name is taken. */
+int store_api_key_insert(struct db *db, const char *name, const char *key_hash, int64_t now,
+                         int64_t *id, struct error *err);
+/* The key whose SHA-256 (hex) is key_hash, disabled or not; ZW_ENOTFOUND if none. */
+int store_api_key_by_hash(struct db *db, const char *key_hash, struct api_key *out,
+                          struct error *err);
+int store_api_key_list(struct db *db, struct arena *a, struct api_key **items, size_t *n,
+                       struct error *err);
+/* Disables the key called name; ZW_ENOTFOUND if none. */
+int store_api_key_disable(struct db *db, const char *name, int64_t now, struct api_key *out,
+                          struct error *err);
+
+/* Hits counted under key in the window starting at window_start (0 if none). */
+int store_rate_count(struct db *db, const char *key, int64_t window_start, int64_t *count,
+                     struct error *err);
+/* Counts one more hit; *count gets the new total. */
+int store_rate_hit(struct db *db, const char *key, int64_t window_start, int64_t *count,
+                   struct error *err);
+/* Deletes counters of windows that started before before. */
+int store_rate_purge(struct db *db, int64_t before, struct error *err);
+
 /* ---- search (store_search.c) -------------------------------------------- */
 
 /* Adds or replaces the search document of one record. */
@@ -194,13 +427,13 @@ int store_search_put(struct db *db, const char *entity, int64_t entity_id, const
                      const char *title, const char *body, struct error *err);
 
 struct search_query {
-    const char *q;     /* 1 or more characters */
-    bool areas, users; /* which entities the caller may see */
+    const char *q;            /* 1 or more characters */
+    bool areas, users, cases; /* which entities the caller may see */
     int64_t page, page_size;
 };
 
 struct search_hit {
-    const char *entity; /* "area", "user" */
+    const char *entity; /* "area", "user", "case" */
     int64_t id;
     const char *title, *body, *area_path; /* arena-owned */
 };

@@ -83,6 +83,27 @@ int store_attachment_get(struct db *db, int64_t case_id, int64_t id, struct aren
     return rc < 0 ? rc : 0;
 }
 
+int store_attachment_hashes(struct db *db, struct arena *a, const char ***items, size_t *n,
+                            struct error *err)
+{
+    static const char sql[] = "SELECT DISTINCT sha256 FROM case_attachments ORDER BY sha256";
+    struct db_stmt *st;
+    *items = NULL;
+    *n = 0;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    size_t cap = 64;
+    const char **v = arena_alloc(a, cap * sizeof(*v));
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        v = st_grow(a, v, &cap, *n, sizeof(*v));
+        v[(*n)++] = arena_strdup(a, db_col_text(st, 0));
+    }
+    db_finish(st);
+    *items = v;
+    return rc < 0 ? rc : 0;
+}
+
 int store_case_link_add(struct db *db, int64_t case_id, int64_t other_id, const char *kind,
                         int64_t at, int64_t by, struct error *err)
 {

@@ -1,20 +1,11 @@
 /* store_case.c - SQL for cases, their timeline, clocks and serial numbers. */
+#include <stdlib.h>
+
+#include "buf.h"
 #include "store_int.h"
 #include "banned.h"
 
-#define CASE_COLS                                                                                  \
-    "c.id, c.type, c.serial, c.year, c.seq, c.title, c.content, c.area_id, c.area_path, "          \
-    "a.code, a.name, c.category, c.channel, c.requester_name, c.requester_phone, "                 \
-    "c.confidential, c.state, c.outcome, COALESCE(c.assignee_id, 0), u.name, c.fields_json, "      \
-    "COALESCE(c.created_by, 0), c.created_at, c.updated_at, c.closed_at, c.version "
-#define CASE_FROM                                                                                  \
-    " FROM cases c JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.assignee_id "
-/* $1 path prefix, $2 only this area (0 = any), $3 only cases of this user (0 = any). */
-#define CASE_IN_SCOPE                                                                              \
-    " c.area_path LIKE $1 || '%' AND ($2 = 0 OR c.area_id = $2) AND "                              \
-    "($3 = 0 OR c.created_by = $3 OR c.assignee_id = $3) "
-
-static void case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
+void store__case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
 {
     c->id = db_col_int(st, 0);
     st_copy(c->type, sizeof(c->type), db_col_text(st, 1));
@@ -42,6 +33,12 @@ static void case_read(struct db_stmt *st, struct arena *a, struct case_row *c)
     c->updated_at = db_col_int(st, 23);
     c->closed_at = db_col_int(st, 24);
     c->version = (int)db_col_int(st, 25);
+    c->has_location = !db_col_null(st, 26) && !db_col_null(st, 27);
+    c->lat = c->has_location ? strtod(db_col_text(st, 26), NULL) : 0;
+    c->lon = c->has_location ? strtod(db_col_text(st, 27), NULL) : 0;
+    c->address = st_dup(a, db_col_text(st, 28));
+    c->satisfied = (int)db_col_int(st, 29);
+    c->rated_at = db_col_int(st, 30);
 }
 
 static void bind_scope(struct db_stmt *st, const struct scope *sc)
@@ -68,13 +65,32 @@ int store_case_next_seq(struct db *db, const char *type, int year, int *seq, str
     return rc < 0 ? rc : 0;
 }
 
+/* Adds delta to the case counter of (area, type, state); see sql/0011_case_counts.sql. */
+static int count_add(struct db *db, int64_t area_id, const char *type, const char *state, int delta,
+                     struct error *err)
+{
+    static const char sql[] = "INSERT INTO case_counts (area_id, type, state, n) "
+                              "VALUES ($1, $2, $3, $4) ON CONFLICT (area_id, type, state) "
+                              "DO UPDATE SET n = case_counts.n + $4";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, area_id);
+    db_bind_text(st, 2, type);
+    db_bind_text(st, 3, state);
+    db_bind_int(st, 4, delta);
+    return db_step_done(st, err);
+}
+
 int store_case_insert(struct db *db, struct case_row *c, struct error *err)
 {
     static const char sql[] =
         "INSERT INTO cases (type, serial, year, seq, title, content, area_id, area_path, category, "
         "channel, requester_name, requester_phone, confidential, state, assignee_id, fields_json, "
-        "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-        "$11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id";
+        "created_by, created_at, updated_at, lat, lon, address) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, "
+        "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) RETURNING id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -97,6 +113,13 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
     db_bind_text(st, 16, c->fields_json ? c->fields_json : "{}");
     db_bind_id(st, 17, c->created_by);
     db_bind_int(st, 18, c->created_at);
+    /* Coordinates go as text: both engines convert it to the REAL / DOUBLE column. */
+    char lat[32], lon[32];
+    snprintf(lat, sizeof(lat), "%.7f", c->lat);
+    snprintf(lon, sizeof(lon), "%.7f", c->lon);
+    db_bind_text(st, 19, c->has_location ? lat : NULL);
+    db_bind_text(st, 20, c->has_location ? lon : NULL);
+    db_bind_text(st, 21, c->address);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         c->id = db_col_int(st, 0);
@@ -105,6 +128,9 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
         return rc;
     c->version = 1;
     c->updated_at = c->created_at;
+    int rc2 = count_add(db, c->area_id, c->type, c->state, 1, err);
+    if (rc2)
+        return rc2;
     return store_search_put(db, "case", c->id, c->area_path, c->title, c->serial, err);
 }
 
@@ -120,7 +146,7 @@ int store_case_get(struct db *db, int64_t id, const struct scope *sc, struct are
     db_bind_int(st, 4, id);
     rc = db_step(st, err);
     if (rc == DB_ROW)
-        case_read(st, a, out);
+        store__case_read(st, a, out);
     db_finish(st);
     if (rc == DB_DONE)
         return err_set(err, ZW_ENOTFOUND, NULL, "找不到该办件");
@@ -129,10 +155,28 @@ int store_case_get(struct db *db, int64_t id, const struct scope *sc, struct are
 
 int store_case_update(struct db *db, struct case_row *c, struct error *err)
 {
+    /* The state before, for the counters (area and type never change). */
+    static const char sql_was[] = "SELECT state, area_id, type FROM cases WHERE id = $1";
+    struct db_stmt *st0;
+    char was[40] = "", type[40] = "";
+    int64_t area_id = 0;
+    int rc0 = db_prepare(db, sql_was, &st0, err);
+    if (rc0)
+        return rc0;
+    db_bind_int(st0, 1, c->id);
+    rc0 = db_step(st0, err);
+    if (rc0 == DB_ROW) {
+        st_copy(was, sizeof(was), db_col_text(st0, 0));
+        area_id = db_col_int(st0, 1);
+        st_copy(type, sizeof(type), db_col_text(st0, 2));
+    }
+    db_finish(st0);
+    if (rc0 < 0)
+        return rc0;
     static const char sql[] =
         "UPDATE cases SET state = $1, outcome = $2, assignee_id = $3, fields_json = $4, "
-        "closed_at = $5, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8 "
-        "RETURNING version";
+        "closed_at = $5, updated_at = $6, satisfied = CASE WHEN $9 < 0 THEN NULL ELSE $9 END, "
+        "rated_at = $10, version = version + 1 WHERE id = $7 AND version = $8 RETURNING version";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -145,78 +189,208 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
     db_bind_int(st, 6, c->updated_at);
     db_bind_int(st, 7, c->id);
     db_bind_int(st, 8, c->version);
+    db_bind_int(st, 9, c->satisfied);
+    db_bind_int(st, 10, c->rated_at);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         c->version = (int)db_col_int(st, 0);
     db_finish(st);
     if (rc == DB_DONE)
         return err_set(err, ZW_ESTALE, NULL, NULL);
-    return rc < 0 ? rc : 0;
+    if (rc < 0)
+        return rc;
+    if (was[0] && strcmp(was, c->state) != 0 &&
+        ((rc = count_add(db, area_id, type, was, -1, err)) ||
+         (rc = count_add(db, area_id, type, c->state, 1, err))))
+        return rc;
+    return 0;
 }
 
-/* $4 type or NULL, $5 state or NULL, $6 area path prefix or NULL, $7 overdue as of $8 (0 = off), $9
- * q. */
-#define CASE_FILTER                                                                                \
-    " AND (CAST($4 AS TEXT) IS NULL OR c.type = $4) AND (CAST($5 AS TEXT) IS NULL OR "             \
-    "c.state = $5) AND (CAST($6 AS TEXT) IS NULL OR c.area_path LIKE CAST($6 AS TEXT) || '%') "    \
-    "AND ($7 = 0 OR EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "               \
-    "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $8)) AND (CAST($9 AS TEXT) IS NULL "      \
-    "OR c.title LIKE '%' || CAST($9 AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' || "          \
-    "CAST($9 AS TEXT) || '%' ESCAPE '\\') "
+/*
+ * Case lists compose their WHERE from the filters present, so that each
+ * condition is a plain conjunct the planner can match to an index (a
+ * catch-all "($n IS NULL OR col = $n)" defeats them): one statement text per
+ * combination of filters, cached per connection like every other.  Area
+ * subtrees are matched through their area ids (cases_area_state index).
+ */
+#define LIST_MAX_ARGS 16
 
-static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct case_filter *f,
-                        const char *q)
+struct list_query {
+    struct buf where;
+    int nargs;
+    struct {
+        bool text;
+        const char *s;
+        int64_t i;
+    } args[LIST_MAX_ARGS];
+};
+
+/* Adds " AND <cond>", cond's "$#" standing for a new parameter bound to s (text) or i. */
+static void where_add(struct list_query *q, const char *cond, bool text, const char *s, int64_t i)
 {
-    bind_scope(st, sc);
-    db_bind_text(st, 4, f->type);
-    db_bind_text(st, 5, f->state);
-    db_bind_text(st, 6, f->in_path);
-    db_bind_int(st, 7, f->overdue_at ? 1 : 0);
-    db_bind_int(st, 8, f->overdue_at);
-    db_bind_text(st, 9, q);
+    bool param = strstr(cond, "$#") != NULL;
+    int n = q->nargs + (param ? 1 : 0);
+    buf_adds(&q->where, " AND ");
+    for (const char *p = cond; *p;) {
+        if (p[0] == '$' && p[1] == '#') {
+            buf_addf(&q->where, "$%d", n);
+            p += 2;
+        } else {
+            buf_addc(&q->where, *p++);
+        }
+    }
+    if (param && q->nargs < LIST_MAX_ARGS) {
+        q->args[q->nargs].text = text;
+        q->args[q->nargs].s = s;
+        q->args[q->nargs].i = i;
+        q->nargs++;
+    }
 }
+
+static void list_where(struct list_query *q, const struct scope *sc, const struct case_filter *f,
+                       const char *like_q)
+{
+    static const char in_subtree[] =
+        "c.area_id IN (SELECT id FROM areas WHERE path LIKE CAST($# AS TEXT) || '%')";
+    buf_adds(&q->where, " WHERE 1 = 1");
+    if (sc->kind == SCOPE_SUBTREE)
+        where_add(q, in_subtree, true, scope_prefix(sc), 0);
+    else if (sc->kind == SCOPE_AREA)
+        where_add(q, "c.area_id = $#", false, NULL, sc->area_id);
+    else if (sc->kind == SCOPE_OWN)
+        where_add(q, "(c.created_by = $# OR c.assignee_id = $#)", false, NULL, sc->user_id);
+    if (f->in_path)
+        where_add(q, in_subtree, true, f->in_path, 0);
+    if (f->type)
+        where_add(q, "c.type = $#", true, f->type, 0);
+    if (f->state)
+        where_add(q, "c.state = $#", true, f->state, 0);
+    if (f->overdue_at)
+        where_add(q,
+                  "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "
+                  "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $#)",
+                  false, NULL, f->overdue_at);
+    if (like_q)
+        where_add(q,
+                  "(c.title LIKE '%' || CAST($# AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' "
+                  "|| CAST($# AS TEXT) || '%' ESCAPE '\\')",
+                  true, like_q, 0);
+    if (f->assignee_id)
+        where_add(q, "c.assignee_id = $# AND c.closed_at = 0", false, NULL, f->assignee_id);
+    if (f->created_from)
+        where_add(q, "c.created_at >= $#", false, NULL, f->created_from);
+    if (f->created_to)
+        where_add(q, "c.created_at < $#", false, NULL, f->created_to);
+    if (f->open_only)
+        where_add(q, "c.closed_at = 0", false, NULL, 0);
+}
+
+static void list_bind(struct db_stmt *st, const struct list_query *q)
+{
+    for (int i = 0; i < q->nargs; i++) {
+        if (q->args[i].text)
+            db_bind_text(st, i + 1, q->args[i].s);
+        else
+            db_bind_int(st, i + 1, q->args[i].i);
+    }
+}
+
+/* The nearest due instant of the case's running clocks; cases without one sort last. */
+#define CASE_NEAREST_DUE                                                                           \
+    "COALESCE((SELECT MIN(k.due_at) FROM case_clocks k WHERE k.case_id = c.id AND k.stopped_at "   \
+    "= 0 AND k.paused_at = 0), 9223372036854775807)"
 
 int store_case_list(struct db *db, const struct scope *sc, const struct case_filter *f,
                     struct arena *a, struct case_row **items, size_t *n, int64_t *total,
                     struct error *err)
 {
-    /* The count needs no joins: every filter is on the case itself. */
-    static const char sql_count[] = "SELECT COUNT(*) FROM cases c WHERE" CASE_IN_SCOPE CASE_FILTER;
-    static const char sql[] = "SELECT " CASE_COLS CASE_FROM "WHERE" CASE_IN_SCOPE CASE_FILTER
-                              "ORDER BY c.id DESC LIMIT $10 OFFSET $11";
-    const char *q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
+    const char *like_q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
+    struct list_query q = {0};
+    list_where(&q, sc, f, like_q);
+    *items = NULL;
+    *n = 0;
+    /*
+     * The total: when only area, type and state narrow the list (the common
+     * case: a village's cases in a state), a sum over case_counts, whose
+     * columns bear the same names; else a count over the cases themselves.
+     */
+    bool counted = sc->kind != SCOPE_OWN && !f->overdue_at && !like_q && !f->assignee_id &&
+                   !f->created_from && !f->created_to && !f->open_only;
+    char *sql_count = arena_printf(a,
+                                   counted ? "SELECT COALESCE(SUM(c.n), 0) FROM case_counts c%s"
+                                           : "SELECT COUNT(*) FROM cases c%s",
+                                   q.where.ptr);
     struct db_stmt *st;
     int rc = db_prepare(db, sql_count, &st, err);
     if (rc)
-        return rc;
-    bind_filter(st, sc, f, q);
+        goto out;
+    list_bind(st, &q);
     rc = db_step(st, err);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finish(st);
-    if (rc < 0)
-        return rc;
+    if (rc < 0 || f->count_only) {
+        rc = rc < 0 ? rc : 0;
+        goto out;
+    }
+    char *sql = arena_printf(
+        a, "SELECT " CASE_COLS CASE_FROM "%s ORDER BY %s LIMIT $%d OFFSET $%d", q.where.ptr,
+        f->by_deadline ? CASE_NEAREST_DUE ", c.id DESC" : "c.id DESC", q.nargs + 1, q.nargs + 2);
     if ((rc = db_prepare(db, sql, &st, err)))
-        return rc;
-    bind_filter(st, sc, f, q);
-    db_bind_int(st, 10, f->page_size);
-    db_bind_int(st, 11, (f->page - 1) * f->page_size);
+        goto out;
+    list_bind(st, &q);
+    db_bind_int(st, q.nargs + 1, f->page_size);
+    db_bind_int(st, q.nargs + 2, (f->page - 1) * f->page_size);
     struct case_row *v = arena_calloc(a, (size_t)f->page_size + 1, sizeof(*v));
     size_t cnt = 0;
     while ((rc = db_step(st, err)) == DB_ROW && cnt < (size_t)f->page_size)
-        case_read(st, a, &v[cnt++]);
+        store__case_read(st, a, &v[cnt++]);
     db_finish(st);
-    if (rc < 0)
-        return rc;
-    *items = v;
-    *n = cnt;
-    return 0;
+    if (rc >= 0) {
+        *items = v;
+        *n = cnt;
+        rc = 0;
+    }
+out:
+    buf_release(&q.where);
+    return rc;
 }
 
-int store_case_event_add(struct db *db, const struct case_event *e, struct error *err)
+int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, struct error *err)
+{
+    static const char sql[] = "UPDATE cases SET satisfied = $1, rated_at = $2 WHERE id = $3";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, satisfied ? 1 : 0);
+    db_bind_int(st, 2, at);
+    db_bind_int(st, 3, case_id);
+    return db_step_done(st, err);
+}
+
+int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,
+                            struct error *err)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM case_events WHERE case_id = $1 AND "
+                              "kind = 'action' AND action = $2";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_text(st, 2, action);
+    rc = db_step(st, err);
+    *n = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
+int store_case_event_add(struct db *db, struct case_event *e, struct error *err)
 {
     static const char sql[] =
         "INSERT INTO case_events (case_id, at, user_id, user_name, kind, action, from_state, "
-        "to_state, comment, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        "to_state, comment, data_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+        "RETURNING id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -231,7 +405,11 @@ int store_case_event_add(struct db *db, const struct case_event *e, struct error
     db_bind_text(st, 8, e->to_state);
     db_bind_text(st, 9, e->comment);
     db_bind_text(st, 10, e->data_json);
-    return db_step_done(st, err);
+    rc = db_step(st, err);
+    if (rc == DB_ROW)
+        e->id = db_col_int(st, 0);
+    db_finish(st);
+    return rc < 0 ? rc : 0;
 }
 
 int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
@@ -355,7 +533,10 @@ int store_case_stats(struct db *db, const struct scope *sc, int64_t from, int64_
         "k.case_id = c.id AND k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $6) "
         "THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN c.closed_at >= $4 AND c.closed_at < $5 AND c.outcome = 'merged' "
-        "THEN 1 ELSE 0 END) "
+        "THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.rated_at >= $4 AND c.rated_at < $5 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN c.rated_at >= $4 AND c.rated_at < $5 AND c.satisfied = 1 THEN 1 ELSE 0 "
+        "END) "
         "FROM cases c WHERE" CASE_IN_SCOPE
         "AND (CAST($7 AS TEXT) IS NULL OR c.area_path LIKE CAST($7 AS TEXT) || '%') "
         "GROUP BY c.type ORDER BY c.type";

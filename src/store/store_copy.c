@@ -53,9 +53,10 @@ static const struct copy_table tables[] = {
     T("cases",
       "id, type, serial, year, seq, title, content, area_id, area_path, category, channel, "
       "requester_name, requester_phone, confidential, state, outcome, assignee_id, fields_json, "
-      "created_by, created_at, updated_at, closed_at, version",
+      "created_by, created_at, updated_at, closed_at, version, lat, lon, address, satisfied, "
+      "rated_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-      "$21, $22, $23",
+      "$21, $22, $23, $24, $25, $26, $27, $28",
       "id"),
     T("case_events",
       "id, case_id, at, user_id, user_name, kind, action, from_state, to_state, comment, data_json",
@@ -64,10 +65,29 @@ static const struct copy_table tables[] = {
       "case_id, clock, started_at, due_at, warn_at, paused_at, stopped_at, extensions",
       "$1, $2, $3, $4, $5, $6, $7, $8", "case_id, clock"),
     T("case_serials", "type, year, last", "$1, $2, $3", "type, year"),
+    T("case_counts", "area_id, type, state, n", "$1, $2, $3, $4", "area_id, type, state"),
     T("case_attachments", "id, case_id, name, mime, size, sha256, created_at, created_by",
       "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
     T("case_links", "case_id, other_id, kind, created_at, created_by", "$1, $2, $3, $4, $5",
       "case_id, other_id"),
+    T("case_documents",
+      "id, case_id, code, name, html, sha256, confidential, created_at, created_by, event",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("case_reminders", "case_id, clock, run, kind, level, event_id, created_at",
+      "$1, $2, $3, $4, $5, $6, $7", "case_id, clock, run, kind, level"),
+    T("notifications",
+      "id, user_id, case_id, event_id, kind, level, title, body, created_at, read_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("outbox",
+      "id, event_id, kind, payload, created_at, attempts, next_attempt_at, delivered_at, "
+      "last_error",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9", "id"),
+    T("api_keys", "id, name, key_hash, created_at, disabled, disabled_at", "$1, $2, $3, $4, $5, $6",
+      "id"),
+    T("public_requests",
+      "id, case_id, tracking_code, service_code, phone_last4, source, api_key_id, ip, created_at, "
+      "rating, rating_comment, rated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -193,6 +213,16 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_events), false)",
         "SELECT setval(pg_get_serial_sequence('case_attachments', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_attachments), false)",
+        "SELECT setval(pg_get_serial_sequence('case_documents', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_documents), false)",
+        "SELECT setval(pg_get_serial_sequence('notifications', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM notifications), false)",
+        "SELECT setval(pg_get_serial_sequence('outbox', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM outbox), false)",
+        "SELECT setval(pg_get_serial_sequence('api_keys', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys), false)",
+        "SELECT setval(pg_get_serial_sequence('public_requests', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM public_requests), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

@@ -64,6 +64,26 @@ static inline int64_t scope_only_area(const struct scope *sc)
     return sc->kind == SCOPE_AREA ? sc->area_id : 0;
 }
 
+/* The columns store__case_read expects, in order, and the joins they need. */
+#define CASE_COLS                                                                                  \
+    "c.id, c.type, c.serial, c.year, c.seq, c.title, c.content, c.area_id, c.area_path, "          \
+    "a.code, a.name, c.category, c.channel, c.requester_name, c.requester_phone, "                 \
+    "c.confidential, c.state, c.outcome, COALESCE(c.assignee_id, 0), u.name, c.fields_json, "      \
+    "COALESCE(c.created_by, 0), c.created_at, c.updated_at, c.closed_at, c.version, c.lat, "       \
+    "c.lon, c.address, COALESCE(c.satisfied, -1), c.rated_at "
+#define CASE_FROM                                                                                  \
+    " FROM cases c JOIN areas a ON a.id = c.area_id LEFT JOIN users u ON u.id = c.assignee_id "
+/* $1 path prefix, $2 only this area (0 = any), $3 only cases of this user (0 = any). */
+#define CASE_IN_SCOPE                                                                              \
+    " c.area_path LIKE $1 || '%' AND ($2 = 0 OR c.area_id = $2) AND "                              \
+    "($3 = 0 OR c.created_by = $3 OR c.assignee_id = $3) "
+
+/* How many columns CASE_COLS selects: what follows them starts at this index. */
+#define CASE_NCOLS 31
+
+/* Reads one case selected with CASE_COLS CASE_FROM; strings arena-owned. */
+void store__case_read(struct db_stmt *st, struct arena *a, struct case_row *c);
+
 /* The columns store__audit_read expects, in order. */
 #define AUDIT_COLS                                                                                 \
     "id, at, COALESCE(user_id, 0), username, ip, action, entity, entity_id, before_json, "         \

@@ -30,13 +30,14 @@ int store_search_put(struct db *db, const char *entity, int64_t entity_id, const
 
 /*
  * $2 allowed path prefix, $3 exact path for SCOPE_AREA ('' = any),
- * $4 areas allowed, $5 users allowed.
+ * $4 areas allowed, $5 users allowed, $6 cases allowed.
  */
 #define SEARCH_FILTER                                                                              \
     " d.area_path LIKE $2 || '%' AND ($3 = '' OR d.area_path = $3) AND "                           \
-    "((d.entity = 'area' AND $4 = 1) OR (d.entity = 'user' AND $5 = 1)) "
+    "((d.entity = 'area' AND $4 = 1) OR (d.entity = 'user' AND $5 = 1) OR "                        \
+    "(d.entity = 'case' AND $6 = 1)) "
 #define SEARCH_COLS  "d.entity, d.entity_id, d.title, d.body, d.area_path "
-#define SEARCH_ORDER " ORDER BY d.entity, d.entity_id LIMIT $6 OFFSET $7"
+#define SEARCH_ORDER " ORDER BY d.entity, d.entity_id LIMIT $7 OFFSET $8"
 
 static const char sql_fts[] =
     "SELECT " SEARCH_COLS "FROM search_fts f JOIN search_docs d ON "
@@ -74,6 +75,8 @@ static void bind_filter(struct db_stmt *st, const char *arg, const struct scope 
     db_bind_text(st, 3, sc->kind == SCOPE_AREA && sc->path ? sc->path : "");
     db_bind_int(st, 4, q->areas);
     db_bind_int(st, 5, q->users && sc->kind != SCOPE_OWN);
+    /* An own-scope user sees only their cases, which the index cannot tell: none here. */
+    db_bind_int(st, 6, q->cases && sc->kind != SCOPE_OWN);
 }
 
 int store_search(struct db *db, const struct scope *sc, const struct search_query *q,
@@ -95,8 +98,8 @@ int store_search(struct db *db, const struct scope *sc, const struct search_quer
     if ((rc = db_prepare(db, fts ? sql_fts : sql_like, &st, err)))
         return rc;
     bind_filter(st, arg, sc, q);
-    db_bind_int(st, 6, q->page_size);
-    db_bind_int(st, 7, (q->page - 1) * q->page_size);
+    db_bind_int(st, 7, q->page_size);
+    db_bind_int(st, 8, (q->page - 1) * q->page_size);
     struct search_hit *v = arena_calloc(a, (size_t)q->page_size + 1, sizeof(*v));
     size_t cnt = 0;
     while ((rc = db_step(st, err)) == DB_ROW && cnt < (size_t)q->page_size) {

@@ -63,7 +63,7 @@ test('att-1 a photo and a PDF are filed on the case: checksum, type from the byt
   assert.equal(ev[0].data.attachmentId, r1.body.id);
   assert.equal(g.version, 1, 'filing a photo does not change the case version (no stale If-Match for others)');
   // audited
-  const au = sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE action = 'attach' AND entity = 'case' AND entity_id = ${k.id}`)[0].n;
+  const au = sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE action = 'attach' AND entity = 'case' AND entity_id = '${k.id}'`)[0].n;
   assert.equal(au, 3);
 });
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
 import { range, HOLIDAYS, MAKEUP, isWorkday, ms, localDate, nextDate, addWorkdays, fmt } from './cal2026.mjs';
 
 const def = (code) => JSON.parse(readFileSync(path.join(ROOT, 'defs/case_types', `${code}.json`), 'utf8'));
@@ -241,6 +241,7 @@ test('cases-1.6 the assignee accepts: accept and remit clocks done, handle clock
   assert.equal(h.extensions, 0);
   assert.equal(h.extensionsLeft, 1);
   history.push(['action', 'accept', 'assigned', 'accepted', dengta.me.id]);
+  history.push(['document', null, null, null, dengta.me.id]); // 受理告知书
 
   const l = await getCase(leader, P.id);
   assert.deepEqual(actionCodes(l), allowed(PETITION, 'accepted', ['leader']));
@@ -260,6 +261,7 @@ test('cases-1.7 the leader extends the handling once: dueAt +30 days, extensions
   assert.equal(h.status, 'green');
   assert.equal(recorded(P, 'extension_reason'), '涉及多部门协调，需延期办理');
   history.push(['action', 'extend_handle', 'accepted', 'accepted', leader.me.id]);
+  history.push(['document', null, null, null, leader.me.id]); // 延期告知书
 });
 
 test('cases-1.8 a second extension: 409 invalid_transition, nothing changed', async () => {
@@ -296,6 +298,7 @@ test('cases-1.10 the assignee answers with facts, decision and basis: state answ
   assert.ok(w, 'review window starts on answer');
   assert.equal(ms(w.dueAt) - ms(w.startedAt), 30 * DAY);
   history.push(['action', 'answer', 'accepted', 'answered', dengta.me.id]);
+  history.push(['document', null, null, null, dengta.me.id]); // 处理意见书
 });
 
 test('cases-1.11 staff closes it as resolved: final state, outcome resolved, no actions left', async () => {
@@ -310,7 +313,7 @@ test('cases-1.11 staff closes it as resolved: final state, outcome resolved, no 
 
 test('cases-1.12 the timeline has one entry per action, in order, with states and actors', async () => {
   const g = await getCase(leader, P.id);
-  assert.equal(g.version, history.length, 'version 1 + one per action');
+  assert.equal(g.version, history.filter(([kind]) => kind !== 'document').length, 'version 1 + one per action');
   assert.equal(g.timeline.length, history.length,
     `timeline: ${JSON.stringify(g.timeline.map((e) => [e.kind, e.action, e.from, e.to]))}`);
   const users = { [staff.me.id]: staff.me.name, [leader.me.id]: leader.me.name, [dengta.me.id]: dengta.me.name };
@@ -321,6 +324,7 @@ test('cases-1.12 the timeline has one entry per action, in order, with states an
     assert.deepEqual(e.user, { id: userId, name: users[userId] }, `entry ${i} user`);
     assert.match(e.at, ISO);
     if (i > 0) assert.ok(ms(e.at) >= ms(g.timeline[i - 1].at), 'timeline in order');
+    if (kind === 'document') assert.match(e.comment, /^生成《.+》$/, `entry ${i}: the document issued`);
     if (kind === 'action') {
       assert.equal(e.action, action, `entry ${i} action`);
       assert.equal(e.actionName, transition(PETITION, action).name);
@@ -499,6 +503,80 @@ test('cases-3.4 hotline extensions add 3 working days each, at most 3; the fourt
   await refused(leader, h.id, () => act(leader, h.id, 'extend_handle', { fields: { extension_reason: '第4次' } }, h.version), 409, 'invalid_transition');
 });
 
+test('cases-3.5 12345 退单 only within the sign window; afterwards the unit owns the order (首办负责)', async () => {
+  const sb = HOTLINE.transitions.find((t) => t.code === 'send_back');
+  assert.equal(sb.within, 'sign', 'hotline.json: send_back within the sign clock');
+  // in time: offered and taken
+  let h = await dispatchedHotline('general');
+  assert.ok(actionCodes(await getCase(dengta, h.id)).includes('send_back'));
+  h = await actOk(dengta, h, 'send_back', { fields: { return_reason: '非本村职责' } });
+  assert.equal(h.state.code, 'received');
+  // late: the sign clock's window passed (moved two days back): no longer offered, refused
+  let late = await dispatchedHotline('general');
+  sqlExec(srv.db, `UPDATE case_clocks SET due_at = due_at - 172800, warn_at = warn_at - 172800 WHERE case_id = ${late.id} AND clock = 'sign'`);
+  late = await getCase(dengta, late.id);
+  assert.equal(clock(late, 'sign').status, 'red');
+  assert.ok(!actionCodes(late).includes('send_back'), 'send_back not offered after the window');
+  assert.ok(actionCodes(late).includes('sign'), 'signing is still possible (and late)');
+  const r = await refused(dengta, late.id, () => act(dengta, late.id, 'send_back', { fields: { return_reason: '非本村职责' } }, late.version), 409, 'invalid_transition');
+  assert.match(r.body.error.message, /已超过“签收退单期限”，不能再“退单”/);
+});
+
+test('cases-3.6 12345 重办 twice at most; the third dissatisfied return is 提级督办', async () => {
+  const redo = HOTLINE.transitions.find((t) => t.code === 'redo');
+  const sup = HOTLINE.transitions.find((t) => t.code === 'supervise');
+  assert.equal(redo.max_times, 2);
+  assert.deepEqual(sup.after, { transition: 'redo', times: 2 });
+  let h = await dispatchedHotline('general');
+  h = await actOk(dengta, h, 'sign');
+  const answerAndVisit = async () => {
+    h = await actOk(dengta, h, 'reply', { fields: { reply_content: '已安排维修。' } });
+    h = await actOk(staff, h, 'visit', { fields: { visit_record: '电话回访', satisfaction: '不满意' } });
+  };
+  for (let i = 1; i <= 2; i++) {
+    await answerAndVisit();
+    const offered = actionCodes(await getCase(leader, h.id));
+    assert.ok(offered.includes('redo'), `redo offered before re-do ${i}`);
+    assert.ok(!offered.includes('supervise'), `supervise not offered after ${i - 1} re-dos`);
+    if (i === 1) {
+      const r = await refused(leader, h.id, () => act(leader, h.id, 'supervise', { fields: { redo_reason: '群众仍不满意', supervising_leader: leader.me.id } }, h.version), 409, 'invalid_transition');
+      assert.match(r.body.error.message, /须先“重办” 2 次才能“提级督办（第三次重办）”（本件已 0 次）/);
+    }
+    h = await actOk(staff, h, 'redo', { fields: { redo_reason: `第${i}次不满意` } });
+    assert.equal(h.state.code, 'reworking');
+  }
+  await answerAndVisit();
+  const offered = actionCodes(await getCase(leader, h.id));
+  assert.ok(!offered.includes('redo'), 'no third redo');
+  assert.ok(offered.includes('supervise'), 'supervise offered after two re-dos');
+  const r = await refused(staff, h.id, () => act(staff, h.id, 'redo', { fields: { redo_reason: '第3次不满意' } }, h.version), 409, 'invalid_transition');
+  assert.match(r.body.error.message, /每件最多“重办” 2 次，本件已 2 次/);
+  h = await actOk(leader, h, 'supervise', { fields: { redo_reason: '第3次不满意', supervising_leader: leader.me.id } });
+  assert.equal(h.state.code, 'supervised');
+  assert.ok(running(h, 'supervised'), 'the supervised clock runs');
+});
+
+test('cases-3.7 a hazard\'s 整改时限 given at 交办 is its deadline; a past date is refused; the extension sets a later one', async () => {
+  const today = localDate(Date.now());
+  let h = await createCase(staff, { type: 'hazard', title: `灯塔村危房隐患${++seq}`, content: '三组危房墙体开裂', areaId: dengtaArea.id });
+  const base = { location: '三组', responsible: dengta.me.id, measures: '拆除危墙', funds: 500000 };
+  const assign = (deadline) => act(staff, h.id, 'assign', { assigneeId: dengta.me.id, fields: { ...base, deadline } }, h.version);
+  const past = nextDate(today, -1);
+  await refused(staff, h.id, () => assign(past), 400, 'invalid_input', 'deadline');
+  const due = nextDate(today, 12);
+  const r = await assign(due);
+  expectStatus(r, 200);
+  h = r.body;
+  const k = clock(h, 'rectify');
+  assert.equal(k.dueAt, `${due}T23:59:59+08:00`, `the given date, not 30 days: ${JSON.stringify(k)}`);
+  // an extension to a date not after the current deadline: refused
+  await refused(leader, h.id, () => act(leader, h.id, 'extend', { fields: { extension_reason: '雨季施工困难', new_deadline: due } }, h.version), 400, 'invalid_input', 'new_deadline');
+  const later = nextDate(today, 40);
+  h = await actOk(leader, h, 'extend', { fields: { extension_reason: '雨季施工困难', new_deadline: later } });
+  assert.equal(clock(h, 'rectify').dueAt, `${later}T23:59:59+08:00`);
+  assert.equal(clock(h, 'rectify').extensions, 1);
+});
+
 // ============================================================================
 // cases-4.x  concurrency and idempotency
 // ============================================================================
@@ -517,9 +595,11 @@ test('cases-4.1 two officers act at once with the same If-Match: one 200, one 41
     expectError(loser, 412, 'stale_version');
     const g = await getCase(staff, c.id);
     assert.equal(g.version, 2);
-    assert.equal(g.timeline.length, tl + 1, 'exactly one new timeline entry');
+    // one action entry, and the notice both transitions issue (受理 / 不予受理告知书)
+    assert.equal(g.timeline.length, tl + 2, 'exactly one new action entry and its document');
     assert.equal(g.state.code, a.status === 200 ? 'accepted' : 'not_accepted', 'the winner decides the state');
-    assert.equal(g.timeline.at(-1).action, a.status === 200 ? 'accept' : 'not_accept');
+    assert.equal(g.timeline.at(-2).action, a.status === 200 ? 'accept' : 'not_accept');
+    assert.equal(g.timeline.at(-1).kind, 'document');
   }
 });
 

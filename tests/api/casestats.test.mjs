@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { PNG } from './samples.mjs';
 
 let srv, staff, leader, dengta, tree;
 const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
@@ -107,4 +108,40 @@ test('casestats-1.6 a repeat merged into another case counts once: not received 
   assert.equal(after.received, before.received + 1, 'the repeat is not a second matter');
   assert.equal(after.closed, before.closed, 'merging is not closing');
   assert.equal(after.merged, before.merged + 1);
+});
+
+test('casestats-1.7 accepted, re-work and the residents\' satisfaction, as the definitions mark them', async () => {
+  const before = await leader.get(`/api/v1/cases/stats?${period}`);
+  const h0 = stat(before, 'hotline');
+  const g0 = stat(before, 'grid_event');
+  assert.equal(stat(before, 'dispute').satisfactionRate, null, 'a type without a satisfaction field has no rate');
+  // three 12345 orders: signed (accepted), answered, visited with 满意, 基本满意, 不满意
+  for (const rating of ['满意', '基本满意', '不满意']) {
+    let h = await register(staff, 'hotline', DENGTA_CODE, `12345 路灯 ${rating}`);
+    h = await act(staff, h, 'dispatch', { assigneeId: dengta.me.id });
+    h = await act(dengta, h, 'sign');
+    h = await act(dengta, h, 'reply', { fields: { reply_content: '已修复' } });
+    await act(staff, h, 'visit', { fields: { visit_record: '电话回访', satisfaction: rating } });
+  }
+  // a grid event sent back for re-work once
+  let g = await register(staff, 'grid_event', DENGTA_CODE, '灯塔村垃圾清运');
+  g = await act(staff, g, 'file', { fields: { location: '三组' } });
+  g = await act(staff, g, 'dispatch', { assigneeId: dengta.me.id });
+  const photo = await staff.post(`/api/v1/cases/${g.id}/attachments?name=p.png`, PNG, { 'content-type': 'image/png' });
+  expectStatus(photo, 201);
+  g = await act(dengta, g, 'feedback', { fields: { handle_result: '已清运', result_photo: photo.body.id } });
+  await act(staff, g, 'rework', { fields: { verify_note: '仍有垃圾' } });
+  const after = await leader.get(`/api/v1/cases/stats?${period}`);
+  const h1 = stat(after, 'hotline');
+  assert.equal(h1.accepted - h0.accepted, 3, 'signing a 12345 order is accepting it');
+  assert.equal(h1.rated - h0.rated, 3);
+  assert.equal(h1.satisfied - h0.satisfied, 2, '满意 and 基本满意 count as satisfied');
+  assert.equal(h1.satisfactionRate, Math.floor((h1.satisfied / h1.rated) * 10000) / 10000);
+  const g1 = stat(after, 'grid_event');
+  assert.equal(g1.accepted - g0.accepted, 1, '立案 is accepting a grid event');
+  assert.equal(g1.rework - g0.rework, 1);
+  // scope: the other village's counts do not include these
+  const datangId = tree.villages.get(DATANG_CODE).id;
+  const other = stat(await leader.get(`/api/v1/cases/stats?${period}&areaId=${datangId}`), 'hotline');
+  assert.equal(other.rated, 0);
 });

@@ -6,7 +6,8 @@
 //   1.1  GET /api/v1/case-types lists the type as defined
 //   1.2  a fresh case: initial state, serial pattern, clocks that start on create
 //   1.3  the legal path (BFS over the transitions, to a final state), step by step:
-//        state, version, one timeline entry, fields, clocks started, stopped, extended
+//        state, version, one timeline entry (and one for the document it issues), fields,
+//        clocks started, stopped, extended
 //   1.4  at every state of the path, every transition whose `from` lacks that state
 //        is refused with 409 invalid_transition for a user holding its role; nothing changes
 //   1.5  at every step, the users in scope holding none of the step's roles, and assist
@@ -61,6 +62,12 @@ const initialState = (d) => d.states.find((s) => s.initial).code;
 const stateOf = (d, code) => d.states.find((s) => s.code === code);
 const clockDef = (d, code) => d.clocks.find((c) => c.code === code);
 const limitOf = (c, category) => c.limit || c.limits[category];
+// The deadline of clock c started at `start` on case k: the end of the day in its due_field
+// when the case has that date (整改时限 given at 交办), else start + the limit.
+const dayEnd = (date) => `${date}T23:59:59+08:00`;
+const dueOf = (c, k, start) => (c.due_field && k.fields[c.due_field] ? dayEnd(k.fields[c.due_field]) : fmt(addAmount(start, limitOf(c, k.category))));
+const extendedDueOf = (c, k, was) => (c.extension.due_field && k.fields[c.extension.due_field]
+  ? dayEnd(k.fields[c.extension.due_field]) : fmt(addAmount(was, c.extension)));
 // Types whose cases are registered for a grid rather than the village.
 const needsGrid = (d) => d.code === 'grid_event';
 const CHANNEL = { petition: 'visit', hotline: 'hotline', grid_event: 'grid' };
@@ -106,7 +113,8 @@ function bfs(d, { goal, track = null }) {
     const { node, path: p } = queue.shift();
     if (goal(node)) return p;
     for (const t of d.transitions) {
-      if (t.extends || !t.from.includes(node.state)) continue;
+      // extensions and transitions that need a history (after: N takes of another) are not on paths
+      if (t.extends || t.after || !t.from.includes(node.state)) continue;
       const actor = pickActor(t, { inGrid, assigned: node.assigned });
       if (!actor) continue;
       let running = node.running;
@@ -203,7 +211,8 @@ function fieldValue(d, code, t) {
   switch (f.type) {
     case 'text': return `${f.name}：${t.name}测试内容`;
     case 'choice': return f.choices[0];
-    case 'date': return nextDate(localDate(Date.now()), 30);
+    // a date that moves a deadline on extension lies after the one that set it
+    case 'date': return nextDate(localDate(Date.now()), d.clocks.some((c) => c.extension && c.extension.due_field === code) ? 60 : 30);
     case 'integer': return 3;
     case 'money': return 150000;
     case 'user': return U.dengta.me.id;
@@ -316,10 +325,17 @@ async function takeStep(d, run, step, label) {
   const to = stateOf(d, t.to);
   assert.deepEqual(k.state, { code: to.code, name: to.name, final: Boolean(to.final) }, `${where}: state`);
   assert.equal(k.outcome, to.final ? to.outcome : null, `${where}: outcome`);
-  // the timeline: the old entries untouched, exactly one new one
-  assert.equal(k.timeline.length, b.timeline.length + 1, `${where}: one new timeline entry: ${JSON.stringify(k.timeline.slice(b.timeline.length))}`);
-  assert.deepEqual(k.timeline.slice(0, -1), b.timeline, `${where}: earlier entries unchanged`);
-  const e = k.timeline.at(-1);
+  // the timeline: the old entries untouched, exactly one new one, followed by the
+  // notice the transition issues when it names a document (kind "document")
+  const added = t.document ? 2 : 1;
+  assert.equal(k.timeline.length, b.timeline.length + added, `${where}: ${added} new timeline entries: ${JSON.stringify(k.timeline.slice(b.timeline.length))}`);
+  assert.deepEqual(k.timeline.slice(0, b.timeline.length), b.timeline, `${where}: earlier entries unchanged`);
+  const e = k.timeline[b.timeline.length];
+  if (t.document) {
+    const doc = k.timeline.at(-1);
+    const name = d.documents.find((x) => x.code === t.document).name;
+    assert.deepEqual([doc.kind, doc.comment, doc.data.code, doc.data.action], ['document', `生成《${name}》`, t.document, t.code], `${where}: the document entry`);
+  }
   assert.equal(e.kind, 'action');
   assert.equal(e.action, t.code);
   assert.equal(e.actionName, t.name);
@@ -349,15 +365,15 @@ async function takeStep(d, run, step, label) {
       assert.ok(x && x.startedAt, `${cw} starts: ${JSON.stringify(k.clocks)}`);
       assert.ok(RUNNING.includes(x.status), `${cw} runs: ${x.status}`);
       assert.ok(Math.abs(ms(x.startedAt) - ms(e.at)) <= 2000, `${cw} starts at the action: ${x.startedAt} vs ${e.at}`);
-      assert.equal(x.dueAt, fmt(addAmount(x.startedAt, lim)), `${cw}: dueAt = ${x.startedAt} + ${lim.amount} ${lim.unit} (category ${k.category})`);
+      assert.equal(x.dueAt, dueOf(cd, k, x.startedAt), `${cw}: dueAt = ${cd.due_field ? `${cd.due_field} ${k.fields[cd.due_field]}` : `${x.startedAt} + ${lim.amount} ${lim.unit}`} (category ${k.category})`);
       assert.equal(x.extensions, 0, `${cw}: extensions`);
       assert.equal(x.extensionsLeft, cd.extension ? cd.extension.max : 0, `${cw}: extensionsLeft`);
     } else if (t.extends === cd.code) {
       assert.ok(isRunning(x0), `${cw}: running before the extension`);
       assert.ok(isRunning(x), `${cw}: still runs after the extension: ${x && x.status}`);
       assert.equal(x.startedAt, x0.startedAt, `${cw}: startedAt kept`);
-      assert.equal(x.dueAt, fmt(addAmount(x0.dueAt, cd.extension)),
-        `${cw}: dueAt ${x0.dueAt} + ${cd.extension.amount} ${cd.extension.unit}, got ${x.dueAt}`);
+      assert.equal(x.dueAt, extendedDueOf(cd, k, x0.dueAt),
+        `${cw}: dueAt ${x0.dueAt} + ${cd.extension.amount} ${cd.extension.unit} (or ${cd.extension.due_field}), got ${x.dueAt}`);
       assert.equal(x.extensions, x0.extensions + 1, `${cw}: extensions`);
       assert.equal(x.extensionsLeft, x0.extensionsLeft - 1, `${cw}: extensionsLeft`);
     } else if (cd.stops.includes(t.code) && isRunning(x0)) {
@@ -390,6 +406,7 @@ async function takeStep(d, run, step, label) {
   assert.deepEqual(g.timeline, k.timeline, `${where}: GET timeline`);
   run.k = g;
   run.history.push(['action', t.code, b.state.code, t.to, c.me.id]);
+  if (t.document) run.history.push(['document', null, null, null, c.me.id]);
   COUNTS[d.code].steps++;
   return g;
 }
@@ -438,14 +455,25 @@ async function forbiddenHere(d, run, t) {
 // The full timeline, in order, against the steps taken.
 async function checkHistory(d, run) {
   const g = await getCase(U.leader, run.k.id);
-  assert.equal(g.version, run.history.filter((h) => h[0] !== 'attachment').length, 'version 1 + one per action');
+  assert.equal(g.version, run.history.filter(([kind]) => kind !== 'attachment' && kind !== 'document').length, 'version 1 + one per action');
   assert.deepEqual(g.timeline.map((e) => [e.kind, e.action, e.from, e.to, e.user.id]), run.history, `${d.code}: timeline`);
   for (let i = 1; i < g.timeline.length; i++) assert.ok(ms(g.timeline[i].at) >= ms(g.timeline[i - 1].at), 'timeline in order');
 }
 
+// How often each transition was taken on case k (its timeline).
+const takenCounts = (k) => k.timeline.filter((e) => e.kind === 'action').reduce((m, e) => m.set(e.action, (m.get(e.action) || 0) + 1), new Map());
+// Whether the guards of t (max_times, after, within; docs/case-types.md) allow it on k now.
+function guardsAllow(t, k) {
+  const n = takenCounts(k);
+  if (t.max_times && (n.get(t.code) || 0) >= t.max_times) return false;
+  if (t.after && (n.get(t.after.transition) || 0) < t.after.times) return false;
+  if (t.within && !['green', 'yellow', 'paused'].includes(clock(k, t.within)?.status)) return false;
+  return true;
+}
+
 // Transitions a demo user may take now on case k, from the definition.
 function expectedActions(d, k, user, ctx) {
-  return d.transitions.filter((t) => t.from.includes(k.state.code) && holds(user, t, ctx) && (!t.extends || (() => {
+  return d.transitions.filter((t) => t.from.includes(k.state.code) && holds(user, t, ctx) && guardsAllow(t, k) && (!t.extends || (() => {
     const x = clock(k, t.extends);
     return isRunning(x) && x.extensionsLeft > 0;
   })())).map((t) => t.code).sort();
@@ -468,6 +496,12 @@ for (const code of TYPES) {
     assert.equal(x.basis, d.basis);
     assert.deepEqual(x.states.map((s) => [s.code, s.name, Boolean(s.final)]), d.states.map((s) => [s.code, s.name, Boolean(s.final)]));
     assert.deepEqual(x.fields.map((f) => [f.code, f.name, f.type]), d.fields.map((f) => [f.code, f.name, f.type]));
+    // text fields carry their byte limit (the definition's max, else the loader's default)
+    for (const f of d.fields.filter((ff) => ff.type === 'text')) {
+      const got = x.fields.find((ff) => ff.code === f.code).max;
+      assert.ok(Number.isInteger(got) && got > 0, `${f.code}: max ${got}`);
+      if (f.max) assert.equal(got, f.max, `${f.code}: max as defined`);
+    }
     for (const f of d.fields.filter((ff) => ff.type === 'choice')) {
       assert.deepEqual(x.fields.find((ff) => ff.code === f.code).choices, f.choices, `choices of ${f.code}`);
     }
@@ -632,6 +666,14 @@ for (const code of TYPES) {
           const body = bodyFor(d, r);
           await refused(d, run.k.id, `${code} in ${f}: ${show(d, r, body)} by ${u}`, () => act(U[u], run.k.id, r.code, body, run.k.version), 403, 'forbidden');
           COUNTS[code].forbidden++;
+        }
+        if (!guardsAllow(r, run.k)) {
+          // its history is not there yet (提级督办 only after two 重办): refused, nothing changed
+          const body = bodyFor(d, r);
+          await refused(d, run.k.id, `${code} in ${f}: ${show(d, r, body)} by ${who} before its guard holds`,
+            () => act(U[who], run.k.id, r.code, body, run.k.version), 409, 'invalid_transition');
+          done.push(`${r.code} from ${f}: refused until ${JSON.stringify(r.after || r.max_times)}`);
+          continue;
         }
         await takeStep(d, run, { t: r, actor: who, from: f }, `reopen ${f}`);
         assert.equal(run.k.state.final, false, 'reopened');

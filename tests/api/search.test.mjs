@@ -77,3 +77,29 @@ test('search-1.6 bad queries are refused in Chinese', async () => {
   expectError(await search(leader, '长'.repeat(65)), 400, 'invalid_input', 'q');
   expectError(await search(leader, '灯塔', '&pageSize=0'), 400, 'invalid_input', 'pageSize');
 });
+
+test('search-1.7 cases are found by title and serial within scope; not without case.read', async () => {
+  const tree = (await leader.get('/api/v1/areas?pageSize=200')).body;
+  assert.ok(tree.items.length > 0);
+  const villages = (await search(leader, '灯塔村', '&pageSize=200')).body.items.filter((x) => x.entity === 'area' && x.title === '灯塔村');
+  const datangV = (await search(leader, '大淌村', '&pageSize=200')).body.items.find((x) => x.entity === 'area' && x.title === '大淌村');
+  const mk = (areaId, title) => leader.post('/api/v1/cases', { type: 'dispute', title, content: `${title}：详情`, areaId });
+  const a = await mk(villages[0].id, '灯塔村鱼塘承包纠纷');
+  const b = await mk(datangV.id, '大淌村鱼塘承包纠纷');
+  expectStatus(a, 201);
+  expectStatus(b, 201);
+  const r = await search(leader, '鱼塘承包');
+  expectStatus(r, 200);
+  assert.deepEqual(r.body.items.filter((x) => x.entity === 'case').map((x) => x.title).sort(), ['大淌村鱼塘承包纠纷', '灯塔村鱼塘承包纠纷']);
+  assert.ok(r.body.items.every((x) => x.entity !== 'case' || x.entityName === '办件'));
+  const bySerial = await search(leader, a.body.serial);
+  assert.deepEqual(bySerial.body.items.map((x) => [x.entity, x.id]), [['case', a.body.id]]);
+  // a village cadre finds only their village's case
+  const mine = await search(dengta, '鱼塘承包');
+  assert.deepEqual(mine.body.items.map((x) => x.id), [a.body.id]);
+  // the auditor has no case.read: no cases
+  const auditor = await login(srv.url, 'auditor');
+  const none = await search(auditor, '鱼塘承包');
+  expectStatus(none, 200);
+  assert.equal(none.body.items.filter((x) => x.entity === 'case').length, 0);
+});

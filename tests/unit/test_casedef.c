@@ -183,7 +183,48 @@ static const struct {
     {"casedef-5.3 choice field without choices", "fields.0.choices", NULL, "choices"},
     {"casedef-5.4 unknown field type", "fields.1.type", "\"blob\"", "类型应为"},
     {"casedef-5.5 field named like a built-in", "fields.1.code", "\"comment\"", "内置字段"},
+    {"casedef-6.1 max_times out of range", "transitions.1.max_times", "0", "1 至 99"},
+    {"casedef-6.2 after an unknown transition", "transitions.1.after",
+     "{\"transition\":\"ghost\",\"times\":1}", "未知流转“ghost”"},
+    {"casedef-6.3 after itself", "transitions.1.after", "{\"transition\":\"reject\",\"times\":1}",
+     "不能以自身为前提"},
+    {"casedef-6.4 after without times", "transitions.1.after", "{\"transition\":\"answer\"}",
+     "1 至 99"},
+    {"casedef-6.5 within an unknown clock", "transitions.1.within", "\"ghost\"", "未知计时“ghost”"},
+    {"casedef-6.7 due_field that is not a field", "clocks.1.due_field", "\"ghost\"",
+     "未知字段“ghost”"},
+    {"casedef-6.8 due_field that is not a date", "clocks.1.due_field", "\"reason\"",
+     "应为日期字段"},
+    {"casedef-6.9 extension due_field that is not a date", "clocks.1.extension.due_field",
+     "\"decision\"", "应为日期字段"},
+    {"casedef-6.6 after with an unknown key", "transitions.1.after",
+     "{\"transition\":\"answer\",\"times\":1,\"when\":1}", "不认识的键“when”"},
 };
+
+static void test_guards(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct case_type t;
+    struct error err = {0};
+    if (parse_mutated("transitions.1.after", "{\"transition\":\"accept\",\"times\":2}", &a, &t,
+                      &err))
+        fail_msg("casedef-6.7: %s", err.message);
+    assert_int_equal(t.transitions[1].after, 0);
+    assert_int_equal(t.transitions[1].after_times, 2);
+    assert_int_equal(t.transitions[1].max_times, 0);
+    assert_int_equal(t.transitions[1].within, -1);
+    assert_int_equal(t.transitions[0].after, -1);
+    arena_release(&a);
+    if (parse_mutated("transitions.1.within", "\"accept\"", &a, &t, &err))
+        fail_msg("casedef-6.7: %s", err.message);
+    assert_int_equal(t.transitions[1].within, 0);
+    arena_release(&a);
+    if (parse_mutated("transitions.6.max_times", "3", &a, &t, &err))
+        fail_msg("casedef-6.7: %s", err.message);
+    assert_int_equal(t.transitions[6].max_times, 3);
+    arena_release(&a);
+}
 
 static void test_bad(void **state)
 {
@@ -230,10 +271,8 @@ static void test_shipped(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_bad),
-        cmocka_unit_test(test_not_json),
-        cmocka_unit_test(test_shipped),
+        cmocka_unit_test(test_valid),    cmocka_unit_test(test_guards),  cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_not_json), cmocka_unit_test(test_shipped),
     };
     return cmocka_run_group_tests_name("casedef", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* test_trigram.c - trigram similarity of Chinese texts (duplicate suggestions). */
 #include "cases.h"
 #include "trigram.h"
+#include "banned.h"
 
 struct sim_case {
     const char *id, *a, *b;

@@ -133,6 +133,40 @@ export function upload(path, file, opts = {}) {
   });
 }
 
+// Downloads a file answered by GET path (an .xlsx export) under the server's file
+// name; an error answer is shown like every other.  Resolves to the row count
+// the server reports (X-Export-Rows) or null.
+export async function download(path, query) {
+  let res;
+  try {
+    res = await fetch(BASE + path + buildQuery(query), { credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    const err = new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
+    showError(err);
+    throw err;
+  }
+  if (!res.ok) {
+    let e = {};
+    try { e = (await res.json()).error || {}; } catch { e = {}; }
+    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || `服务器返回错误（${res.status}）`, e.field);
+    showError(err);
+    throw err;
+  }
+  const cd = res.headers.get('Content-Disposition') || '';
+  const m = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  const name = m ? decodeURIComponent(m[1]) : 'export.xlsx';
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  const rows = res.headers.get('X-Export-Rows');
+  return rows === null ? null : Number(rows);
+}
+
 export const api = {
   get: (path, query, opts = {}) => request('GET', path, { ...opts, query }),
   post: (path, body, opts = {}) => request('POST', path, { ...opts, body }),

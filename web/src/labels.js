@@ -27,6 +27,8 @@ export const ACTION_NAMES = {
   logout: '退出登录',
   password_change: '修改密码',
   pii_read: '查看个人信息',
+  export: '导出',
+  retry: '重试外发',
 };
 
 export const ENTITY_NAMES = {
@@ -38,6 +40,8 @@ export const ENTITY_NAMES = {
   security: '安全设置',
   calendar: '工作日历',
   calendar_day: '工作日历',
+  audit: '审计日志',
+  outbox: '消息外发',
 };
 
 export const DAY_KIND_NAMES = { holiday: '节假日', workday: '调休上班' };

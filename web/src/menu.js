@@ -14,6 +14,7 @@ export const SCREENS = [
       { name: 'case-todo', path: 'cases/todo', title: '我的待办', perm: 'case.read', component: () => import('./cases/CaseTodoPage.vue') },
       { name: 'case-list', path: 'cases', title: '办件列表', perm: 'case.read', component: () => import('./cases/CaseListPage.vue') },
       { name: 'case-new', path: 'cases/new', title: '登记办件', perm: 'case.write', component: () => import('./cases/CaseNewPage.vue') },
+      { name: 'case-board', path: 'cases/board', title: '超期看板', perm: 'case.read', component: () => import('./cases/OverdueBoardPage.vue') },
       // the grid workers' phone pages (grid/routes.js), for everyone who files cases
       { name: 'grid', path: 'm', title: '网格上报', perm: 'case.write', own: true },
       { name: 'case-detail', path: 'cases/:id(\\d+)', title: '办件详情', perm: 'case.read', menu: false, active: 'case-list', component: () => import('./cases/CaseDetailPage.vue') },
@@ -24,6 +25,7 @@ export const SCREENS = [
   { name: 'roles', path: 'roles', title: '角色权限', perm: 'role.read', icon: 'Lock', component: () => import('./roles/RolesPage.vue') },
   { name: 'audit', path: 'audit', title: '审计日志', perm: 'audit.read', icon: 'Document', component: () => import('./audit/AuditPage.vue') },
   { name: 'security', path: 'security', title: '安全设置', perm: 'security.read', icon: 'Setting', component: () => import('./security/SecurityPage.vue') },
+  { name: 'notifications', path: 'notifications', title: '通知', perm: null, menu: false, component: () => import('./notifications/NotificationsPage.vue') },
   { name: 'calendar', path: 'calendar', title: '工作日历', perm: null, icon: 'Calendar', component: () => import('./calendar/CalendarPage.vue') },
 ];
 

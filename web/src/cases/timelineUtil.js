@@ -1,9 +1,10 @@
 // timelineUtil.js - how a timeline event of a case reads in Chinese (docs/api.md
-// "Cases": kinds create, action, attachment, link, merge, merged).  Events that
+// "Cases": kinds create, action, document, attachment, link, merge, merged).  Events that
 // are not workflow actions carry what they are about in `comment` (the file
 // name) and `data` ({caseId, serial, title} of the other case).
 const TITLES = {
   create: '登记',
+  document: '文书',
   attachment: '上传附件',
   link: '关联办件',
   merge: '合并为重复件',

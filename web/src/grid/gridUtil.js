@@ -8,9 +8,9 @@ const PAGE_SIZE = 200;
 const MAX_PAGES = 5;
 
 // The open cases assigned to the user, the one falling due first at the top
-// (cases without a running clock last, newest first).  Asks with ?mine=1, which
-// a server that knows it answers with the user's cases only; the same filter
-// is applied here, so a server that ignores it gives the same list.
+// (cases without a running clock last, newest first): GET /cases?mine=1, which
+// answers exactly that; the same filter and order are applied here again, so
+// the pages read in turn stay one list.
 // Resolves to { items, truncated }.
 export async function loadMyTasks() {
   const meId = session.me ? session.me.id : null;

@@ -10,8 +10,9 @@ import { launch, newPage, closePage, visit, menuItems, loginAs, settle } from '.
 
 // What each demo user's side menu must show, in order (from the built-in
 // roles' permissions: 首页 and 工作日历 for everyone).  The group 办件
-// (case.read) lists its screens 我的待办, 办件列表, 登记办件 (case.write) and 超期看板.
-const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板'];
+// (case.read) lists its screens 我的待办, 办件列表, 登记办件 (case.write), 超期看板
+// and 网格上报 (the phone pages under /m; case.write).
+const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板', '网格上报'];
 const CASES_R = ['我的待办', '办件列表', '超期看板'];
 const MENUS = {
   admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历'],
@@ -28,7 +29,7 @@ const MENUS = {
 // The menu the UI derives from a permission list, to tell a UI fault from a
 // change in the demo roles when the table above does not match.
 const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件列表', 'case.read'], ['登记办件', 'case.write'],
-  ['超期看板', 'case.read'],
+  ['超期看板', 'case.read'], ['网格上报', 'case.write'],
   ['区划管理', 'area.read'], ['用户管理', 'user.read'], ['角色权限', 'role.read'],
   ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null]];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);

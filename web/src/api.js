@@ -81,9 +81,15 @@ export async function request(method, path, opts = {}) {
   }
   if (res.ok) return { data, etag: res.headers.get('ETag'), status: res.status };
 
+  throw failure(res.status, data, opts);
+}
+
+// The ApiError for a refused request (status, parsed body): the navigation hooks
+// run for 401 and forced password change, and it is shown unless opts.quiet.
+function failure(status, data, opts) {
   const e = data && data.error ? data.error : {};
-  const err = new ApiError(res.status, e.code || `http_${res.status}`,
-    e.message || `服务器返回错误（${res.status}）`, e.field);
+  const err = new ApiError(status, e.code || `http_${status}`,
+    e.message || `服务器返回错误（${status}）`, e.field);
   if (err.code === 'unauthenticated') {
     csrfToken = null;
     if (hooks.onUnauthenticated) hooks.onUnauthenticated(err);
@@ -91,7 +97,40 @@ export async function request(method, path, opts = {}) {
     if (hooks.onPasswordChangeRequired) hooks.onPasswordChangeRequired(err);
   }
   if (!opts.quiet) showError(err);
-  throw err;
+  return err;
+}
+
+// Sends a file (File or Blob) as the raw body of a POST, for uploads such as
+// /cases/{id}/attachments?name=...  opts: { query, headers, quiet, onProgress }:
+// onProgress(fraction 0..1) follows the bytes sent (XMLHttpRequest, since fetch
+// reports no upload progress).  Resolves and rejects as request() does.
+export function upload(path, file, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', BASE + path + buildQuery(opts.query));
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    for (const [k, v] of Object.entries(opts.headers || {})) xhr.setRequestHeader(k, v);
+    if (opts.onProgress) {
+      xhr.upload.onprogress = (ev) => { if (ev.lengthComputable && ev.total) opts.onProgress(ev.loaded / ev.total); };
+    }
+    xhr.onerror = () => {
+      const err = new ApiError(0, 'network', '无法连接服务器，请检查网络后重试');
+      if (!opts.quiet) showError(err);
+      reject(err);
+    };
+    xhr.onload = () => {
+      let data = null;
+      if (xhr.responseText) {
+        try { data = JSON.parse(xhr.responseText); } catch { data = null; }
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve({ data, status: xhr.status });
+      else reject(failure(xhr.status, data, opts));
+    };
+    xhr.send(file);
+  });
 }
 
 // Downloads a file answered by GET path (an .xlsx export) under the server's file
@@ -135,6 +174,7 @@ export const api = {
   // PATCH always carries the ETag of the version the user edited.
   patch: (path, body, etag, opts = {}) => request('PATCH', path, { ...opts, body, etag }),
   del: (path, opts = {}) => request('DELETE', path, opts),
+  upload,
 };
 
 export default api;

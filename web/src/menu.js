@@ -3,7 +3,9 @@
 // this list, so a screen is hidden exactly when its route would show 403.
 // An entry with `children` is a group in the side menu (an el-sub-menu) whose
 // children are the screens; `menu: false` marks a screen reached only by links
-// (a case page), with `active` naming the menu entry to highlight for it.
+// (a case page), with `active` naming the menu entry to highlight for it;
+// `own: true` marks an entry whose pages have their own layout and routes (the
+// phone pages under /m, grid/routes.js): in the menu, not among ROUTE_SCREENS.
 export const SCREENS = [
   { name: 'home', path: '', title: '首页', perm: null, icon: 'HomeFilled', component: () => import('./home/HomePage.vue') },
   {
@@ -13,6 +15,8 @@ export const SCREENS = [
       { name: 'case-list', path: 'cases', title: '办件列表', perm: 'case.read', component: () => import('./cases/CaseListPage.vue') },
       { name: 'case-new', path: 'cases/new', title: '登记办件', perm: 'case.write', component: () => import('./cases/CaseNewPage.vue') },
       { name: 'case-board', path: 'cases/board', title: '超期看板', perm: 'case.read', component: () => import('./cases/OverdueBoardPage.vue') },
+      // the grid workers' phone pages (grid/routes.js), for everyone who files cases
+      { name: 'grid', path: 'm', title: '网格上报', perm: 'case.write', own: true },
       { name: 'case-detail', path: 'cases/:id(\\d+)', title: '办件详情', perm: 'case.read', menu: false, active: 'case-list', component: () => import('./cases/CaseDetailPage.vue') },
     ],
   },
@@ -26,4 +30,4 @@ export const SCREENS = [
 ];
 
 // Every routable screen, groups flattened (for the router).
-export const ROUTE_SCREENS = SCREENS.flatMap((s) => (s.children ? s.children : [s]));
+export const ROUTE_SCREENS = SCREENS.flatMap((s) => (s.children ? s.children : [s])).filter((s) => !s.own);

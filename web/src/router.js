@@ -4,12 +4,15 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { ROUTE_SCREENS } from './menu.js';
 import { session, loadMe } from './session.js';
+import { GRID_ROUTES } from './grid/routes.js';
 
 const routes = [
   { path: '/login', name: 'login', component: () => import('./login/LoginPage.vue'), meta: { public: true, title: '登录' } },
   // The public portal: no login (meta.public skips the guard), its own frame.
   { path: '/portal', name: 'portal', component: () => import('./portal/PortalSubmitPage.vue'), meta: { public: true, title: '我要反映' } },
   { path: '/portal/track', name: 'portal-track', component: () => import('./portal/PortalTrackPage.vue'), meta: { public: true, title: '查询办理进度' } },
+  // the grid workers' phone pages: their own layout, logged in like the rest
+  { path: '/m', component: () => import('./grid/GridLayout.vue'), children: GRID_ROUTES },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),

@@ -103,7 +103,9 @@ static int one_case(struct zctx *z0, const struct case_types *types, json_t *c, 
         const char *assignee = json_string_value(json_object_get(s, "assignee"));
         struct principal sw;
         if (!actor || (rc = demo_user(z0, actor, &sw, err)))
-            return rc ? rc : err_set(err, ZW_EINVAL, NULL, "演示办件 %zu 第 %zu 步缺少办理人", i + 1, k + 1);
+            return rc ? rc
+                      : err_set(err, ZW_EINVAL, NULL, "演示办件 %zu 第 %zu 步缺少办理人", i + 1,
+                                k + 1);
         struct zctx zs = *z0;
         zs.who = &sw;
         zs.now = start + json_integer_value(json_object_get(s, "hoursLater")) * 3600;

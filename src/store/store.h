@@ -116,6 +116,9 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
                     struct arena *a, struct case_row **items, size_t *n, int64_t *total,
                     struct error *err);
 /* Appends e to its case's timeline and sets e->id. */
+/* The clocks of the cases ids[0..nids) in one query (a list page), ordered by case. */
+int store_case_clocks_of(struct db *db, const int64_t *ids, size_t nids, struct arena *a,
+                         struct case_clock **items, size_t *n, struct error *err);
 int store_case_event_add(struct db *db, struct case_event *e, struct error *err);
 int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct case_event **items,
                       size_t *n, struct error *err);

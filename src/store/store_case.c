@@ -211,7 +211,10 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
  * condition is a plain conjunct the planner can match to an index (a
  * catch-all "($n IS NULL OR col = $n)" defeats them): one statement text per
  * combination of filters, cached per connection like every other.  Area
- * subtrees are matched through their area ids (cases_area_state index).
+ * subtrees are matched through their area ids (cases_area_state index), or
+ * on PostgreSQL by the case's own area path (cases_path_pattern index): there
+ * the planner, which plans each execution with its values, spends a
+ * millisecond and more on every subquery over areas.
  */
 #define LIST_MAX_ARGS 16
 
@@ -248,10 +251,11 @@ static void where_add(struct list_query *q, const char *cond, bool text, const c
 }
 
 static void list_where(struct list_query *q, const struct scope *sc, const struct case_filter *f,
-                       const char *like_q)
+                       const char *like_q, bool by_path)
 {
-    static const char in_subtree[] =
-        "c.area_id IN (SELECT id FROM areas WHERE path LIKE CAST($# AS TEXT) || '%')";
+    const char *in_subtree =
+        by_path ? "c.area_path LIKE CAST($# AS TEXT) || '%'"
+                : "c.area_id IN (SELECT id FROM areas WHERE path LIKE CAST($# AS TEXT) || '%')";
     buf_adds(&q->where, " WHERE 1 = 1");
     if (sc->kind == SCOPE_SUBTREE)
         where_add(q, in_subtree, true, scope_prefix(sc), 0);
@@ -305,8 +309,9 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
                     struct error *err)
 {
     const char *like_q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
-    struct list_query q = {0};
-    list_where(&q, sc, f, like_q);
+    struct list_query q = {0}, qc = {0};
+    bool pg = db->drv == &db_pg_driver;
+    list_where(&q, sc, f, like_q, pg);
     *items = NULL;
     *n = 0;
     /*
@@ -316,15 +321,19 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
      */
     bool counted = sc->kind != SCOPE_OWN && !f->overdue_at && !like_q && !f->assignee_id &&
                    !f->created_from && !f->created_to && !f->open_only;
+    /* case_counts has no area path: its areas always by id. */
+    if (counted)
+        list_where(&qc, sc, f, like_q, false);
+    const struct list_query *cq = counted ? &qc : &q;
     char *sql_count = arena_printf(a,
                                    counted ? "SELECT COALESCE(SUM(c.n), 0) FROM case_counts c%s"
                                            : "SELECT COUNT(*) FROM cases c%s",
-                                   q.where.ptr);
+                                   cq->where.ptr);
     struct db_stmt *st;
     int rc = db_prepare(db, sql_count, &st, err);
     if (rc)
         goto out;
-    list_bind(st, &q);
+    list_bind(st, cq);
     rc = db_step(st, err);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finish(st);
@@ -366,6 +375,55 @@ int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, 
     db_bind_int(st, 2, at);
     db_bind_int(st, 3, case_id);
     return db_step_done(st, err);
+}
+
+int store_case_clocks_of(struct db *db, const int64_t *ids, size_t nids, struct arena *a,
+                         struct case_clock **items, size_t *n, struct error *err)
+{
+    /* The ids as one parameter: a PostgreSQL array, or a JSON array for SQLite's json_each. */
+    static const char sql_pg[] = "SELECT case_id, clock, started_at, due_at, warn_at, paused_at, "
+                                 "stopped_at, extensions FROM case_clocks WHERE case_id = "
+                                 "ANY(CAST($1 AS BIGINT[])) ORDER BY case_id, started_at, clock";
+    static const char sql_sq[] = "SELECT case_id, clock, started_at, due_at, warn_at, paused_at, "
+                                 "stopped_at, extensions FROM case_clocks WHERE case_id IN "
+                                 "(SELECT value FROM json_each($1)) ORDER BY case_id, started_at, "
+                                 "clock";
+    bool pg = db->drv == &db_pg_driver;
+    struct buf list = {0};
+    buf_addc(&list, pg ? '{' : '[');
+    for (size_t i = 0; i < nids; i++)
+        buf_addf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
+    buf_addc(&list, pg ? '}' : ']');
+    struct db_stmt *st;
+    *items = NULL;
+    *n = 0;
+    int rc = db_prepare(db, pg ? sql_pg : sql_sq, &st, err);
+    if (rc) {
+        buf_release(&list);
+        return rc;
+    }
+    db_bind_text(st, 1, list.ptr);
+    size_t cap = 32, cnt = 0;
+    struct case_clock *v = arena_alloc(a, cap * sizeof(*v));
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        v = st_grow(a, v, &cap, cnt, sizeof(*v));
+        struct case_clock *k = &v[cnt++];
+        k->case_id = db_col_int(st, 0);
+        k->clock = arena_strdup(a, db_col_text(st, 1));
+        k->started_at = db_col_int(st, 2);
+        k->due_at = db_col_int(st, 3);
+        k->warn_at = db_col_int(st, 4);
+        k->paused_at = db_col_int(st, 5);
+        k->stopped_at = db_col_int(st, 6);
+        k->extensions = (int)db_col_int(st, 7);
+    }
+    db_finish(st);
+    buf_release(&list);
+    if (rc < 0)
+        return rc;
+    *items = v;
+    *n = cnt;
+    return 0;
 }
 
 int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,

@@ -76,3 +76,15 @@ test('casecounts-1.1 totals equal the paged items and a direct count, for area, 
   const mine = await pageAll(dengta, '&type=dispute');
   assert.equal(mine.total, 6, 'six disputes registered in 灯塔村');
 });
+
+test('casecounts-1.2 the clocks in a list page (read for the page at once) equal each case\'s own', async () => {
+  for (const q of ['', '&sort=deadline', '&type=dispute&state=mediating', '&open=1&sort=deadline']) {
+    const r = await leader.get(`/api/v1/cases?pageSize=5&page=1${q}`);
+    expectStatus(r, 200);
+    assert.ok(r.body.items.length > 0, q);
+    for (const x of r.body.items) {
+      const d = (await leader.get(`/api/v1/cases/${x.id}`)).body;
+      assert.deepEqual(x.clocks, d.clocks, `${q}: clocks of case ${x.id}`);
+    }
+  }
+});

@@ -91,6 +91,16 @@ void api_content_disposition(struct api_ctx *c, bool download, const char *name)
     buf_release(&b);
 }
 
+const char *api_upload_name_or_reply(struct api_ctx *c)
+{
+    const char *name = http_query(c->req, "name");
+    if (name && *name)
+        return name;
+    err_set(&c->err, ZW_EINVAL, "name", "请在查询参数 name 中给出文件名");
+    api_reply_error(c, &c->err);
+    return NULL;
+}
+
 void api_reply_bytes(struct api_ctx *c, const char *content_type, const void *data, size_t len)
 {
     http_reply(c->req, 200, content_type, data, len);

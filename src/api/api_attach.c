@@ -31,13 +31,8 @@ void api_attachments_upload(struct api_ctx *c)
     int64_t id;
     if (!api_id_or_reply(c, "id", &id))
         return;
-    const char *name = http_query(c->req, "name");
-    if (!name || !*name) {
-        err_set(&c->err, ZW_EINVAL, "name", "请在查询参数 name 中给出文件名");
-        api_reply_error(c, &c->err);
-        return;
-    }
-    if (!api_begin_or_reply(c))
+    const char *name = api_upload_name_or_reply(c);
+    if (!name || !api_begin_or_reply(c))
         return;
     struct case_attachment a;
     if (attach_add(&c->z, id, name, c->req->body.ptr, c->req->body.len, &a, &c->err)) {

@@ -181,15 +181,10 @@ void api_portal_rate(struct api_ctx *c)
  */
 void api_portal_photo(struct api_ctx *c)
 {
-    const char *name = http_query(c->req, "name");
     const char *code = http_header(c->req, "X-Tracking-Code");
     const char *last4 = http_header(c->req, "X-Phone-Last4");
-    if (!name || !*name) {
-        err_set(&c->err, ZW_EINVAL, "name", "请在查询参数 name 中给出文件名");
-        api_reply_error(c, &c->err);
-        return;
-    }
-    if (!api_begin_or_reply(c))
+    const char *name = api_upload_name_or_reply(c);
+    if (!name || !api_begin_or_reply(c))
         return;
     struct case_attachment a;
     int64_t retry = 0;

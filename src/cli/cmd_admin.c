@@ -148,6 +148,25 @@ out:
     return rc ? cli_fail(&err) : 0;
 }
 
+/* attach_scan_dir on database db; false (said on stderr) if it could not run. */
+static bool scan_files(const char *db, const char *from_dir, const char *to_dir,
+                       struct attach_scan *scan)
+{
+    struct error err = {0};
+    struct store *s;
+    struct arena a = {0};
+    if (store_open(db, false, &s, &err)) {
+        cli_fail(&err);
+        return false;
+    }
+    int rc = attach_scan_dir(store_db(s, &err), &a, from_dir, to_dir, scan, &err);
+    store_close(s);
+    arena_release(&a);
+    if (rc)
+        cli_fail(&err);
+    return rc == 0;
+}
+
 /*
  * Copies the files of every attachment the database at db names from
  * from_dir to to_dir, checking each; prints what it did.  0, or 1 when a file
@@ -155,21 +174,9 @@ out:
  */
 static int copy_files(const char *db, const char *from_dir, const char *to_dir)
 {
-    struct error err = {0};
-    struct store *s;
-    struct arena a = {0};
     struct attach_scan scan;
-    if (store_open(db, false, &s, &err)) {
-        cli_fail(&err);
+    if (!scan_files(db, from_dir, to_dir, &scan))
         return 2;
-    }
-    int rc = attach_scan_dir(store_db(s, &err), &a, from_dir, to_dir, &scan, &err);
-    store_close(s);
-    arena_release(&a);
-    if (rc) {
-        cli_fail(&err);
-        return 2;
-    }
     printf("附件：%lld 个文件（%.1f MB）已复制到 %s\n", (long long)scan.files,
            (double)scan.bytes / (1024 * 1024), to_dir);
     if (scan.missing || scan.damaged) {
@@ -270,21 +277,9 @@ static int check_files(int argc, char **argv)
         snprintf(dir, sizeof(dir), "%s", files);
     else
         attach_default_dir(db, dir, sizeof(dir));
-    struct error err = {0};
-    struct store *s;
-    struct arena a = {0};
     struct attach_scan scan;
-    if (store_open(db, false, &s, &err)) {
-        cli_fail(&err);
+    if (!scan_files(db, dir, NULL, &scan))
         return 2;
-    }
-    int rc = attach_scan_dir(store_db(s, &err), &a, dir, NULL, &scan, &err);
-    store_close(s);
-    arena_release(&a);
-    if (rc) {
-        cli_fail(&err);
-        return 2;
-    }
     if (scan.missing || scan.damaged) {
         printf("附件文件有问题：%lld 个缺失，%lld 个已损坏（校验和不符），如 %s\n",
                (long long)scan.missing, (long long)scan.damaged, scan.first_bad);

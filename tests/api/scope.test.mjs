@@ -147,6 +147,27 @@ const ROWS = [
     call: (v) => ({ method: 'GET', path: `/api/v1/cases/similar?areaId=${v.area.id}&text=${encodeURIComponent('村口路灯坏了，夜里出行困难，请求维修')}` }),
     check: (r, v) => assert.ok(r.body.items.some((c) => c.id === v.lamp.id), JSON.stringify(r.body)),
   },
+  // notices (文书)
+  {
+    name: 'GET /api/v1/cases/{case}/documents', perm: 'case.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/cases/${v.kase.id}/documents` }),
+    check: (r, v) => assert.ok(r.body.items.some((d) => d.id === v.doc.id)),
+  },
+  {
+    name: 'GET /api/v1/cases/{case}/documents/{doc}', perm: 'case.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/cases/${v.kase.id}/documents/${v.doc.id}` }),
+    check: (r) => assert.match(r.headers.get('content-type'), /text\/html/),
+  },
+  {
+    name: 'GET /api/v1/cases/{case}/documents/{doc}/pdf', perm: 'case.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/cases/${v.kase.id}/documents/${v.doc.id}/pdf` }),
+    check: (r) => assert.equal(r.headers.get('content-type'), 'application/pdf'),
+  },
+  {
+    name: 'POST /api/v1/cases/{case}/documents {code}', perm: 'case.write', kind: 'write', ok: 201,
+    call: (v) => ({ method: 'POST', path: `/api/v1/cases/${v.kase.id}/documents`, body: { code: 'termination_notice' } }),
+    check: (r) => assert.equal(r.body.code, 'termination_notice'),
+  },
   // reminders, board, to-do, exports
   {
     name: 'GET /api/v1/cases/overdue-board?areaId=<village>', perm: 'case.read', kind: 'list', ok: 200,
@@ -241,11 +262,13 @@ before(async () => {
     const kase = kr.body;
     const ar = await admin.post(`/api/v1/cases/${kase.id}/attachments?name=evidence.png`, png(2, 2, code.length + Number(code.slice(-3))), { 'content-type': 'image/png' });
     expectStatus(ar, 201, `admin files a photo in ${code}:`);
+    const dr = await admin.post(`/api/v1/cases/${kase.id}/documents`, { code: 'agreement' });
+    expectStatus(dr, 201, `admin issues a notice in ${code}:`);
     const spare = [];
     for (let i = 0; i < 24; i++) spare.push(await adminCase(area));
     const lamp = await adminCase(area, `${area.name}路灯损坏`, `${area.name}村口路灯坏了一个多月，夜里出行困难，群众请求维修。`);
     V[code] = {
-      area, group, cadre, kase, att: ar.body, spare, lamp, ids: new Set([area.id, ...kids.map((k) => k.id)]),
+      area, group, cadre, kase, att: ar.body, doc: dr.body, spare, lamp, ids: new Set([area.id, ...kids.map((k) => k.id)]),
       names: [area.name, ...kids.map((k) => k.name), kase.title, kase.serial, `${area.name}申请人`],
     };
   }

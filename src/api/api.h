@@ -142,6 +142,7 @@ void api_cases_get(struct api_ctx *c);
 void api_cases_act(struct api_ctx *c);
 void api_cases_stats(struct api_ctx *c);
 void api_cases_similar(struct api_ctx *c);
+void api_cases_import(struct api_ctx *c);
 /* Shared by the case handlers: a state's Chinese name, an attachment, the case reply. */
 const char *api_state_name(const struct case_type *t, const char *code);
 json_t *api_attachment_json(const struct case_attachment *a);

@@ -37,6 +37,7 @@ R(r_cases_get, api_cases_get, "case.read", 0);
 R(r_cases_act, api_cases_act, "case.write", 0);
 R(r_cases_stats, api_cases_stats, "case.read", 0);
 R(r_cases_similar, api_cases_similar, "case.read", 0);
+R(r_cases_import, api_cases_import, "case.write", API_UPLOAD);
 R(r_cases_link, api_cases_link, "case.write", 0);
 R(r_cases_merge, api_cases_merge, "case.write", 0);
 R(r_att_upload, api_attachments_upload, "case.write", API_UPLOAD | API_IDEMPOTENT);
@@ -103,6 +104,7 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/cases", api_dispatch, &r_cases_create},
     {"GET", "/api/v1/cases/stats", api_dispatch, &r_cases_stats},
     {"GET", "/api/v1/cases/similar", api_dispatch, &r_cases_similar},
+    {"POST", "/api/v1/cases/import", api_dispatch, &r_cases_import, ZW_MAX_UPLOAD_BYTES},
     {"GET", "/api/v1/cases/overdue-board", api_dispatch, &r_cases_board},
     {"GET", "/api/v1/cases/export.xlsx", api_dispatch, &r_cases_export},
     {"GET", "/api/v1/cases/{id}", api_dispatch, &r_cases_get},

@@ -146,6 +146,9 @@ async function cadreFeedback(kase) {
     assert.equal((await page.locator('[data-test="case-field-result_photo"]').innerText()).trim(), '修复后.png');
     // the clock still runs (it stops at 核查结案), overdue
     assert.equal((await page.locator('[data-test="case-clocks"] [data-test="clock-status"]').innerText()).trim(), '逾期');
+    // reloaded: what the server holds, and no fading toast for axe
+    await page.reload();
+    await page.locator('[data-test="case-field-result_photo"]', { hasText: '修复后.png' }).waitFor();
     await visit(page, 'portal-cadre-feedback');
   } finally {
     await closePage(page);
@@ -224,6 +227,9 @@ test('portal-e2e-1 a resident files on a phone and follows the code; the village
     await page.locator('[data-test="portal-address"]').fill('灯塔村二组路口');
     await page.locator('[data-test="portal-name"]').fill('王小明');
     await page.locator('[data-test="portal-phone"]').fill(PHONE);
+    // leave the phone field (its rules check on blur): the messages of the empty submit go
+    await page.locator('[data-test="portal-phone"]').press('Tab');
+    await page.waitForFunction(() => !document.querySelector('[data-test="portal-form"] .el-form-item__error'));
     // a photo taken on the spot, and a file that is not one (refused in the page)
     await page.locator('[data-test="portal-photo-input"]').setInputFiles([
       { name: '路灯.png', mimeType: 'image/png', buffer: Buffer.from(PNG) },

@@ -13,14 +13,13 @@ static json_t *report_json(const struct import_result *r, bool committed)
 {
     json_t *issues = json_array(), *created = json_array();
     for (size_t i = 0; i < r->nissues; i++)
-        json_array_append_new(issues, json_pack("{s:i, s:s?, s:s}", "row", r->issues[i].row,
-                                                "column", r->issues[i].column, "message",
-                                                r->issues[i].message));
+        json_array_append_new(issues,
+                              json_pack("{s:i, s:s?, s:s}", "row", r->issues[i].row, "column",
+                                        r->issues[i].column, "message", r->issues[i].message));
     for (int i = 0; committed && i < r->valid; i++)
-        json_array_append_new(created,
-                              json_pack("{s:i, s:I, s:s}", "row", r->created[i].row, "id",
-                                        (json_int_t)r->created[i].id, "serial",
-                                        r->created[i].serial));
+        json_array_append_new(created, json_pack("{s:i, s:I, s:s}", "row", r->created[i].row, "id",
+                                                 (json_int_t)r->created[i].id, "serial",
+                                                 r->created[i].serial));
     return json_pack("{s:i, s:i, s:i, s:b, s:o, s:o}", "rows", r->rows, "valid", r->valid,
                      "invalid", (int)r->nissues, "committed", committed, "problems", issues,
                      "created", created);

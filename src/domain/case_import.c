@@ -114,7 +114,8 @@ int cases_import_csv(struct zctx *z, const struct case_types *types, const char 
         (unsigned char)text[2] == 0xbf)
         text += 3; /* a BOM, as spreadsheet programs write */
     if (!jsonx_utf8_valid(text, strlen(text)))
-        return err_set(err, ZW_EUTF8, "file", "文件应为 UTF-8 编码的 CSV（可在表格软件中另存为“CSV UTF-8”）");
+        return err_set(err, ZW_EUTF8, "file",
+                       "文件应为 UTF-8 编码的 CSV（可在表格软件中另存为“CSV UTF-8”）");
     char *next = text, *line = next_line(&next);
     if (!line || !*line)
         return err_set(err, ZW_EINVAL, "file", "文件为空，第一行应为列名");
@@ -135,8 +136,8 @@ int cases_import_csv(struct zctx *z, const struct case_types *types, const char 
                 t->fields[k].type != CD_USER)
                 map[i] = (int)k;
         if (map[i] == -100)
-            return err_set(err, ZW_EINVAL, "file", "第 1 行：不认识的列“%.40s”（%s可导入的列见说明）",
-                           head[i], t->name);
+            return err_set(err, ZW_EINVAL, "file",
+                           "第 1 行：不认识的列“%.40s”（%s可导入的列见说明）", head[i], t->name);
         have_area |= map[i] == COL_AREA;
         have_title |= map[i] == COL_TITLE;
         have_content |= map[i] == COL_CONTENT;

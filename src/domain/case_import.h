@@ -25,15 +25,15 @@ struct import_issue {
 };
 
 struct import_result {
-    int rows;            /* data rows read */
-    int valid;           /* rows registered (in the caller's transaction) */
+    int rows;  /* data rows read */
+    int valid; /* rows registered (in the caller's transaction) */
     struct import_issue *issues;
     size_t nissues;
     struct {
         int row;
         int64_t id;
         const char *serial;
-    } *created;
+    } * created;
 };
 
 /*

@@ -3,7 +3,8 @@
 # Prints "check-style: N passed, N failed" style counts for scripts/test.sh.
 set -u
 cd "$(dirname "$0")/.."
-files=$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/fuzz/*.c' 2>/dev/null)
+# Tracked and new (untracked, not ignored) files alike: a file is checked before it is added.
+files=$(git ls-files --cached --others --exclude-standard 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/fuzz/*.c' 2>/dev/null)
 [ -n "$files" ] || files=$(find src tests/unit tests/fuzz -name '*.[ch]')
 fail=0
 pass=0

@@ -170,8 +170,20 @@ test('admin creates a user for 灯塔村 with role 村干部 in the dialog', asy
     const expanded = await node.locator('.el-tree-node__expand-icon.expanded').count();
     if (!expanded) await node.locator('.el-tree-node__expand-icon').click();
   }
-  await popper.locator('.el-tree-node__content', { hasText: '灯塔村' }).first().click();
-  await dialog.locator('[data-test="user-area"]').getByText('灯塔村').waitFor();
+  // The node labelled exactly 灯塔村 (not its grids); under load the lazy tree may still be
+  // settling when it is first clicked, so the choice is retried until the select shows it.
+  const village = popper.locator('.el-tree-node__content').filter({ has: page.getByText('灯塔村', { exact: true }) }).first();
+  const chosen = dialog.locator('[data-test="user-area"]').getByText('灯塔村');
+  for (let attempt = 1; ; attempt++) {
+    await village.click();
+    try {
+      await chosen.waitFor({ timeout: 3000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      if (!(await popper.isVisible())) await dialog.locator('[data-test="user-area"]').click();
+    }
+  }
 
   // Role: 村干部 from GET /roles.
   await dialog.locator('[data-test="user-roles"]').click();

@@ -74,15 +74,16 @@ void api_set_etag(struct api_ctx *c, int version)
     http_add_header(c->req, "ETag", tag);
 }
 
-void api_content_disposition(struct api_ctx *c, bool download, const char *name)
+void api_content_disposition(struct api_ctx *c, bool download, const char *ascii, const char *name)
 {
-    /* RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded. */
+    /* RFC 6266 / 5987: an ASCII fallback and the UTF-8 name percent-encoded (attr-char kept). */
+    static const char keep[] = "!#$&+-.^_`|~";
     struct buf b = {0};
-    buf_adds(&b, download ? "attachment" : "inline");
-    buf_adds(&b, "; filename=\"file\"; filename*=UTF-8''");
+    buf_addf(&b, "%s; filename=\"%s\"; filename*=UTF-8''", download ? "attachment" : "inline",
+             ascii && *ascii ? ascii : "file");
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p))
+            (*p < 0x80 && strchr(keep, *p)))
             buf_addc(&b, (char)*p);
         else
             buf_addf(&b, "%%%02X", *p);

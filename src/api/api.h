@@ -75,8 +75,11 @@ void api_reply(struct api_ctx *c, int status, json_t *v);
 void api_reply_error(struct api_ctx *c, const struct error *e);
 void api_reply_code(struct api_ctx *c, int code);
 void api_reply_no_content(struct api_ctx *c);
-/* Content-Disposition (inline or attachment) naming a UTF-8 file name (RFC 5987). */
-void api_content_disposition(struct api_ctx *c, bool download, const char *name);
+/*
+ * Content-Disposition (inline or attachment) naming a UTF-8 file name (RFC
+ * 5987 filename*), with ascii (NULL: "file") as the fallback for old clients.
+ */
+void api_content_disposition(struct api_ctx *c, bool download, const char *ascii, const char *name);
 /* The file name of an upload (query argument name); replies 400 and returns NULL if absent. */
 const char *api_upload_name_or_reply(struct api_ctx *c);
 /* Replies 200 with bytes of a type (data must live until the request ends: arena). */

@@ -67,7 +67,8 @@ void api_attachments_get(struct api_ctx *c)
     http_add_header(c->req, "Cache-Control", "private, max-age=86400");
     /* Served bytes never run as a page of ours, whatever they contain. */
     http_add_header(c->req, "Content-Security-Policy", "default-src 'none'; sandbox");
-    api_content_disposition(c, download != 0 || strcmp(a.mime, "application/pdf") == 0, a.name);
+    api_content_disposition(c, download != 0 || strcmp(a.mime, "application/pdf") == 0, NULL,
+                            a.name);
     api_reply_bytes(c, a.mime, data, len);
 }
 

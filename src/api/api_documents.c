@@ -76,30 +76,14 @@ void api_documents_create(struct api_ctx *c)
     api_reply(c, 201, document_json(c, &k, &d));
 }
 
-/* Appends s percent-encoded as an RFC 5987 value (attr-char kept). */
-static void pct_encode(struct buf *b, const char *s)
-{
-    static const char keep[] = "!#$&+-.^_`|~";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            (*p < 0x80 && strchr(keep, *p)))
-            buf_addc(b, (char)*p);
-        else
-            buf_addf(b, "%%%02X", *p);
-    }
-}
-
 /* Content-Disposition with an ASCII fallback and the Chinese name in filename*. */
-static void disposition(struct api_ctx *c, const char *kind, const struct case_row *k,
+static void disposition(struct api_ctx *c, bool download, const struct case_row *k,
                         const struct case_document *d, const char *ext)
 {
-    struct buf b = {0};
-    buf_addf(&b, "%s; filename=\"document-%lld.%s\"; filename*=UTF-8''", kind, (long long)d->id,
-             ext);
-    char *name = arena_printf(&c->req->arena, "%s-%s.%s", d->name, k->serial, ext);
-    pct_encode(&b, name);
-    http_add_header(c->req, "Content-Disposition", b.ptr);
-    buf_release(&b);
+    char ascii[64];
+    snprintf(ascii, sizeof(ascii), "document-%lld.%s", (long long)d->id, ext);
+    api_content_disposition(c, download, ascii,
+                            arena_printf(&c->req->arena, "%s-%s.%s", d->name, k->serial, ext));
 }
 
 /* The document of the path, if the caller may read it; replies and returns false if not. */
@@ -131,7 +115,7 @@ void api_documents_get(struct api_ctx *c)
     /* The page is data: no script may run in it, whatever a value contained. */
     http_add_header(c->req, "Content-Security-Policy",
                     "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-    disposition(c, "inline", &k, &d, "html");
+    disposition(c, false, &k, &d, "html");
     http_reply(c->req, 200, "text/html; charset=utf-8", d.html, strlen(d.html));
 }
 
@@ -153,6 +137,6 @@ void api_documents_pdf(struct api_ctx *c)
         return;
     }
     private_headers(c);
-    disposition(c, "attachment", &k, &d, "pdf");
+    disposition(c, true, &k, &d, "pdf");
     http_reply(c->req, 200, "application/pdf", pdf, len);
 }

@@ -89,19 +89,8 @@ static void reply_file(struct api_ctx *c, struct xlsx *x, const char *entity, js
     }
     char day[11];
     cal_format_date(cal_local_ymd(c->z.now), day);
-    struct buf enc = {0};
-    for (const unsigned char *p = (const unsigned char *)utf8_name; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_')
-            buf_addc(&enc, (char)*p);
-        else
-            buf_addf(&enc, "%%%02X", *p);
-    }
-    char *cd = arena_printf(&c->req->arena,
-                            "attachment; filename=\"%s-%s.xlsx\"; filename*=UTF-8''%s-%s.xlsx",
-                            ascii_name, day, enc.ptr ? enc.ptr : "", day);
-    buf_release(&enc);
-    http_add_header(c->req, "Content-Disposition", cd);
+    api_content_disposition(c, true, arena_printf(&c->req->arena, "%s-%s.xlsx", ascii_name, day),
+                            arena_printf(&c->req->arena, "%s-%s.xlsx", utf8_name, day));
     http_add_header(c->req, "Cache-Control", "no-store");
     char count[24];
     snprintf(count, sizeof(count), "%zu", rows);

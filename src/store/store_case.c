@@ -377,15 +377,28 @@ int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, 
     return db_step_done(st, err);
 }
 
+#define CLOCK_COLS "case_id, clock, started_at, due_at, warn_at, paused_at, stopped_at, extensions "
+
+/* Reads one clock selected with CLOCK_COLS; the name arena-owned. */
+static void clock_read(struct db_stmt *st, struct arena *a, struct case_clock *k)
+{
+    k->case_id = db_col_int(st, 0);
+    k->clock = arena_strdup(a, db_col_text(st, 1));
+    k->started_at = db_col_int(st, 2);
+    k->due_at = db_col_int(st, 3);
+    k->warn_at = db_col_int(st, 4);
+    k->paused_at = db_col_int(st, 5);
+    k->stopped_at = db_col_int(st, 6);
+    k->extensions = (int)db_col_int(st, 7);
+}
+
 int store_case_clocks_of(struct db *db, const int64_t *ids, size_t nids, struct arena *a,
                          struct case_clock **items, size_t *n, struct error *err)
 {
     /* The ids as one parameter: a PostgreSQL array, or a JSON array for SQLite's json_each. */
-    static const char sql_pg[] = "SELECT case_id, clock, started_at, due_at, warn_at, paused_at, "
-                                 "stopped_at, extensions FROM case_clocks WHERE case_id = "
+    static const char sql_pg[] = "SELECT " CLOCK_COLS "FROM case_clocks WHERE case_id = "
                                  "ANY(CAST($1 AS BIGINT[])) ORDER BY case_id, started_at, clock";
-    static const char sql_sq[] = "SELECT case_id, clock, started_at, due_at, warn_at, paused_at, "
-                                 "stopped_at, extensions FROM case_clocks WHERE case_id IN "
+    static const char sql_sq[] = "SELECT " CLOCK_COLS "FROM case_clocks WHERE case_id IN "
                                  "(SELECT value FROM json_each($1)) ORDER BY case_id, started_at, "
                                  "clock";
     bool pg = db->drv == &db_pg_driver;
@@ -407,15 +420,7 @@ int store_case_clocks_of(struct db *db, const int64_t *ids, size_t nids, struct 
     struct case_clock *v = arena_alloc(a, cap * sizeof(*v));
     while ((rc = db_step(st, err)) == DB_ROW) {
         v = st_grow(a, v, &cap, cnt, sizeof(*v));
-        struct case_clock *k = &v[cnt++];
-        k->case_id = db_col_int(st, 0);
-        k->clock = arena_strdup(a, db_col_text(st, 1));
-        k->started_at = db_col_int(st, 2);
-        k->due_at = db_col_int(st, 3);
-        k->warn_at = db_col_int(st, 4);
-        k->paused_at = db_col_int(st, 5);
-        k->stopped_at = db_col_int(st, 6);
-        k->extensions = (int)db_col_int(st, 7);
+        clock_read(st, a, &v[cnt++]);
     }
     db_finish(st);
     buf_release(&list);
@@ -532,9 +537,8 @@ int store_case_clock_put(struct db *db, const struct case_clock *k, struct error
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,
                       size_t *n, struct error *err)
 {
-    static const char sql[] = "SELECT clock, started_at, due_at, warn_at, paused_at, stopped_at, "
-                              "extensions FROM case_clocks WHERE case_id = $1 ORDER BY started_at, "
-                              "clock";
+    static const char sql[] = "SELECT " CLOCK_COLS "FROM case_clocks WHERE case_id = $1 "
+                              "ORDER BY started_at, clock";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -544,15 +548,7 @@ int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct ca
     struct case_clock *v = arena_alloc(a, cap * sizeof(*v));
     while ((rc = db_step(st, err)) == DB_ROW) {
         v = st_grow(a, v, &cap, cnt, sizeof(*v));
-        struct case_clock *k = &v[cnt++];
-        k->case_id = case_id;
-        k->clock = arena_strdup(a, db_col_text(st, 0));
-        k->started_at = db_col_int(st, 1);
-        k->due_at = db_col_int(st, 2);
-        k->warn_at = db_col_int(st, 3);
-        k->paused_at = db_col_int(st, 4);
-        k->stopped_at = db_col_int(st, 5);
-        k->extensions = (int)db_col_int(st, 6);
+        clock_read(st, a, &v[cnt++]);
     }
     db_finish(st);
     if (rc < 0)

@@ -102,11 +102,6 @@ const char *api_upload_name_or_reply(struct api_ctx *c)
     return NULL;
 }
 
-void api_reply_bytes(struct api_ctx *c, const char *content_type, const void *data, size_t len)
-{
-    http_reply(c->req, 200, content_type, data, len);
-}
-
 void api_refuse(struct http_req *req, int code)
 {
     struct error e;

@@ -82,8 +82,6 @@ void api_reply_no_content(struct api_ctx *c);
 void api_content_disposition(struct api_ctx *c, bool download, const char *ascii, const char *name);
 /* The file name of an upload (query argument name); replies 400 and returns NULL if absent. */
 const char *api_upload_name_or_reply(struct api_ctx *c);
-/* Replies 200 with bytes of a type (data must live until the request ends: arena). */
-void api_reply_bytes(struct api_ctx *c, const char *content_type, const void *data, size_t len);
 /* Sets ETag: "v<version>". */
 void api_set_etag(struct api_ctx *c, int version);
 

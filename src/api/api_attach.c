@@ -69,7 +69,7 @@ void api_attachments_get(struct api_ctx *c)
     http_add_header(c->req, "Content-Security-Policy", "default-src 'none'; sandbox");
     api_content_disposition(c, download != 0 || strcmp(a.mime, "application/pdf") == 0, NULL,
                             a.name);
-    api_reply_bytes(c, a.mime, data, len);
+    http_reply(c->req, 200, a.mime, data, len);
 }
 
 /* POST /api/v1/cases/{id}/links {"caseId": n}: related cases. */

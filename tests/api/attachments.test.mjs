@@ -241,6 +241,8 @@ test('link-2 merging a repeat: closed as 已合并 with clocks stopped, both tim
   expectError(await staff.post(`/api/v1/cases/${x.id}/merge`, { intoId: keep.id }, { 'if-match': '"v9"' }), 412, 'stale_version');
   expectError(await staff.post(`/api/v1/cases/${x.id}/merge`, { intoId: dup.id }, { 'if-match': '"v1"' }), 409, 'invalid_transition');
   expectError(await staff.post(`/api/v1/cases/${x.id}/merge`, { intoId: keep.id }), 428, 'precondition_required');
+  expectError(await staff.post(`/api/v1/cases/${x.id}/merge`, { intoId: x.id }, { 'if-match': '"v1"' }), 400, 'invalid_input', 'caseId');
+  expectError(await staff.post(`/api/v1/cases/${x.id}/merge`, { intoId: 'x' }, { 'if-match': '"v1"' }), 400, 'invalid_input', 'intoId');
   const act = await staff.post(`/api/v1/cases/${dup.id}/actions/file`, { comment: '立案' }, { 'if-match': `"v${r.body.version}"` });
   expectError(act, 409, 'invalid_transition');
   assert.match(act.body.error.message, /已合并/);

@@ -82,6 +82,10 @@ test('import-1.4 a bad file: unknown column, missing columns, no rows, not UTF-8
   expectError(await post(staff, new Uint8Array([0xc4, 0xe3, 0xba, 0xc3, 0x0a])), 400, 'invalid_utf8', 'file');
   expectError(await staff.post('/api/v1/cases/import?type=nosuch', csv(GOOD), { 'content-type': 'text/csv' }), 400, 'invalid_input', 'type');
   expectError(await staff.post('/api/v1/cases/import?type=rectification', undefined), 400, 'invalid_input', 'file');
+  // a commit in which no row is valid keeps nothing and says so
+  const none = await post(staff, csv([`XC-10,999999999999,坏区划,内容,巡视巡察,2030-01-01,问题`]), '&commit=1&skipInvalid=1');
+  expectStatus(none, 400);
+  assert.match(none.body.error.message, /没有可导入的行/);
   const assist = await login(srv.url, 'assist');
   expectError(await post(assist, csv(GOOD)), 403, 'forbidden');
 });

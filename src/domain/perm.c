@@ -5,13 +5,24 @@
 #include "banned.h"
 
 const struct perm_info perm_table[] = {
-    {"user.read", "查看用户"},          {"user.write", "管理用户"},
-    {"role.read", "查看角色"},          {"role.write", "管理角色"},
-    {"area.read", "查看区划"},          {"area.write", "管理村民小组和网格"},
-    {"audit.read", "查看审计日志"},     {"security.read", "查看安全设置"},
-    {"security.write", "修改安全设置"}, {"calendar.write", "维护工作日历"},
-    {"pii.read", "查看完整个人信息"},   {"case.read", "查看办件"},
-    {"case.write", "登记和办理办件"},   {"outbox.manage", "查看和重试消息外发"},
+    {"user.read", "查看用户"},
+    {"user.write", "管理用户"},
+    {"role.read", "查看角色"},
+    {"role.write", "管理角色"},
+    {"area.read", "查看区划"},
+    {"area.write", "管理村民小组和网格"},
+    {"audit.read", "查看审计日志"},
+    {"security.read", "查看安全设置"},
+    {"security.write", "修改安全设置"},
+    {"calendar.write", "维护工作日历"},
+    {"pii.read", "查看完整个人信息"},
+    {"case.read", "查看办件"},
+    {"case.write", "登记和办理办件"},
+    {"outbox.manage", "查看和重试消息外发"},
+    {"registry.read", "查看户籍台账"},
+    {"registry.write", "维护户籍台账"},
+    {"benefit.read", "查看救助发放台账"},
+    {"benefit.write", "办理救助发放"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

@@ -63,12 +63,12 @@ bool registry_no_labour(const struct registry_defs *d, const char *labour);
 /* ---- households ---------------------------------------------------------- */
 
 struct household_input {
-    int64_t area_id;         /* a village, or a group or grid under one */
-    const char *code;        /* 户编号, or NULL to number it */
+    int64_t area_id;  /* a village, or a group or grid under one */
+    const char *code; /* 户编号, or NULL to number it */
     const char *address, *phone, *note;
     const char **categories; /* codes */
     size_t ncategories;
-    int poor_year, exit_year; /* 0 = none */
+    int poor_year, exit_year;  /* 0 = none */
     int64_t group_id, grid_id; /* when area_id is the village; 0 = none */
 };
 
@@ -121,8 +121,8 @@ struct person_input {
     const char *name, *id_number, *phone, *relation, *labour, *disability, *schooling, *health,
         *work;
     int insured_medical, insured_serious, insured_pension; /* 0/1 */
-    const char *joined_on;   /* YYYY-MM-DD; NULL = today */
-    const char *join_reason; /* NULL = "registered" */
+    const char *joined_on;                                 /* YYYY-MM-DD; NULL = today */
+    const char *join_reason;                               /* NULL = "registered" */
 };
 
 /*
@@ -151,7 +151,7 @@ struct guarantee_input {
      * metres, days cut off a year, quality test passed; -1 = not given */
     int litres, minutes, horizontal_m, vertical_m, cut_days, quality_ok;
     bool dry_region;
-    int ok;              /* food, clothing: 1/0 as judged; others: -1 = compute */
+    int ok;                 /* food, clothing: 1/0 as judged; others: -1 = compute */
     const char *checked_on; /* YYYY-MM-DD */
     const char *note;
 };
@@ -160,7 +160,7 @@ int registry_guarantee_add(struct zctx *z, const struct registry_defs *d, int64_
                            const struct guarantee_input *in, bool *ok, struct error *err);
 
 struct income_input {
-    const char *assessed_on;                                 /* YYYY-MM-DD */
+    const char *assessed_on;                                /* YYYY-MM-DD */
     int64_t wages, business, property, transfers, expenses; /* fen, >= 0 */
     int members; /* 0 = the household's members on assessed_on */
     const char *source;

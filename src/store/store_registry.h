@@ -23,10 +23,10 @@ struct household {
     const char *area_path, *address, *phone, *note;
     int64_t head_person_id; /* 0 = none */
     const char *head_name, *head_id_number;
-    const char *categories; /* codes, comma separated, sorted; "" if none */
+    const char *categories;   /* codes, comma separated, sorted; "" if none */
     int poor_year, exit_year; /* 0 = none */
-    const char *monitor_status, *monitor_category, *monitor_risks, *monitor_since,
-        *eliminated_on, *dissolved_on;
+    const char *monitor_status, *monitor_category, *monitor_risks, *monitor_since, *eliminated_on,
+        *dissolved_on;
     int members; /* current members */
     int version;
     int64_t created_by, created_at, updated_at;
@@ -112,15 +112,14 @@ int store_person_update(struct db *db, struct person *p, struct error *err);
 int store_household_members(struct db *db, int64_t household_id, struct arena *a,
                             struct person **items, size_t *n, struct error *err);
 /* The living person with this ID number (any scope), 0 if none. */
-int store_person_by_id_number(struct db *db, const char *id_number, int64_t *id,
-                              struct error *err);
+int store_person_by_id_number(struct db *db, const char *id_number, int64_t *id, struct error *err);
 /* Living persons other than self with the same name and birth date in the village. */
-int store_person_likely_dups(struct db *db, int64_t self, const char *name,
-                             const char *birth_date, int64_t village_id, struct arena *a,
-                             int64_t **ids, size_t *n, struct error *err);
+int store_person_likely_dups(struct db *db, int64_t self, const char *name, const char *birth_date,
+                             int64_t village_id, struct arena *a, int64_t **ids, size_t *n,
+                             struct error *err);
 
-int store_membership_open(struct db *db, int64_t person_id, int64_t household_id,
-                          const char *on, const char *reason, int64_t now, struct error *err);
+int store_membership_open(struct db *db, int64_t person_id, int64_t household_id, const char *on,
+                          const char *reason, int64_t now, struct error *err);
 /* Closes the person's open membership; ZW_ENOTFOUND if none. */
 int store_membership_close(struct db *db, int64_t person_id, const char *on, const char *reason,
                            struct error *err);
@@ -153,10 +152,9 @@ int store_person_dup_add(struct db *db, int64_t person_id, int64_t other_id, con
 int store_person_dup_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                          struct person_dup *out, struct error *err);
 int store_person_dup_list(struct db *db, const struct scope *sc, const char *status,
-                          struct arena *a, struct person_dup **items, size_t *n,
-                          struct error *err);
-int store_person_dup_resolve(struct db *db, int64_t id, const char *status, int64_t by,
-                             int64_t now, struct error *err);
+                          struct arena *a, struct person_dup **items, size_t *n, struct error *err);
+int store_person_dup_resolve(struct db *db, int64_t id, const char *status, int64_t by, int64_t now,
+                             struct error *err);
 /* Moves memberships, history and links of person drop to keep; drop becomes merged. */
 int store_person_merge(struct db *db, int64_t drop, int64_t keep, int64_t now, struct error *err);
 

@@ -502,49 +502,53 @@ static void patch_size(unsigned char *zip, size_t len, const char *name, uint32_
     assert_int_equal(patched, 2);
 }
 
-#define WB                                                                                         \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook "                                         \
-    "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "                         \
-    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"             \
-    "<workbookPr date1904=\"1\"/><sheets><sheet name=\"b\" sheetId=\"2\" r:id=\"rId7\"/>"          \
-    "<sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
-#define RELS                                                                                       \
-    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"       \
-    "<Relationship Id=\"rId1\" Type=\"x\" Target=\"worksheets/sheet1.xml\"/>"                      \
-    "<Relationship Id=\"rId7\" Type=\"x\" Target=\"/xl/worksheets/../worksheets/data.xml\"/>"      \
-    "</Relationships>"
-#define SST                                                                                        \
-    "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"                    \
-    "<si><t>王五</t></si><si><r><rPr><b/></rPr><t xml:space=\"preserve\">富 </t></r>"           \
-    "<r><t>文本</t></r><rPh><t>ふりがな</t></rPh></si><si><t>&lt;&amp;&gt;</t></si></sst>"
-#define STYLES                                                                                     \
-    "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"             \
-    "<numFmts count=\"2\"><numFmt numFmtId=\"164\" formatCode=\"[$-804]yyyy&quot;年&quot;\"/>"    \
-    "<numFmt numFmtId=\"165\" formatCode=\"&quot;day&quot;0.0\"/></numFmts>"                       \
-    "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"                               \
-    "<cellXfs count=\"3\"><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"        \
-    "</cellXfs></styleSheet>"
+static const char wb_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook "
+    "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+    "<workbookPr date1904=\"1\"/><sheets><sheet name=\"b\" sheetId=\"2\" r:id=\"rId7\"/>"
+    "<sheet name=\"a\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+
+static const char rels_xml[] =
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"x\" Target=\"worksheets/sheet1.xml\"/>"
+    "<Relationship Id=\"rId7\" Type=\"x\" Target=\"/xl/worksheets/../worksheets/data.xml\"/>"
+    "</Relationships>";
+
+static const char sst_xml[] =
+    "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    "<si><t>王五</t></si><si><r><rPr><b/></rPr><t xml:space=\"preserve\">富 </t></r>"
+    "<r><t>文本</t></r><rPh><t>ふりがな</t></rPh></si><si><t>&lt;&amp;&gt;</t></si></sst>";
+
+static const char styles_xml[] =
+    "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    "<numFmts count=\"2\"><numFmt numFmtId=\"164\" formatCode=\"[$-804]yyyy&quot;年&quot;\"/>"
+    "<numFmt numFmtId=\"165\" formatCode=\"&quot;day&quot;0.0\"/></numFmts>"
+    "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
+    "<cellXfs count=\"3\"><xf numFmtId=\"0\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"
+    "</cellXfs></styleSheet>";
+
 #define SHEET_HEAD "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-#define DATA                                                                                       \
-    SHEET_HEAD                                                                                     \
-        "<sheetData><row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c>"                           \
-        "<c r=\"D1\" t=\"s\"><v>2</v></c></row>"                                                   \
-        "<row><c t=\"b\"><v>0</v></c><c t=\"e\"><v>#DIV/0!</v></c>"                                \
-        "<c t=\"str\"><f>A1</f><v>公式</v></c><c s=\"1\"><v>0</v></c><c s=\"2\"><v>12</v></c>"   \
-        "<c t=\"inlineStr\"><is><t>内联</t></is></c></row>"                                      \
-        "<row r=\"9\"><c r=\"B9\"><v>1E-3</v></c></row><row><c><v>7</v></c></row>"                 \
-        "</sheetData><mergeCells count=\"2\"><mergeCell ref=\"B2:A1\"/>"                           \
-        "<mergeCell ref=\"C3:D9\"/></mergeCells></worksheet>"
+
+static const char data_xml[] = SHEET_HEAD
+    "<sheetData><row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c>"
+    "<c r=\"D1\" t=\"s\"><v>2</v></c></row>"
+    "<row><c t=\"b\"><v>0</v></c><c t=\"e\"><v>#DIV/0!</v></c>"
+    "<c t=\"str\"><f>A1</f><v>公式</v></c><c s=\"1\"><v>0</v></c><c s=\"2\"><v>12</v></c>"
+    "<c t=\"inlineStr\"><is><t>内联</t></is></c></row>"
+    "<row r=\"9\"><c r=\"B9\"><v>1E-3</v></c></row><row><c><v>7</v></c></row>"
+    "</sheetData><mergeCells count=\"2\"><mergeCell ref=\"B2:A1\"/>"
+    "<mergeCell ref=\"C3:D9\"/></mergeCells></worksheet>";
 
 /* A hand-made workbook: second sheet first in order, 1904 dates, rich text, all cell types. */
 static void test_xlsx_handmade(void **state)
 {
     const struct entry e[] = {
-        {"xl/workbook.xml", WB, 0, false},
-        {"xl/_rels/workbook.xml.rels", RELS, 0, false},
-        {"xl/sharedStrings.xml", SST, 0, false},
-        {"xl/styles.xml", STYLES, 0, true},
-        {"xl/worksheets/data.xml", DATA, 0, false},
+        {"xl/workbook.xml", wb_xml, 0, false},
+        {"xl/_rels/workbook.xml.rels", rels_xml, 0, false},
+        {"xl/sharedStrings.xml", sst_xml, 0, false},
+        {"xl/styles.xml", styles_xml, 0, true},
+        {"xl/worksheets/data.xml", data_xml, 0, false},
         {"xl/worksheets/sheet1.xml",
          SHEET_HEAD "<sheetData><row><c><v>1</v></c></row></sheetData>"
                     "</worksheet>",
@@ -595,7 +599,7 @@ static void test_xlsx_doctype(void **state)
                          "<sst><si><t>&b;</t></si></sst>";
     const struct entry e[] = {
         {"xl/sharedStrings.xml", laughs, 0, false},
-        {"xl/worksheets/sheet1.xml", DATA, 0, false},
+        {"xl/worksheets/sheet1.xml", data_xml, 0, false},
     };
     refused(e, N_CASES(e), ZW_EMEDIA, "DOCTYPE");
     const char *ext = "<?xml version=\"1.0\"?><!DOCTYPE worksheet SYSTEM \"file:///etc/passwd\">"
@@ -606,7 +610,7 @@ static void test_xlsx_doctype(void **state)
 
 static void test_xlsx_no_sheet(void **state)
 {
-    const struct entry e[] = {{"xl/workbook.xml", WB, 0, false}};
+    const struct entry e[] = {{"xl/workbook.xml", wb_xml, 0, false}};
     refused(e, N_CASES(e), ZW_EMEDIA, "找不到工作表");
     const struct entry e2[] = {{"xl/worksheets/sheet1.xml", "<worksheet><sheetData>", 0, false}};
     refused(e2, N_CASES(e2), ZW_EMEDIA, "XML 有错误");

@@ -187,5 +187,10 @@ void api_open311_requests(struct api_ctx *c);
 void api_open311_request(struct api_ctx *c);
 void api_open311_post(struct api_ctx *c);
 void api_open311_token(struct api_ctx *c);
+/* Registry imports (api_imports.c). */
+void api_imports_create(struct api_ctx *c);
+void api_imports_get(struct api_ctx *c);
+void api_imports_commit(struct api_ctx *c);
+void api_imports_errors_xlsx(struct api_ctx *c);
 
 #endif

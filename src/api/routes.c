@@ -77,6 +77,11 @@ R(r_o311_requests, api_open311_requests, NULL, API_PUBLIC);
 R(r_o311_request, api_open311_request, NULL, API_PUBLIC);
 R(r_o311_post, api_open311_post, NULL, API_PUBLIC | API_FORM);
 R(r_o311_token, api_open311_token, NULL, API_PUBLIC);
+/* Registry imports: the upload is a file with its own body cap. */
+R(r_imports_create, api_imports_create, "registry.write", API_UPLOAD);
+R(r_imports_get, api_imports_get, "registry.write", 0);
+R(r_imports_commit, api_imports_commit, "registry.write", 0);
+R(r_imports_errors, api_imports_errors_xlsx, "registry.write", 0);
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_dispatch, &r_health},
@@ -149,5 +154,9 @@ const struct route api_routes[] = {
     {"POST", "/open311/v2/requests.xml", api_dispatch, &r_o311_post},
     {"GET", "/open311/v2/requests/{file}", api_dispatch, &r_o311_request},
     {"GET", "/open311/v2/tokens/{file}", api_dispatch, &r_o311_token},
+    {"POST", "/api/v1/imports", api_dispatch, &r_imports_create, ZW_MAX_IMPORT_BYTES},
+    {"GET", "/api/v1/imports/{id}", api_dispatch, &r_imports_get},
+    {"POST", "/api/v1/imports/{id}/commit", api_dispatch, &r_imports_commit},
+    {"GET", "/api/v1/imports/{id}/errors.xlsx", api_dispatch, &r_imports_errors},
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -24,6 +24,7 @@
 #include "domain/casedef.h"
 #include "domain/doc_pdf.h"
 #include "domain/documents.h"
+#include "domain/importer_jobs.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
@@ -244,6 +245,13 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"attachments\" dir=%s", o.files);
+    /* Registry imports: uploads under <files>/imports, checked against defs/registry.json. */
+    static struct registry_defs *import_defs;
+    if (registry_load(o.defs, &import_defs, &err) ||
+        importer_jobs_init(o.files, import_defs, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
     /* The public service catalogue (portal, Open311) names case types: checked against them. */
     static struct services services;
     char svc_path[1100];
@@ -306,6 +314,12 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    if (importer_worker_start(store, &err)) {
+        jobs_stop(jobs);
+        http_stop(srv, 0);
+        store_close(store);
+        return cli_fail(&err);
+    }
     log_info("msg=\"serving\" listen=%s db=%s threads=%ld web=%s", o.listen, o.db, o.threads,
              o.web[0] ? o.web : "-");
     printf("zhenwu 已启动：http://%s/  （按 Ctrl+C 停止）\n", o.listen);
@@ -316,6 +330,8 @@ int cmd_serve(int argc, char **argv)
     http_stop(srv, 10000);
     doc_pdf_shutdown();
     jobs_stop(jobs);
+    importer_worker_stop();
+    registry_free(import_defs);
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);

@@ -88,6 +88,10 @@ static const struct copy_table tables[] = {
       "id, case_id, tracking_code, service_code, phone_last4, source, api_key_id, ip, created_at, "
       "rating, rating_comment, rated_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12", "id"),
+    T("import_jobs",
+      "id, kind, status, file_name, file_path, total_rows, done_rows, report_json, mode, "
+      "imported, message, created_by, area_path, created_at, updated_at, finished_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -223,6 +227,8 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys), false)",
         "SELECT setval(pg_get_serial_sequence('public_requests', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM public_requests), false)",
+        "SELECT setval(pg_get_serial_sequence('import_jobs', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM import_jobs), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

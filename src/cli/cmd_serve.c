@@ -24,6 +24,7 @@
 #include "domain/casedef.h"
 #include "domain/doc_pdf.h"
 #include "domain/documents.h"
+#include "domain/registry.h"
 #include "domain/importer_jobs.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
@@ -245,13 +246,6 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     log_info("msg=\"attachments\" dir=%s", o.files);
-    /* Registry imports: uploads under <files>/imports, checked against defs/registry.json. */
-    static struct registry_defs *import_defs;
-    if (registry_load(o.defs, &import_defs, &err) ||
-        importer_jobs_init(o.files, import_defs, &err)) {
-        store_close(store);
-        return cli_fail(&err);
-    }
     /* The public service catalogue (portal, Open311) names case types: checked against them. */
     static struct services services;
     char svc_path[1100];
@@ -261,6 +255,14 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    /* The registry's code tables and thresholds. */
+    static struct registry_defs *registry;
+    /* Registry imports: uploads under <files>/imports, checked against those tables. */
+    if (registry_load(o.defs, &registry, &err) || importer_jobs_init(o.files, registry, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.registry = registry;
     api_env.services = &services;
     api_env.case_types = &types;
     api_env.store = store;
@@ -331,10 +333,10 @@ int cmd_serve(int argc, char **argv)
     doc_pdf_shutdown();
     jobs_stop(jobs);
     importer_worker_stop();
-    registry_free(import_defs);
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);
+    registry_free(registry);
     log_info("msg=\"stopped\"");
     return 0;
 }

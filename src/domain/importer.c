@@ -568,6 +568,7 @@ static int run_rows(struct importer *im, struct sheet *sh, struct error *err)
                 imp_error(im, (int)c, "必填项为空");
         memset(parsed, 0, k->row_size);
         im->z->arena = &scratch;
+        im->z->bulk = true;
         if (!m)
             rc = k->check(im, by_col, parsed, err);
         if (!rc && !im->row_bad) {
@@ -581,6 +582,7 @@ static int run_rows(struct importer *im, struct sheet *sh, struct error *err)
             }
         }
         im->z->arena = keep;
+        im->z->bulk = false;
         arena_release(&scratch);
         if (rc)
             break;

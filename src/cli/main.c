@@ -26,6 +26,7 @@ void cli_zctx(struct zctx *z, struct db *db, struct arena *a)
     z->who = &cli_principal;
     z->ip = "local";
     z->now = (int64_t)time(NULL);
+    z->bulk = false;
 }
 
 static bool is_dir(const char *p)

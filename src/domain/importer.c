@@ -544,6 +544,7 @@ static int run_rows(struct importer *im, struct sheet *sh, struct error *err)
                          ZW_IMPORT_MAX_DATA_ROWS);
             break;
         }
+        rc = 0;
         im->row = row;
         im->row_bad = false;
         if (im->rows_count % ZW_IMPORT_PROGRESS_EVERY == 0 && im->o->progress)

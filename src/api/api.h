@@ -211,5 +211,10 @@ void api_duplicates_merge(struct api_ctx *c);
 void api_duplicates_keep(struct api_ctx *c);
 void api_households_export(struct api_ctx *c);
 void api_persons_export(struct api_ctx *c);
+/* Registry imports (api_imports.c). */
+void api_imports_create(struct api_ctx *c);
+void api_imports_get(struct api_ctx *c);
+void api_imports_commit(struct api_ctx *c);
+void api_imports_errors_xlsx(struct api_ctx *c);
 
 #endif

@@ -98,6 +98,11 @@ R(r_p_export, api_persons_export, "registry.read", 0);
 R(r_dup_list, api_duplicates_list, "registry.read", 0);
 R(r_dup_merge, api_duplicates_merge, "registry.write", 0);
 R(r_dup_keep, api_duplicates_keep, "registry.write", 0);
+/* Registry imports: the upload is a file with its own body cap. */
+R(r_imports_create, api_imports_create, "registry.write", API_UPLOAD);
+R(r_imports_get, api_imports_get, "registry.write", 0);
+R(r_imports_commit, api_imports_commit, "registry.write", 0);
+R(r_imports_errors, api_imports_errors_xlsx, "registry.write", 0);
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_dispatch, &r_health},
@@ -190,5 +195,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/duplicates", api_dispatch, &r_dup_list},
     {"POST", "/api/v1/duplicates/{id}/merge", api_dispatch, &r_dup_merge},
     {"POST", "/api/v1/duplicates/{id}/keep", api_dispatch, &r_dup_keep},
+    {"POST", "/api/v1/imports", api_dispatch, &r_imports_create, ZW_MAX_IMPORT_BYTES},
+    {"GET", "/api/v1/imports/{id}", api_dispatch, &r_imports_get},
+    {"POST", "/api/v1/imports/{id}/commit", api_dispatch, &r_imports_commit},
+    {"GET", "/api/v1/imports/{id}/errors.xlsx", api_dispatch, &r_imports_errors},
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -25,6 +25,7 @@
 #include "domain/doc_pdf.h"
 #include "domain/documents.h"
 #include "domain/registry.h"
+#include "domain/importer_jobs.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
@@ -256,7 +257,8 @@ int cmd_serve(int argc, char **argv)
     }
     /* The registry's code tables and thresholds. */
     static struct registry_defs *registry;
-    if (registry_load(o.defs, &registry, &err)) {
+    /* Registry imports: uploads under <files>/imports, checked against those tables. */
+    if (registry_load(o.defs, &registry, &err) || importer_jobs_init(o.files, registry, &err)) {
         store_close(store);
         return cli_fail(&err);
     }
@@ -314,6 +316,12 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    if (importer_worker_start(store, &err)) {
+        jobs_stop(jobs);
+        http_stop(srv, 0);
+        store_close(store);
+        return cli_fail(&err);
+    }
     log_info("msg=\"serving\" listen=%s db=%s threads=%ld web=%s", o.listen, o.db, o.threads,
              o.web[0] ? o.web : "-");
     printf("zhenwu 已启动：http://%s/  （按 Ctrl+C 停止）\n", o.listen);
@@ -324,6 +332,7 @@ int cmd_serve(int argc, char **argv)
     http_stop(srv, 10000);
     doc_pdf_shutdown();
     jobs_stop(jobs);
+    importer_worker_stop();
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);

@@ -129,6 +129,10 @@ static const struct copy_table tables[] = {
     T("household_pairs", "id, household_id, cadre_id, since, until_on, created_at",
       "$1, $2, $3, $4, $5, $6", "id"),
     T("household_cases", "household_id, case_id", "$1, $2", "household_id, case_id"),
+    T("import_jobs",
+      "id, kind, status, file_name, file_path, total_rows, done_rows, report_json, mode, "
+      "imported, message, created_by, area_path, created_at, updated_at, finished_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

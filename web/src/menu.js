@@ -27,6 +27,12 @@ export const SCREENS = [
   { name: 'security', path: 'security', title: '安全设置', perm: 'security.read', icon: 'Setting', component: () => import('./security/SecurityPage.vue') },
   { name: 'notifications', path: 'notifications', title: '通知', perm: null, menu: false, component: () => import('./notifications/NotificationsPage.vue') },
   { name: 'calendar', path: 'calendar', title: '工作日历', perm: null, icon: 'Calendar', component: () => import('./calendar/CalendarPage.vue') },
+  {
+    name: 'registry', title: '户籍台账', perm: 'registry.read', icon: 'House',
+    children: [
+      { name: 'registry-import', path: 'registry/import', title: '导入台账', perm: 'registry.write', component: () => import('./registry/ImportPage.vue') },
+    ],
+  },
 ];
 
 // Every routable screen, groups flattened (for the router).

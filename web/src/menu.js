@@ -27,6 +27,15 @@ export const SCREENS = [
   { name: 'security', path: 'security', title: '安全设置', perm: 'security.read', icon: 'Setting', component: () => import('./security/SecurityPage.vue') },
   { name: 'notifications', path: 'notifications', title: '通知', perm: null, menu: false, component: () => import('./notifications/NotificationsPage.vue') },
   { name: 'calendar', path: 'calendar', title: '工作日历', perm: null, icon: 'Calendar', component: () => import('./calendar/CalendarPage.vue') },
+  {
+    name: 'registry', title: '户籍台账', perm: 'registry.read', icon: 'House',
+    children: [
+      { name: 'registry-households', path: 'registry/households', title: '户籍台账', perm: 'registry.read', component: () => import('./registry/HouseholdListPage.vue') },
+      { name: 'registry-persons', path: 'registry/persons', title: '人员查询', perm: 'registry.read', component: () => import('./registry/PersonsPage.vue') },
+      { name: 'registry-duplicates', path: 'registry/duplicates', title: '疑似重复', perm: 'registry.read', component: () => import('./registry/DuplicatesPage.vue') },
+      { name: 'registry-household', path: 'registry/households/:id(\\d+)', title: '一户一页', perm: 'registry.read', menu: false, active: 'registry-households', component: () => import('./registry/HouseholdPage.vue') },
+    ],
+  },
 ];
 
 // Every routable screen, groups flattened (for the router).

@@ -186,9 +186,18 @@ test('a failed housing check (C) turns its tile red; never-checked tiles are gre
   assert.match(await housing.getAttribute('class'), /\bfail\b/);
   assert.equal((await housing.locator('[data-test="guarantee-state"]').innerText()).trim(), '未达标');
   assert.match(await housing.innerText(), /安全等级 C 级/);
-  // red: the tile's border is the danger colour
-  const border = await housing.evaluate((el) => getComputedStyle(el).borderTopColor);
-  assert.equal(border, 'rgb(245, 108, 108)');
+  // red: the tile's border is the theme's danger colour; an unchecked tile's is not
+  const danger = await page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--el-color-danger)';
+    document.body.appendChild(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  });
+  const borderOf = (loc) => loc.evaluate((el) => getComputedStyle(el).borderTopColor);
+  assert.equal(await borderOf(housing), danger);
+  assert.notEqual(await borderOf(page.locator('[data-test="guarantee-food"]')), danger);
   assert.equal(await page.locator('[data-test="guarantee-food"]').getAttribute('data-ok'), 'null');
   await visit(page, 'registry-guarantee-failed');
 
@@ -254,6 +263,13 @@ test('the 变更记录 tab lists the API history, newest first', async () => {
   await page.waitForFunction((n) => document.querySelectorAll('[data-test="history-table"] .el-table__body .el-table__row').length === n, r.body.items.length);
   const actions = await rows.locator('[data-test="history-action"]').allInnerTexts();
   assert.deepEqual(actions.map((s) => s.trim()), r.body.items.map((e) => e.actionName || e.action));
+  // codes and money are shown in words and 元, from defs/registry.json
+  const historyText = await page.locator('[data-test="history-table"]').innerText();
+  const housingName = KINDS.find((k) => k.code === 'housing').name;
+  assert.match(historyText, new RegExp(`核查项目：${housingName}`));
+  assert.match(historyText, /家庭纯收入（元）：3,199\.85/);
+  assert.match(historyText, new RegExp(`与户主关系：${DEFS.relations.find((x) => x.code === 'head').name}`));
+  assert.match(historyText, new RegExp(`户类别：${DEFS.categories[0].name}`));
   // the full ID number appears nowhere in the history
   assert.doesNotMatch(await page.locator('[data-test="history-table"]').innerText(), new RegExp(HEAD_ID));
   await visit(page, 'registry-history');

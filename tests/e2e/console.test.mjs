@@ -14,18 +14,18 @@ import { launch, newPage, closePage, visit, menuItems, loginAs, settle } from '.
 // and 网格上报 (the phone pages under /m; case.write).
 const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板', '网格上报'];
 const CASES_R = ['我的待办', '办件列表', '超期看板'];
-// the 户籍台账 group: 导入台账 (registry.write)
-const REGISTRY_W = ['导入台账'];
+// the 户籍台账 group (registry.read; 导入台账 needs registry.write)
+const REGISTRY = ['户籍台账', '人员查询', '疑似重复', '导入台账'];
 const MENUS = {
-  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY_W],
+  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY_W],
-  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY_W],
-  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY_W],
-  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY_W],
-  grid: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY_W],
-  assist: ['首页', ...CASES_R, '区划管理', '工作日历', ...REGISTRY_W],
+  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY],
+  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY],
+  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY],
+  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY],
+  grid: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY],
+  assist: ['首页', ...CASES_R, '区划管理', '工作日历', ...REGISTRY],
 };
 
 // The menu the UI derives from a permission list, to tell a UI fault from a
@@ -34,6 +34,7 @@ const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件�
   ['超期看板', 'case.read'], ['网格上报', 'case.write'],
   ['区划管理', 'area.read'], ['用户管理', 'user.read'], ['角色权限', 'role.read'],
   ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null],
+  ['户籍台账', 'registry.read'], ['人员查询', 'registry.read'], ['疑似重复', 'registry.read'],
   ['导入台账', 'registry.write']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 

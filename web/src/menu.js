@@ -30,6 +30,10 @@ export const SCREENS = [
   {
     name: 'registry', title: '户籍台账', perm: 'registry.read', icon: 'House',
     children: [
+      { name: 'registry-households', path: 'registry/households', title: '户籍台账', perm: 'registry.read', component: () => import('./registry/HouseholdListPage.vue') },
+      { name: 'registry-persons', path: 'registry/persons', title: '人员查询', perm: 'registry.read', component: () => import('./registry/PersonsPage.vue') },
+      { name: 'registry-duplicates', path: 'registry/duplicates', title: '疑似重复', perm: 'registry.read', component: () => import('./registry/DuplicatesPage.vue') },
+      { name: 'registry-household', path: 'registry/households/:id(\\d+)', title: '一户一页', perm: 'registry.read', menu: false, active: 'registry-households', component: () => import('./registry/HouseholdPage.vue') },
       { name: 'registry-import', path: 'registry/import', title: '导入台账', perm: 'registry.write', component: () => import('./registry/ImportPage.vue') },
     ],
   },

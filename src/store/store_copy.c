@@ -88,6 +88,23 @@ static const struct copy_table tables[] = {
       "id, case_id, tracking_code, service_code, phone_last4, source, api_key_id, ip, created_at, "
       "rating, rating_comment, rated_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12", "id"),
+    /* benefits (0015): after households */
+    T("benefit_enrolments",
+      "id, household_id, programme, persons, since, until_on, case_id, area_path, created_by, "
+      "created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("payment_batches",
+      "id, programme, period, scope_path, status, households, persons, amount_fen, paid_on, "
+      "created_by, created_at, issued_by, issued_at, version",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
+    T("payment_batch_lines",
+      "id, batch_id, household_id, persons, standard_fen, income_fen, amount_fen, area_path, "
+      "village_id, note",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("payments",
+      "id, programme, household_id, persons, amount_fen, period, fund_source, paid_on, batch_id, "
+      "area_path, village_id, note, created_by, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -223,6 +240,14 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys), false)",
         "SELECT setval(pg_get_serial_sequence('public_requests', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM public_requests), false)",
+        "SELECT setval(pg_get_serial_sequence('benefit_enrolments', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM benefit_enrolments), false)",
+        "SELECT setval(pg_get_serial_sequence('payment_batches', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM payment_batches), false)",
+        "SELECT setval(pg_get_serial_sequence('payment_batch_lines', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM payment_batch_lines), false)",
+        "SELECT setval(pg_get_serial_sequence('payments', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM payments), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

@@ -22,6 +22,7 @@ const TABLES = {
   case_documents: 'id',
   case_reminders: 'case_id, clock, run, kind, level', notifications: 'id', outbox: 'id',
   api_keys: 'id', public_requests: 'id',
+  benefit_enrolments: 'id', payment_batches: 'id', payment_batch_lines: 'id', payments: 'id',
 };
 const NOT_COPIED = new Set(['sessions', 'idempotency_keys', 'schema_migrations', 'audit_head', 'rate_limits']);
 

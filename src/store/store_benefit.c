@@ -558,7 +558,7 @@ int store_payment_totals(struct db *db, const struct scope *sc, const struct pay
             "p.village_id") ") t JOIN areas v ON v.id = t.k GROUP BY t.k, v.name, v.code "
                             "ORDER BY v.code";
     static const char whole[] = "SELECT COUNT(*), SUM(t.mp), SUM(t.amt) FROM (" TOTALS_INNER(
-        "0") ") t";
+        "p.household_id") ") t";
     struct db_stmt *st;
     *items = NULL;
     *n = 0;

@@ -127,7 +127,7 @@ int store_household_open_case(struct db *db, int64_t household_id, const char *t
 {
     static const char sql[] =
         "SELECT c.id FROM household_cases hc JOIN cases c ON c.id = hc.case_id "
-        "WHERE hc.household_id = $1 AND c.type = $2 AND c.closed_at IS NULL "
+        "WHERE hc.household_id = $1 AND c.type = $2 AND c.closed_at = 0 "
         "ORDER BY c.id LIMIT 1";
     struct db_stmt *st;
     *id = 0;

@@ -66,17 +66,17 @@ void api_programmes_list(struct api_ctx *c)
     json_t *items = json_array(), *std = json_array();
     for (size_t i = 0; i < p->n; i++) {
         const struct programme *g = &p->v[i];
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o}", "code", g->code, "name",
-                             g->name, "shortName", g->short_name, "caseType",
-                             opt_str(g->case_type), "fundSource", g->fund_source, "unit", g->unit,
-                             "periodicity", g->periodicity, "run", opt_str(g->run)));
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o}", "code",
+                                               g->code, "name", g->name, "shortName", g->short_name,
+                                               "caseType", opt_str(g->case_type), "fundSource",
+                                               g->fund_source, "unit", g->unit, "periodicity",
+                                               g->periodicity, "run", opt_str(g->run)));
     }
     for (size_t i = 0; i < p->nstd; i++)
-        json_array_append_new(std, json_pack("{s:s, s:i, s:I, s:o}", "area", p->std[i].area,
-                                             "year", p->std[i].year, "fenPerMonth",
-                                             (json_int_t)p->std[i].fen, "note",
-                                             opt_str(p->std[i].note)));
+        json_array_append_new(std,
+                              json_pack("{s:s, s:i, s:I, s:o}", "area", p->std[i].area, "year",
+                                        p->std[i].year, "fenPerMonth", (json_int_t)p->std[i].fen,
+                                        "note", opt_str(p->std[i].note)));
     api_reply(c, 200,
               json_pack("{s:o, s:o, s:o}", "items", items, "dibaoStandards", std,
                         "dibaoStandardsNote", opt_str(p->std_note)));
@@ -119,17 +119,16 @@ void api_household_apply(struct api_ctx *c)
 
 static json_t *payment_json(const struct payment *p)
 {
-    return json_pack("{s:I, s:s, s:s, s:{s:I, s:s}, s:o, s:{s:I, s:o}, s:i, s:I, s:s, s:s, s:s, "
-                     "s:o, s:o}",
-                     "id", (json_int_t)p->id, "programme", p->programme, "programmeName",
-                     prog_name(p->programme), "household", "id", (json_int_t)p->household_id,
-                     "code", p->household_code ? p->household_code : "", "headName",
-                     opt_str(p->head_name), "village", "id", (json_int_t)p->village_id, "name",
-                     opt_str(p->village_name), "persons", p->persons, "amountFen",
-                     (json_int_t)p->amount_fen, "period", p->period, "fundSource", p->fund_source,
-                     "paidOn", p->paid_on, "batchId",
-                     p->batch_id ? json_integer(p->batch_id) : json_null(), "note",
-                     opt_str(p->note));
+    return json_pack(
+        "{s:I, s:s, s:s, s:{s:I, s:s}, s:o, s:{s:I, s:o}, s:i, s:I, s:s, s:s, s:s, "
+        "s:o, s:o}",
+        "id", (json_int_t)p->id, "programme", p->programme, "programmeName",
+        prog_name(p->programme), "household", "id", (json_int_t)p->household_id, "code",
+        p->household_code ? p->household_code : "", "headName", opt_str(p->head_name), "village",
+        "id", (json_int_t)p->village_id, "name", opt_str(p->village_name), "persons", p->persons,
+        "amountFen", (json_int_t)p->amount_fen, "period", p->period, "fundSource", p->fund_source,
+        "paidOn", p->paid_on, "batchId", p->batch_id ? json_integer(p->batch_id) : json_null(),
+        "note", opt_str(p->note));
 }
 
 /* The ledger filters: programme, areaId, from, to (paid_on, YYYY-MM-DD, inclusive). */
@@ -209,8 +208,9 @@ void api_household_payments(struct api_ctx *c)
                             prog_name(en[i].programme), "persons", en[i].persons, "since",
                             en[i].since, "until", opt_str(en[i].until_on), "caseId",
                             en[i].case_id ? json_integer(en[i].case_id) : json_null()));
-    api_reply(c, 200, json_pack("{s:o, s:o, s:I}", "items", arr, "enrolments", earr, "total",
-                                (json_int_t)total));
+    api_reply(
+        c, 200,
+        json_pack("{s:o, s:o, s:I}", "items", arr, "enrolments", earr, "total", (json_int_t)total));
 }
 
 void api_payments_totals(struct api_ctx *c)
@@ -238,14 +238,12 @@ void api_payments_totals(struct api_ctx *c)
         json_array_append_new(
             arr, json_pack("{s:s, s:s, s:I, s:I, s:I}", "key", items[i].key, "name",
                            by_village ? items[i].name : prog_name(items[i].key), "households",
-                           (json_int_t)items[i].households, "persons",
-                           (json_int_t)items[i].persons, "amountFen",
-                           (json_int_t)items[i].amount_fen));
+                           (json_int_t)items[i].households, "persons", (json_int_t)items[i].persons,
+                           "amountFen", (json_int_t)items[i].amount_fen));
     api_reply(c, 200,
               json_pack("{s:o, s:{s:I, s:I, s:I}, s:s}", "items", arr, "total", "households",
-                        (json_int_t)all.households, "persons", (json_int_t)all.persons,
-                        "amountFen", (json_int_t)all.amount_fen, "by",
-                        by_village ? "village" : "programme"));
+                        (json_int_t)all.households, "persons", (json_int_t)all.persons, "amountFen",
+                        (json_int_t)all.amount_fen, "by", by_village ? "village" : "programme"));
 }
 
 void api_payments_create(struct api_ctx *c)
@@ -254,8 +252,7 @@ void api_payments_create(struct api_ctx *c)
     int64_t persons = 0;
     const struct jfield f[] = {
         {"programme", JF_STRING, true, &in.programme, .max = 32, .label = "救助项目"},
-        {"householdId", JF_INT, true, &in.household_id, .min = 1, .max = INT64_MAX,
-         .label = "户"},
+        {"householdId", JF_INT, true, &in.household_id, .min = 1, .max = INT64_MAX, .label = "户"},
         {"persons", JF_INT, false, &persons, .min = 1, .max = 999, .label = "受益人数"},
         {"amountFen", JF_INT, true, &in.amount_fen, .min = 1, .max = INT64_C(10000000000),
          .label = "金额（分）"},
@@ -296,16 +293,15 @@ void api_payments_create(struct api_ctx *c)
 
 static json_t *batch_json(const struct pay_batch *b)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:o, s:o, s:I, s:o, s:o, s:i}",
-                     "id", (json_int_t)b->id, "programme", b->programme, "programmeName",
-                     prog_name(b->programme), "period", b->period, "status", b->status,
-                     "statusName", strcmp(b->status, "issued") == 0 ? "已发放" : "待审核",
-                     "households", b->households, "persons", b->persons, "amountFen",
-                     (json_int_t)b->amount_fen, "paidOn", opt_str(b->paid_on), "createdBy",
-                     opt_str(b->created_by_name), "createdAt", (json_int_t)b->created_at,
-                     "issuedBy", opt_str(b->issued_by_name), "issuedAt",
-                     b->issued_at ? json_integer(b->issued_at) : json_null(), "version",
-                     b->version);
+    return json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:I, s:o, s:o, s:I, s:o, s:o, s:i}", "id",
+        (json_int_t)b->id, "programme", b->programme, "programmeName", prog_name(b->programme),
+        "period", b->period, "status", b->status, "statusName",
+        strcmp(b->status, "issued") == 0 ? "已发放" : "待审核", "households", b->households,
+        "persons", b->persons, "amountFen", (json_int_t)b->amount_fen, "paidOn",
+        opt_str(b->paid_on), "createdBy", opt_str(b->created_by_name), "createdAt",
+        (json_int_t)b->created_at, "issuedBy", opt_str(b->issued_by_name), "issuedAt",
+        b->issued_at ? json_integer(b->issued_at) : json_null(), "version", b->version);
 }
 
 static void reply_batch(struct api_ctx *c, int status, int64_t id)
@@ -323,9 +319,9 @@ static void reply_batch(struct api_ctx *c, int status, int64_t id)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
             lines,
-            json_pack("{s:I, s:{s:I, s:s}, s:o, s:o, s:{s:I, s:o}, s:i, s:I, s:o, s:I, s:o}",
-                      "id", (json_int_t)l[i].id, "household", "id", (json_int_t)l[i].household_id,
-                      "code", l[i].household_code ? l[i].household_code : "", "headName",
+            json_pack("{s:I, s:{s:I, s:s}, s:o, s:o, s:{s:I, s:o}, s:i, s:I, s:o, s:I, s:o}", "id",
+                      (json_int_t)l[i].id, "household", "id", (json_int_t)l[i].household_id, "code",
+                      l[i].household_code ? l[i].household_code : "", "headName",
                       opt_str(l[i].head_name), "headIdNumber", masked_id(l[i].head_id_number),
                       "village", "id", (json_int_t)l[i].village_id, "name",
                       opt_str(l[i].village_name), "persons", l[i].persons, "standardFen",
@@ -365,8 +361,8 @@ void api_batches_list(struct api_ctx *c)
     struct scope sc = principal_scope(&c->who);
     struct pay_batch *items;
     size_t n;
-    if (store_batch_list(c->z.db, &sc, programme && *programme ? programme : NULL,
-                         &c->req->arena, &items, &n, &c->err)) {
+    if (store_batch_list(c->z.db, &sc, programme && *programme ? programme : NULL, &c->req->arena,
+                         &items, &n, &c->err)) {
         api_reply_error(c, &c->err);
         return;
     }
@@ -425,8 +421,7 @@ void api_batches_bank(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    static const char *const headers[] = {"序号", "户主姓名", "身份证号", "发放金额（元）",
-                                          "备注"};
+    static const char *const headers[] = {"序号", "户主姓名", "身份证号", "发放金额（元）", "备注"};
     static const double widths[] = {8, 14, 22, 16, 40};
     struct xlsx *x;
     if (xlsx_open("发放清单", headers, widths, 5, &x, &c->err)) {
@@ -472,8 +467,9 @@ void api_batches_bank(struct api_ctx *c)
             api_reply_error(c, &c->err);
         return;
     }
-    api_content_disposition(c, true, arena_printf(a, "bank-%s-%s.xlsx", b.programme, b.period),
-                            arena_printf(a, "%s发放清单-%s.xlsx", prog_name(b.programme), b.period));
+    api_content_disposition(
+        c, true, arena_printf(a, "bank-%s-%s.xlsx", b.programme, b.period),
+        arena_printf(a, "%s发放清单-%s.xlsx", prog_name(b.programme), b.period));
     http_add_header(c->req, "Cache-Control", "no-store");
     http_reply(c->req, 200, XLSX_TYPE, data, len);
 }

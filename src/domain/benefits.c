@@ -69,7 +69,7 @@ static const char *text(struct arena *a, json_t *o, const char *key, size_t max)
 static int parse_programme(json_t *o, size_t i, const struct case_types *types, struct arena *a,
                            struct programme *p, struct error *err)
 {
-    static const char *const keys[] = {"code", "name",        "shortName", "caseType",
+    static const char *const keys[] = {"code",       "name", "shortName",   "caseType",
                                        "fundSource", "unit", "periodicity", "run"};
     static const char *const units[] = {"person", "household"};
     static const char *const periods[] = {"monthly", "quarterly", "yearly", "once"};
@@ -87,8 +87,7 @@ static int parse_programme(json_t *o, size_t i, const struct case_types *types, 
     p->short_name = text(a, o, "shortName", 16);
     p->fund_source = text(a, o, "fundSource", 64);
     if (!p->name || !p->fund_source)
-        return fail(err, "programmes", i, "name（≤32 字）和 fundSource（≤64 字）均应填写：",
-                    code);
+        return fail(err, "programmes", i, "name（≤32 字）和 fundSource（≤64 字）均应填写：", code);
     if (!p->short_name && json_object_get(o, "shortName"))
         return fail(err, "programmes", i, "shortName 应为至多 16 字的文本：", code);
     if (!p->short_name)
@@ -135,8 +134,8 @@ static int parse_standard(json_t *o, size_t i, struct arena *a, struct dibao_sta
     for (size_t k = 0; ok && n > 1 && k < n; k++)
         ok = area[k] >= '0' && area[k] <= '9';
     if (!ok)
-        return fail(err, "dibaoStandards", i,
-                    "area 应为 * 或区划代码前缀（2、4、6 … 12 位数字）", NULL);
+        return fail(err, "dibaoStandards", i, "area 应为 * 或区划代码前缀（2、4、6 … 12 位数字）",
+                    NULL);
     snprintf(s->area, sizeof(s->area), "%s", area);
     json_t *y = json_object_get(o, "year"), *f = json_object_get(o, "fenPerMonth");
     if (!json_is_integer(y) || json_integer_value(y) < 2000 || json_integer_value(y) > 2100)
@@ -162,8 +161,7 @@ static int programmes_parse(json_t *root, const struct case_types *types, struct
     p->note = text(a, root, "note", 1000);
     p->std_note = text(a, root, "dibaoStandardsNote", 1000);
     json_t *list = json_object_get(root, "programmes");
-    if (!json_is_array(list) || json_array_size(list) < 1 ||
-        json_array_size(list) > PROGRAMMES_MAX)
+    if (!json_is_array(list) || json_array_size(list) < 1 || json_array_size(list) > PROGRAMMES_MAX)
         return err_set(err, ZW_EINVAL, NULL, "programmes.json：programmes 应为 1 至 %d 项的数组",
                        PROGRAMMES_MAX);
     size_t n = json_array_size(list);
@@ -309,8 +307,8 @@ static int enrol(struct zctx *z, const struct programme *prog, int64_t household
     if (persons <= 0)
         persons = h.members;
     if (persons <= 0)
-        return err_set(err, ZW_EINVAL, "covered_persons", "户 %s 没有在册成员，不能纳入%s",
-                       h.code, prog->short_name);
+        return err_set(err, ZW_EINVAL, "covered_persons", "户 %s 没有在册成员，不能纳入%s", h.code,
+                       prog->short_name);
     if (h.members > 0 && persons > h.members)
         return err_set(err, ZW_EINVAL, "covered_persons", "保障人数 %d 超过户 %s 的在册人数 %d",
                        persons, h.code, h.members);
@@ -362,8 +360,8 @@ int benefits_case_hook(struct zctx *z, void *arg, const struct case_type *t,
 /* ---- applications ---------------------------------------------------------- */
 
 int benefits_apply(struct zctx *z, const struct programmes *p, const struct case_types *types,
-                   int64_t household_id, const struct application_input *in,
-                   struct case_row *out, struct error *err)
+                   int64_t household_id, const struct application_input *in, struct case_row *out,
+                   struct error *err)
 {
     const struct programme *prog = benefits_programme(p, in->programme);
     if (!prog)
@@ -425,8 +423,9 @@ int benefits_run(struct zctx *z, const struct programmes *p, const char *program
     if (rc)
         return rc;
     if (other)
-        return err_set(err, ZW_ECONFLICT, "period", "%.7s 的%s已有发放批次（批次 %lld），不能重复核算",
-                       period, prog->short_name, (long long)other);
+        return err_set(err, ZW_ECONFLICT, "period",
+                       "%.7s 的%s已有发放批次（批次 %lld），不能重复核算", period, prog->short_name,
+                       (long long)other);
     int year = cal_digits(period, 4), month = cal_digits(period + 5, 2);
     char first[11], last[11];
     int ymd1 = year * 10000 + month * 100 + 1;
@@ -479,10 +478,10 @@ int benefits_run(struct zctx *z, const struct programmes *p, const char *program
         if ((rc = store_batch_line_insert(z->db, &lines[i], err)))
             return rc;
     }
-    json_t *after = json_pack("{s:s, s:s, s:s, s:i, s:i, s:I, s:I}", "programme", prog->code,
-                              "period", period, "scope", scope_path, "households", b.households,
-                              "persons", b.persons, "amountFen", (json_int_t)b.amount_fen,
-                              "lines", (json_int_t)n);
+    json_t *after =
+        json_pack("{s:s, s:s, s:s, s:i, s:i, s:I, s:I}", "programme", prog->code, "period", period,
+                  "scope", scope_path, "households", b.households, "persons", b.persons,
+                  "amountFen", (json_int_t)b.amount_fen, "lines", (json_int_t)n);
     rc = audit_log(z, "run", "payment_batch", b.id, NULL, after, err);
     json_decref(after);
     *batch_id = b.id;
@@ -512,8 +511,8 @@ int benefits_issue(struct zctx *z, const struct programmes *p, int64_t batch_id,
     int64_t n = 0;
     b.paid_on = paid_on;
     if ((rc = store_batch_issue(z->db, b.id, version, paid_on, z->who->user_id, z->now, err)) ||
-        (rc = store_batch_pay(z->db, &b, prog ? prog->fund_source : b.programme,
-                              z->who->user_id, z->now, &n, err)))
+        (rc = store_batch_pay(z->db, &b, prog ? prog->fund_source : b.programme, z->who->user_id,
+                              z->now, &n, err)))
         return rc;
     json_t *after = json_pack("{s:s, s:s, s:s, s:I, s:I}", "programme", b.programme, "period",
                               b.period, "paidOn", paid_on, "payments", (json_int_t)n, "amountFen",
@@ -534,7 +533,8 @@ int benefits_pay(struct zctx *z, const struct programmes *p, const struct paymen
     if (in->amount_fen <= 0 || in->amount_fen > PAYMENT_MAX_FEN)
         return err_set(err, ZW_EINVAL, "amountFen", "金额应大于 0 且不超过 1 亿元（以分计）");
     if (!benefits_period_ok(in->period))
-        return err_set(err, ZW_EINVAL, "period", "所属期间应为 YYYY-MM 或 YYYY（如 2026-11、2026）");
+        return err_set(err, ZW_EINVAL, "period",
+                       "所属期间应为 YYYY-MM 或 YYYY（如 2026-11、2026）");
     if (!registry_date_ok(in->paid_on))
         return err_set(err, ZW_EINVAL, "paidOn", "发放日期应为 YYYY-MM-DD");
     if (in->persons < 0 || in->persons > 999)
@@ -560,10 +560,10 @@ int benefits_pay(struct zctx *z, const struct programmes *p, const struct paymen
     };
     if ((rc = store_payment_insert(z->db, &pay, err)))
         return rc;
-    json_t *after = json_pack("{s:s, s:I, s:i, s:I, s:s, s:s}", "programme", prog->code,
-                              "householdId", (json_int_t)h.id, "persons", persons, "amountFen",
-                              (json_int_t)in->amount_fen, "period", in->period, "paidOn",
-                              in->paid_on);
+    json_t *after =
+        json_pack("{s:s, s:I, s:i, s:I, s:s, s:s}", "programme", prog->code, "householdId",
+                  (json_int_t)h.id, "persons", persons, "amountFen", (json_int_t)in->amount_fen,
+                  "period", in->period, "paidOn", in->paid_on);
     rc = audit_log(z, "create", "payment", pay.id, NULL, after, err);
     json_decref(after);
     *id = pay.id;

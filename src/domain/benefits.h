@@ -98,8 +98,8 @@ struct application_input {
  * the same type.
  */
 int benefits_apply(struct zctx *z, const struct programmes *p, const struct case_types *types,
-                   int64_t household_id, const struct application_input *in,
-                   struct case_row *out, struct error *err);
+                   int64_t household_id, const struct application_input *in, struct case_row *out,
+                   struct error *err);
 
 /* ---- runs and batches ----------------------------------------------------- */
 

@@ -19,7 +19,7 @@
 #define DIBAO_HOUSEHOLDS 110
 #define DIBAO_PERSONS    251
 #define EDU_PERSONS      471
-#define EDU_FEN          INT64_C(95000000)  /* 95万元 */
+#define EDU_FEN          INT64_C(95000000) /* 95万元 */
 #define HEALTH_PERSONS   1321
 #define HEALTH_FEN       INT64_C(337300000) /* 337.3万元 */
 #define CREDIT_FEN       INT64_C(280000000) /* 280万元 */
@@ -95,16 +95,15 @@ static int pay(struct zctx *z, const struct programme *prog, const struct benefi
 static int audit_demo(struct zctx *z, const char *programme, int households, int64_t persons,
                       int64_t fen, struct error *err)
 {
-    json_t *after = json_pack("{s:s, s:s, s:i, s:I, s:I}", "programme", programme, "period",
-                              "2018", "households", households, "persons", (json_int_t)persons,
-                              "amountFen", (json_int_t)fen);
+    json_t *after = json_pack("{s:s, s:s, s:i, s:I, s:I}", "programme", programme, "period", "2018",
+                              "households", households, "persons", (json_int_t)persons, "amountFen",
+                              (json_int_t)fen);
     int rc = audit_log(z, "demo", "payment", 0, NULL, after, err);
     json_decref(after);
     return rc;
 }
 
-static const struct programme *need(const struct programmes *p, const char *code,
-                                    struct error *err)
+static const struct programme *need(const struct programmes *p, const char *code, struct error *err)
 {
     const struct programme *g = benefits_programme(p, code);
     if (!g)
@@ -123,8 +122,9 @@ static int demo_dibao(struct zctx *z, const struct programmes *p, struct benefit
     size_t k = 0;
     for (int pass = 0; pass < 3 && k < DIBAO_HOUSEHOLDS; pass++)
         for (size_t i = 0; i < n && k < DIBAO_HOUSEHOLDS; i++) {
-            bool take = pass == 0 ? v[i].dibao : pass == 1 ? !v[i].dibao && v[i].poor
-                                                           : !v[i].dibao && !v[i].poor;
+            bool take = pass == 0   ? v[i].dibao
+                        : pass == 1 ? !v[i].dibao && v[i].poor
+                                    : !v[i].dibao && !v[i].poor;
             if (take && v[i].members > 0)
                 pick[k++] = &v[i];
         }

@@ -157,8 +157,7 @@ int store_run_candidates(struct db *db, const struct scope *sc, const char *prog
         "FROM benefit_enrolments e JOIN households h ON h.id = e.household_id "
         "JOIN areas v ON v.id = h.village_id "
         "WHERE e.programme = $4 AND e.since <= $6 AND (e.until_on IS NULL OR e.until_on >= $5) "
-        "AND h.dissolved_on IS NULL AND" HH_SCOPE("h.area_path")
-        "ORDER BY h.id, e.since, e.id";
+        "AND h.dissolved_on IS NULL AND" HH_SCOPE("h.area_path") "ORDER BY h.id, e.since, e.id";
     struct db_stmt *st;
     *items = NULL;
     *n = 0;
@@ -316,8 +315,8 @@ int store_batch_get(struct db *db, int64_t id, const struct scope *sc, struct ar
     return rc < 0 ? rc : 0;
 }
 
-int store_batch_list(struct db *db, const struct scope *sc, const char *programme,
-                     struct arena *a, struct pay_batch **items, size_t *n, struct error *err)
+int store_batch_list(struct db *db, const struct scope *sc, const char *programme, struct arena *a,
+                     struct pay_batch **items, size_t *n, struct error *err)
 {
     static const char sql[] = "SELECT " BATCH_COLS "WHERE b.scope_path LIKE $1 || '%' AND $2 >= 2 "
                               "AND ($3 = '' OR b.programme = $3) ORDER BY b.id DESC LIMIT 200";
@@ -406,8 +405,8 @@ int store_batch_issue(struct db *db, int64_t id, int version, const char *paid_o
     return rc < 0 ? rc : 0;
 }
 
-int store_batch_pay(struct db *db, const struct pay_batch *b, const char *fund_source,
-                    int64_t by, int64_t now, int64_t *n, struct error *err)
+int store_batch_pay(struct db *db, const struct pay_batch *b, const char *fund_source, int64_t by,
+                    int64_t now, int64_t *n, struct error *err)
 {
     static const char sql[] =
         "INSERT INTO payments (programme, household_id, persons, amount_fen, period, "
@@ -470,10 +469,11 @@ int store_payment_insert(struct db *db, struct payment *p, struct error *err)
 
 /* The payment filter after the scope ($1-$3): programme, area, paid_on bounds, household. */
 #define PAY_WHERE                                                                                  \
-    " FROM payments p JOIN households h ON h.id = p.household_id WHERE" HH_SCOPE("p.area_path")    \
-    "AND ($4 = '' OR p.programme = $4) AND ($5 = '' OR p.area_path LIKE $5 || '%') "             \
-    "AND ($6 = '' OR p.paid_on >= $6) AND ($7 = '' OR p.paid_on <= $7) "                           \
-    "AND ($8 = 0 OR p.household_id = $8) "
+    " FROM payments p JOIN households h ON h.id = p.household_id WHERE" HH_SCOPE(                  \
+        "p.area_path") "AND ($4 = '' OR p.programme = $4) AND ($5 = '' OR p.area_path LIKE $5 || " \
+                       "'%') "                                                                     \
+                       "AND ($6 = '' OR p.paid_on >= $6) AND ($7 = '' OR p.paid_on <= $7) "        \
+                       "AND ($8 = 0 OR p.household_id = $8) "
 
 static void bind_filter(struct db_stmt *st, const struct scope *sc, const struct payment_filter *f)
 {
@@ -547,8 +547,8 @@ int store_payment_list(struct db *db, const struct scope *sc, const struct payme
     "SUM(p.amount_fen) AS amt" PAY_WHERE "GROUP BY " key ", p.household_id"
 
 int store_payment_totals(struct db *db, const struct scope *sc, const struct payment_filter *f,
-                         bool by_village, struct arena *a, struct payment_total **items,
-                         size_t *n, struct payment_total *all, struct error *err)
+                         bool by_village, struct arena *a, struct payment_total **items, size_t *n,
+                         struct payment_total *all, struct error *err)
 {
     static const char by_prog[] =
         "SELECT t.k, t.k, COUNT(*), SUM(t.mp), SUM(t.amt) FROM (" TOTALS_INNER(
@@ -557,8 +557,8 @@ int store_payment_totals(struct db *db, const struct scope *sc, const struct pay
         "SELECT t.k, v.name, COUNT(*), SUM(t.mp), SUM(t.amt) FROM (" TOTALS_INNER(
             "p.village_id") ") t JOIN areas v ON v.id = t.k GROUP BY t.k, v.name, v.code "
                             "ORDER BY v.code";
-    static const char whole[] = "SELECT COUNT(*), SUM(t.mp), SUM(t.amt) FROM (" TOTALS_INNER(
-        "p.household_id") ") t";
+    static const char whole[] =
+        "SELECT COUNT(*), SUM(t.mp), SUM(t.amt) FROM (" TOTALS_INNER("p.household_id") ") t";
     struct db_stmt *st;
     *items = NULL;
     *n = 0;

@@ -111,8 +111,8 @@ int store_batch_line_insert(struct db *db, const struct batch_line *l, struct er
 int store_batch_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                     struct pay_batch *out, struct error *err);
 /* Batches in scope, newest first (at most 200). */
-int store_batch_list(struct db *db, const struct scope *sc, const char *programme,
-                     struct arena *a, struct pay_batch **items, size_t *n, struct error *err);
+int store_batch_list(struct db *db, const struct scope *sc, const char *programme, struct arena *a,
+                     struct pay_batch **items, size_t *n, struct error *err);
 /* The lines of a batch with the household's code, head and village, by village and code. */
 int store_batch_lines(struct db *db, int64_t batch_id, struct arena *a, struct batch_line **items,
                       size_t *n, struct error *err);
@@ -120,8 +120,8 @@ int store_batch_lines(struct db *db, int64_t batch_id, struct arena *a, struct b
 int store_batch_issue(struct db *db, int64_t id, int version, const char *paid_on, int64_t by,
                       int64_t now, struct error *err);
 /* The lines above zero of a batch become payments; *n how many. */
-int store_batch_pay(struct db *db, const struct pay_batch *b, const char *fund_source,
-                    int64_t by, int64_t now, int64_t *n, struct error *err);
+int store_batch_pay(struct db *db, const struct pay_batch *b, const char *fund_source, int64_t by,
+                    int64_t now, int64_t *n, struct error *err);
 
 int store_payment_insert(struct db *db, struct payment *p, struct error *err);
 int store_payment_list(struct db *db, const struct scope *sc, const struct payment_filter *f,
@@ -134,8 +134,8 @@ int store_payment_list(struct db *db, const struct scope *sc, const struct payme
  * amount.  *all is the same over every group together.
  */
 int store_payment_totals(struct db *db, const struct scope *sc, const struct payment_filter *f,
-                         bool by_village, struct arena *a, struct payment_total **items,
-                         size_t *n, struct payment_total *all, struct error *err);
+                         bool by_village, struct arena *a, struct payment_total **items, size_t *n,
+                         struct payment_total *all, struct error *err);
 
 /* Every living household of a township (path prefix), by id, for the demo. */
 int store_benefit_households(struct db *db, const char *path, struct arena *a,

@@ -240,7 +240,7 @@ test('ben-4 review and issue: If-Match, stale 412, payments made, audited; scope
   assert.equal(count('payments'), pay0 + lines.length);
   // issuing twice is refused
   expectError(await staff.post(`/api/v1/batches/${batch.id}/issue`, {}, { 'if-match': `"v${r.body.version}"` }), 409, 'invalid_transition');
-  assert.equal(sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE action = 'issue' AND entity = 'payment_batch' AND entity_id = ${batch.id}`)[0].n, 1);
+  assert.equal(sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE action = 'issue' AND entity = 'payment_batch' AND entity_id = '${batch.id}'`)[0].n, 1);
 
   // the household's ledger
   const hp = (await staff.get(`/api/v1/households/${hA.id}/payments`)).body;

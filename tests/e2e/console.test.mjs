@@ -14,14 +14,16 @@ import { launch, newPage, closePage, visit, menuItems, loginAs, settle } from '.
 // and 网格上报 (the phone pages under /m; case.write).
 const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板', '网格上报'];
 const CASES_R = ['我的待办', '办件列表', '超期看板'];
+// The group 救助发放 (benefit.read).
+const BENEFITS = ['救助汇总', '低保月度发放', '发放台账'];
 const MENUS = {
-  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历'],
+  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...BENEFITS],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历'],
-  staff: ['首页', ...CASES_RW, '区划管理', '工作日历'],
-  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历'],
-  datang: ['首页', ...CASES_RW, '区划管理', '工作日历'],
+  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...BENEFITS],
+  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...BENEFITS],
+  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...BENEFITS],
+  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...BENEFITS],
   grid: ['首页', ...CASES_RW, '区划管理', '工作日历'],
   assist: ['首页', ...CASES_R, '区划管理', '工作日历'],
 };
@@ -31,7 +33,8 @@ const MENUS = {
 const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件列表', 'case.read'], ['登记办件', 'case.write'],
   ['超期看板', 'case.read'], ['网格上报', 'case.write'],
   ['区划管理', 'area.read'], ['用户管理', 'user.read'], ['角色权限', 'role.read'],
-  ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null]];
+  ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null],
+  ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 
 const NEW_USER = { username: 'dengta.e2e', name: '灯塔测试员', password: 'Init-Passw0rd#1', next: 'Chg-Passw0rd#27' };

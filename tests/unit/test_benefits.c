@@ -37,8 +37,8 @@ static const struct amount_case amount_cases[] = {
     {"benefits-1.5 yearly 100 fen: 8.33 rounds to 8 fen a month", 60000, true, 100, 1, 59992},
     {"benefits-1.6 yearly 102 fen: 8.5 rounds half up to 9 fen", 60000, true, 102, 1, 59991},
     {"benefits-1.7 yearly 101 fen: 8.42 rounds to 8 fen", 60000, true, 101, 1, 59992},
-    {"benefits-1.8 negative income (expenses above income) counts as zero", 60000, true, -50000,
-     2, 120000},
+    {"benefits-1.8 negative income (expenses above income) counts as zero", 60000, true, -50000, 2,
+     120000},
     {"benefits-1.9 zero persons covered: nothing", 60000, false, 0, 0, 0},
     {"benefits-1.10 one person of a large household", 50000, true, 120000, 1, 40000},
     {"benefits-1.11 the difference times persons: 5 persons", 45000, true, 360006, 5, 74995},
@@ -152,8 +152,8 @@ static void test_load(void **state)
 
 /* ---- the demo over a fixture: 2 villages, 700 households of 3, 110 tagged dibao ---- */
 
-static const struct principal cli = {.username = "test", .scope_kind = SCOPE_ALL,
-                                     .superuser = true};
+static const struct principal cli = {
+    .username = "test", .scope_kind = SCOPE_ALL, .superuser = true};
 
 static void exec(struct db *db, const char *sql)
 {
@@ -187,7 +187,9 @@ static void fixture(struct db *db)
         }
         snprintf(sql, sizeof(sql),
                  "INSERT INTO household_categories (household_id, category) VALUES (%d, '%s')", i,
-                 i <= 110 ? "dibao" : i <= 600 ? "tuopin" : "yiban");
+                 i <= 110   ? "dibao"
+                 : i <= 600 ? "tuopin"
+                            : "yiban");
         exec(db, sql);
     }
 }
@@ -242,8 +244,8 @@ static void demo_run(uint64_t seed, struct totals out[5], uint64_t *digest)
     assert_int_equal(store_payment_list(db, &sc, &f, &a, &items, &n, &total, &err), 0);
     *digest = (uint64_t)total;
     for (size_t i = 0; i < n; i++) {
-        *digest = *digest * 31 + (uint64_t)(items[i].household_id * 7 + items[i].amount_fen +
-                                             items[i].persons);
+        *digest = *digest * 31 +
+                  (uint64_t)(items[i].household_id * 7 + items[i].amount_fen + items[i].persons);
         assert_memory_equal(items[i].paid_on, "2018-", 5);
     }
     struct enrolment *en;

@@ -27,6 +27,14 @@ export const SCREENS = [
   { name: 'security', path: 'security', title: '安全设置', perm: 'security.read', icon: 'Setting', component: () => import('./security/SecurityPage.vue') },
   { name: 'notifications', path: 'notifications', title: '通知', perm: null, menu: false, component: () => import('./notifications/NotificationsPage.vue') },
   { name: 'calendar', path: 'calendar', title: '工作日历', perm: null, icon: 'Calendar', component: () => import('./calendar/CalendarPage.vue') },
+  {
+    name: 'benefits', title: '救助发放', perm: 'benefit.read', icon: 'Money',
+    children: [
+      { name: 'benefit-totals', path: 'benefits', title: '救助汇总', perm: 'benefit.read', component: () => import('./views/benefits/BenefitTotalsPage.vue') },
+      { name: 'benefit-dibao', path: 'benefits/dibao', title: '低保月度发放', perm: 'benefit.read', component: () => import('./views/benefits/DibaoRunPage.vue') },
+      { name: 'benefit-payments', path: 'benefits/payments', title: '发放台账', perm: 'benefit.read', component: () => import('./views/benefits/PaymentsPage.vue') },
+    ],
+  },
 ];
 
 // Every routable screen, groups flattened (for the router).

@@ -21,6 +21,7 @@
 #include "domain/services.h"
 #include "domain/domain.h"
 #include "domain/registry.h"
+#include "domain/benefits.h"
 #include "http/http.h"
 #include "jsonx.h"
 
@@ -61,6 +62,7 @@ struct api_env {
     long export_max_rows;                 /* exports larger than this are refused (0: default) */
     const struct services *services;      /* defs/services.json: the public service catalogue */
     const struct registry_defs *registry; /* defs/registry.json: code tables and thresholds */
+    const struct programmes *programmes;  /* defs/programmes.json: benefits programmes */
 };
 extern struct api_env api_env;
 
@@ -216,5 +218,18 @@ void api_imports_create(struct api_ctx *c);
 void api_imports_get(struct api_ctx *c);
 void api_imports_commit(struct api_ctx *c);
 void api_imports_errors_xlsx(struct api_ctx *c);
+
+/* The benefits ledger (api_benefits.c). */
+void api_programmes_list(struct api_ctx *c);
+void api_household_apply(struct api_ctx *c);
+void api_household_payments(struct api_ctx *c);
+void api_payments_list(struct api_ctx *c);
+void api_payments_totals(struct api_ctx *c);
+void api_payments_create(struct api_ctx *c);
+void api_benefit_runs_create(struct api_ctx *c);
+void api_batches_list(struct api_ctx *c);
+void api_batches_get(struct api_ctx *c);
+void api_batches_issue(struct api_ctx *c);
+void api_batches_bank(struct api_ctx *c);
 
 #endif

@@ -103,6 +103,18 @@ R(r_imports_create, api_imports_create, "registry.write", API_UPLOAD);
 R(r_imports_get, api_imports_get, "registry.write", 0);
 R(r_imports_commit, api_imports_commit, "registry.write", 0);
 R(r_imports_errors, api_imports_errors_xlsx, "registry.write", 0);
+/* The benefits ledger (docs/registry.md, Benefits). */
+R(r_programmes, api_programmes_list, "benefit.read", 0);
+R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
+R(r_hh_payments, api_household_payments, "benefit.read", 0);
+R(r_pay_list, api_payments_list, "benefit.read", 0);
+R(r_pay_totals, api_payments_totals, "benefit.read", 0);
+R(r_pay_create, api_payments_create, "benefit.write", API_IDEMPOTENT);
+R(r_run_create, api_benefit_runs_create, "benefit.write", API_IDEMPOTENT);
+R(r_batch_list, api_batches_list, "benefit.read", 0);
+R(r_batch_get, api_batches_get, "benefit.read", 0);
+R(r_batch_issue, api_batches_issue, "benefit.write", 0);
+R(r_batch_bank, api_batches_bank, "benefit.read", 0);
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_dispatch, &r_health},
@@ -199,5 +211,16 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/imports/{id}", api_dispatch, &r_imports_get},
     {"POST", "/api/v1/imports/{id}/commit", api_dispatch, &r_imports_commit},
     {"GET", "/api/v1/imports/{id}/errors.xlsx", api_dispatch, &r_imports_errors},
+    {"GET", "/api/v1/programmes", api_dispatch, &r_programmes},
+    {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
+    {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},
+    {"GET", "/api/v1/payments", api_dispatch, &r_pay_list},
+    {"GET", "/api/v1/payments/totals", api_dispatch, &r_pay_totals},
+    {"POST", "/api/v1/payments", api_dispatch, &r_pay_create},
+    {"POST", "/api/v1/benefit-runs", api_dispatch, &r_run_create},
+    {"GET", "/api/v1/batches", api_dispatch, &r_batch_list},
+    {"GET", "/api/v1/batches/{id}", api_dispatch, &r_batch_get},
+    {"POST", "/api/v1/batches/{id}/issue", api_dispatch, &r_batch_issue},
+    {"GET", "/api/v1/batches/{id}/bank.xlsx", api_dispatch, &r_batch_bank},
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

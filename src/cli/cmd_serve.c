@@ -26,6 +26,8 @@
 #include "domain/documents.h"
 #include "domain/registry.h"
 #include "domain/importer_jobs.h"
+#include "domain/benefits.h"
+#include "domain/cases.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
@@ -262,6 +264,14 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    /* Programmes and 低保 standards; an approved application enrols the household. */
+    static struct programmes programmes;
+    if (benefits_load(o.defs, &types, &defs_arena, &programmes, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    cases_hook_add(benefits_case_hook, &programmes);
+    api_env.programmes = &programmes;
     api_env.registry = registry;
     api_env.services = &services;
     api_env.case_types = &types;

@@ -26,6 +26,7 @@ const TABLES = {
   guarantee_checks: 'id', incomes: 'id', registry_history: 'id', person_duplicates: 'id',
   assist_cadres: 'id', household_pairs: 'id', household_cases: 'household_id, case_id',
   import_jobs: 'id',
+  benefit_enrolments: 'id', payment_batches: 'id', payment_batch_lines: 'id', payments: 'id',
 };
 const NOT_COPIED = new Set(['sessions', 'idempotency_keys', 'schema_migrations', 'audit_head', 'rate_limits']);
 

@@ -37,6 +37,14 @@ export const SCREENS = [
       { name: 'registry-import', path: 'registry/import', title: '导入台账', perm: 'registry.write', component: () => import('./registry/ImportPage.vue') },
     ],
   },
+  {
+    name: 'benefits', title: '救助发放', perm: 'benefit.read', icon: 'Money',
+    children: [
+      { name: 'benefit-totals', path: 'benefits', title: '救助汇总', perm: 'benefit.read', component: () => import('./benefits/BenefitTotalsPage.vue') },
+      { name: 'benefit-dibao', path: 'benefits/dibao', title: '低保月度发放', perm: 'benefit.read', component: () => import('./benefits/DibaoRunPage.vue') },
+      { name: 'benefit-payments', path: 'benefits/payments', title: '发放台账', perm: 'benefit.read', component: () => import('./benefits/PaymentsPage.vue') },
+    ],
+  },
 ];
 
 // Every routable screen, groups flattened (for the router).

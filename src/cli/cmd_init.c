@@ -10,7 +10,9 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "domain/benefits.h"
 #include "domain/casedef.h"
+#include "domain/demo_registry.h"
 #include "domain/doc_template.h"
 #include "domain/setup.h"
 #include "domain/workcal.h"
@@ -42,6 +44,28 @@ static int write_credentials(const char *path, const char *password)
     ssize_t w = write(fd, text, (size_t)n);
     close(fd);
     return w == n ? 0 : -1;
+}
+
+/*
+ * The demo's records beyond cases: the registry of households and persons,
+ * then the benefits paid to them, all carrying the 2018 figures of the
+ * township's work report (defs/demo, ../shared/reports/yangshi-2019.txt).
+ */
+#define DEMO_SEED 2018
+
+static int demo_records(struct zctx *z, const char *defs, const struct case_types *types,
+                        struct arena *a, struct error *err)
+{
+    struct registry_defs *reg;
+    static struct programmes programmes;
+    int rc = registry_load(defs, &reg, err);
+    if (rc)
+        return rc;
+    if (!(rc = demo_registry(z, reg, DEMO_SEED, err)) &&
+        !(rc = benefits_load(defs, types, a, &programmes, err)))
+        rc = demo_benefits(z, &programmes, DEMO_SEED, err);
+    registry_free(reg);
+    return rc;
 }
 
 int cmd_init(int argc, char **argv)
@@ -128,6 +152,7 @@ int cmd_init(int argc, char **argv)
     if ((rc = setup_township(&z, &t, &err)) || (rc = workcal_seed(&z, defs, &years, &err)) ||
         (demo && (rc = workcal_reload(db, &err))) ||
         (demo && (rc = setup_demo(&z, defs, code9, password, demo_cases ? &types : NULL, &err))) ||
+        (demo && demo_cases && (rc = demo_records(&z, defs, &types, &a, &err))) ||
         (rc = store_commit(db, &err))) {
         store_rollback(db);
         goto out_fail;

@@ -55,14 +55,15 @@ function rows(db, table) {
     const out = psql(db, `SELECT coalesce(json_agg(t), '[]') FROM (SELECT * FROM ${table} ORDER BY ${order}) t`);
     return JSON.parse(out).map((r) => Object.keys(r).sort().map((k) => (r[k] === null ? null : String(r[k]))));
   }
-  const out = execFileSync('sqlite3', ['-json', db, `SELECT * FROM ${table} ORDER BY ${order}`], { encoding: 'utf8' }).trim();
+  const out = execFileSync('sqlite3', ['-json', db, `SELECT * FROM ${table} ORDER BY ${order}`], { encoding: 'utf8', maxBuffer: 1 << 30 }).trim();
   return (out ? JSON.parse(out) : []).map((r) => Object.keys(r).sort().map((k) => (r[k] === null ? null : String(r[k]))));
 }
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-copy-'));
   src = path.join(dir, 'demo.db');
-  const r = run(['init', '--db', src, '--township', '500236126', '--demo', '--no-demo-cases']);
+  // the whole demo (cases, registry, benefits): every table has rows to compare
+  const r = run(['init', '--db', src, '--township', '500236126', '--demo']);
   assert.equal(r.status, 0, r.stderr);
 });
 after(() => {

@@ -1,14 +1,16 @@
 // demo.test.mjs - `zhenwu init --demo` (what `make run` serves): besides areas
 // and users, the demo's cases of defs/demo/500236126.json, registered and
 // handled through the case engine as the demo users in the past, so the
-// console shows deadlines green, yellow and red.  (The other suites use
-// --no-demo-cases to start from no cases.)
+// console shows deadlines green, yellow and red; and the registry and the
+// benefits whose records carry the 2018 figures of the 羊市镇 work report
+// (../shared/reports/yangshi-2019.txt).  (The other suites use
+// --no-demo-cases to start from no cases and no households.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, zw, ROOT, ENGINE, pgCreateDb, pgDropDb } from '../lib/server.mjs';
-import { login, expectStatus } from './lib.mjs';
+import { login, expectStatus, sql } from './lib.mjs';
 
 const DEMO = JSON.parse(readFileSync(path.join(ROOT, 'defs/demo/500236126.json'), 'utf8'));
 let srv, db, leader, staff;
@@ -74,4 +76,60 @@ test('demo-1.3 handled by the demo users, with the notices the procedures issue,
   assert.equal(mine.requester.name, '钱秀英', 'the registering officer does');
   const rated = await byTitle('12345：咨询城乡居民医保缴费');
   assert.equal(rated.fields.satisfaction, '满意');
+});
+
+// Households and persons of a 2018 group, counted over the records.
+const hhp = (where) => sql(db, `SELECT count(DISTINCT h.id) AS hh, count(p.id) AS p FROM households h
+  JOIN persons p ON p.household_id = h.id AND p.status = 'active' WHERE ${where}`)[0];
+
+test('demo-2.1 the registry carries the report\'s poverty figures', async () => {
+  // 2018年，羊市镇43户116人达标脱贫，532户1975人脱贫成效得到巩固，全镇贫困发生率降至1.24%
+  assert.deepEqual(hhp('h.exit_year = 2018'), { hh: 43, p: 116 });
+  assert.deepEqual(hhp('h.exit_year < 2018'), { hh: 532, p: 1975 });
+  const poor = hhp('h.poor_year IS NOT NULL AND h.exit_year IS NULL').p;
+  const all = sql(db, "SELECT count(*) AS n FROM persons WHERE status = 'active'")[0].n;
+  assert.equal(all, 8065);
+  assert.equal((100 * poor / all).toFixed(2), '1.24', `${poor} / ${all}`);
+  // 落实低保110户251人: the 低保 households and their members
+  assert.deepEqual(hhp("EXISTS (SELECT 1 FROM household_categories c WHERE c.household_id = h.id AND c.category = 'dibao')"), { hh: 110, p: 251 });
+  // the same through the API, as the leader sees them
+  const tuopin = await leader.get('/api/v1/households?category=tuopin&pageSize=1');
+  expectStatus(tuopin, 200);
+  assert.equal(tuopin.body.pager.total, 43 + 532);
+  const hh = (await leader.get(`/api/v1/households/${tuopin.body.items[0].id}`)).body;
+  assert.ok(hh.persons.length >= 1 && hh.head, 'a household with its members and head');
+  assert.equal(hh.incomes[0].assessedOn, '2018-12-31');
+  assert.ok(hh.persons.every((p) => /^500236\*{8}\d{3}[\dX]$/.test(p.idNumber)), 'ID numbers masked');
+});
+
+test('demo-2.2 the demo\'s 2018 benefits give the report\'s figures', async () => {
+  // 落实低保110户251人 ... 完成政策性小额贷款280万元；落实教育资助95万元，受益对象471人；
+  // 落实健康扶贫资金337.3万元，受益群众1321人；全年改造农村住房195户
+  const r = await staff.get('/api/v1/payments/totals?from=2018-01-01&to=2018-12-31&by=programme');
+  expectStatus(r, 200);
+  const by = Object.fromEntries(r.body.items.map((i) => [i.key, i]));
+  assert.equal(by.dibao.households, 110);
+  assert.equal(by.dibao.persons, 251);
+  assert.equal(by.jiaoyu.amountFen, 95000000);
+  assert.equal(by.jiaoyu.persons, 471);
+  assert.equal(by.yiliao.amountFen, 337300000);
+  assert.equal(by.yiliao.persons, 1321);
+  assert.equal(by.xindai.amountFen, 280000000);
+  assert.equal(by.weifang.households, 195);
+});
+
+test('demo-2.3 the generator is reproducible: the same records from the same seed', { skip: ENGINE === 'postgresql' && 'compared on SQLite files' }, async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-demo2-'));
+  try {
+    const other = path.join(dir, 'again.db');
+    zw(['init', '--db', other, '--township', '500236126', '--demo']);
+    const q = 'SELECT p.name, p.id_number, h.code, h.exit_year FROM persons p JOIN households h ON h.id = p.household_id ORDER BY p.id';
+    const a = sql(db, q), b = sql(other, q);
+    assert.equal(a.length, 8065);
+    assert.deepEqual(a, b);
+    const pay = 'SELECT programme, household_id, amount_fen, paid_on FROM payments ORDER BY id';
+    assert.deepEqual(sql(db, pay), sql(other, pay));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });

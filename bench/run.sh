@@ -4,7 +4,7 @@
 #   1. GET /api/v1/me (session, scope, JSON) against a 5 KB static file from the
 #      same server: target api/static >= 0.5, p99 latency, RSS < 50 MB.  Run on
 #      SQLite and on PostgreSQL, with the PostgreSQL/SQLite ratio of each figure.
-#   2. Bulk: BENCH_ROWS (1,000,000) area-scoped rows through the store layer
+#   2. Cases (see below), 3. bulk: BENCH_ROWS (1,000,000) area-scoped rows through the store layer
 #      against the engine's own client library: target store/raw >= 0.5.
 # Traffic goes to 127.0.0.1 only; each load run is bounded (BENCH_SECONDS, 10 s).
 set -eu
@@ -115,3 +115,43 @@ cases_bench postgresql "$pg_base/cases"
 echo "bench bulk ($rows rows, batches of 1000, each engine against its own client library)"
 "$PWD/$build/bench/bulk" "$tmp/bulk.db" "$rows" 2> /dev/null
 "$PWD/$build/bench/bulk" "$pg_base/bulk" "$rows" 2> /dev/null
+
+# Registry: BENCH_PERSONS (1,000,000) persons in BENCH_HOUSEHOLDS (300,000)
+# households from CSV through `zhenwu import` (dry-run check, then commit with
+# every rule: GB 11643, codes, duplicates, membership, history) against the
+# same rows inserted raw with sqlite3 in the same run: target raw/import >= 0.33.
+# Then a household page (GET /api/v1/households/{id}, members, guarantees,
+# incomes, cases) on that database: target p99 < 20 ms, against the static file.
+npersons=${BENCH_PERSONS:-1000000}
+nhouseholds=${BENCH_HOUSEHOLDS:-300000}
+now() { date +%s.%N; }
+echo "bench registry ($npersons persons in $nhouseholds households, CSV, SQLite)"
+mkdir -p "$tmp/reg"
+"$PWD/$build/bench/registry" gen "$tmp/reg" "$nhouseholds" "$npersons"
+"$bin" init --db "$tmp/raw.db" --township 500236126 > /dev/null 2>&1
+"$bin" init --db "$tmp/reg.db" --township 500236126 --demo --no-demo-cases > /dev/null 2>&1
+t0=$(now)
+"$PWD/$build/bench/registry" raw "$tmp/raw.db" "$tmp/reg"
+t1=$(now)
+"$bin" import --db "$tmp/reg.db" --kind households --file "$tmp/reg/households.csv" --commit valid > "$tmp/imp1.txt" 2>&1
+"$bin" import --db "$tmp/reg.db" --kind persons --file "$tmp/reg/persons.csv" --commit valid > "$tmp/imp2.txt" 2>&1
+t2=$(now)
+imported=$(sqlite3 "$tmp/reg.db" "SELECT count(*) FROM persons")
+awk -v r0="$t0" -v r1="$t1" -v i2="$t2" -v n="$npersons" -v got="$imported" 'BEGIN {
+    raw = r1 - r0; imp = i2 - r1; ratio = raw / imp
+    printf "  raw sqlite3 inserts: %.1f s; zhenwu import (check + commit): %.1f s (%.0f persons/s), %d imported\n", raw, imp, n / imp, got
+    printf "  raw/import %.2f (target >= 0.33) %s\n", ratio, (ratio >= 0.33 && got == n) ? "ok" : "BELOW TARGET" }'
+port=$(free_port)
+"$bin" serve --db "$tmp/reg.db" --listen "127.0.0.1:$port" --web "$tmp/web" 2> "$tmp/serve-reg.log" > /dev/null &
+pid=$!
+for i in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break; sleep 0.1; done
+curl -s -D "$tmp/h" -o /dev/null -H 'content-type: application/json' \
+    -d "{\"username\":\"leader\",\"password\":\"$ZHENWU_DEMO_PASSWORD\"}" "http://127.0.0.1:$port/api/v1/session"
+export ZW_COOKIE=$(sed -n 's/^Set-Cookie: \(zw_session=[^;]*\).*/\1/ip' "$tmp/h")
+export ZW_HOUSEHOLDS=$nhouseholds
+set -- $(wrk_run "rstatic" "http://127.0.0.1:$port/static-5k.txt"); st=$1; sp=$2
+set -- $(wrk_run "household" "http://127.0.0.1:$port/" -s bench/get_household.lua); ht=$1; hp=$2; hbad=$3
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+awk -v st="$st" -v sp="$sp" -v ht="$ht" -v hp="$hp" -v bad="$hbad" 'BEGIN {
+    printf "  household page: %.0f/s (p99 %s ms, non-2xx %d), static %.0f/s (p99 %s ms), page/static %.2f\n", ht, hp, bad, st, sp, ht / st
+    printf "  household page p99 %s ms (target < 20 ms) %s\n", hp, (hp < 20 && bad == 0) ? "ok" : "ABOVE TARGET" }'

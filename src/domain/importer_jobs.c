@@ -85,7 +85,7 @@ int importer_job_create(struct zctx *z, const char *kind, const char *name, cons
         return err_set(err, ZW_EINVAL, "file", "上传的文件为空");
     if (!upload_dir[0])
         return err_set(err, ZW_EINTERNAL, NULL, "导入功能未初始化");
-    const char *path;
+    const char *path = NULL;
     int rc = keep_upload(z->arena, data, len, &path, err);
     if (rc)
         return rc;

@@ -1,0 +1,178 @@
+/*
+ * registry.c - the registry benchmark's data and its anchor.
+ *
+ *   registry gen DIR HOUSEHOLDS PERSONS   writes DIR/households.csv and
+ *       DIR/persons.csv: the demo township's 7 villages, valid and unique ID
+ *       numbers, one head per household, deterministic;
+ *   registry raw DB DIR                   the anchor: the same rows inserted
+ *       into the same tables of DB (a migrated zhenwu database) with plain
+ *       sqlite3 prepared statements in one transaction, no validation.
+ *
+ * bench/run.sh times `zhenwu import` (check, then commit, with every rule)
+ * against `registry raw` on the same files in the same run.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "calendar.h"
+#include "idnum.h"
+
+static const char *const VILLAGES[] = {"500236126001", "500236126002", "500236126201",
+                                       "500236126202", "500236126203", "500236126204",
+                                       "500236126205"};
+static const char *const RELATIONS[] = {"户主", "配偶", "之子", "之女", "之父母"};
+
+static void household_code(long h, char out[24])
+{
+    snprintf(out, 24, "%s%06ld", VILLAGES[h % 7], h / 7 + 1);
+}
+
+/* Person i: born on a day of 1940-2015 with a sequence unique per (day, i). */
+static void id_number(long i, char out[19])
+{
+    int day = cal_ymd_add(19400101, (int)(i / 499 % 27000));
+    char first17[18];
+    snprintf(first17, sizeof(first17), "500236%08d%03ld", day, (i % 499) * 2 + 1);
+    snprintf(out, 19, "%s%c", first17, idnum_check_char(first17));
+}
+
+static int gen(const char *dir, long nh, long np)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/households.csv", dir);
+    FILE *h = fopen(path, "w");
+    snprintf(path, sizeof(path), "%s/persons.csv", dir);
+    FILE *p = fopen(path, "w");
+    if (!h || !p)
+        return 1;
+    fprintf(h, "户编号,村（社区）代码,地址,户类别,建档立卡年度,脱贫年度\n");
+    fprintf(p, "户编号,姓名,身份证号,与户主关系,劳动能力,健康状况,医保,大病保险,养老保险\n");
+    char code[24], id[19];
+    for (long i = 0; i < nh; i++) {
+        household_code(i, code);
+        bool poor = i % 4 == 0;
+        fprintf(h, "%s,%.12s,%ld号,%s,%s,%s\n", code, code, i % 300 + 1,
+                poor ? "脱贫户" : "一般农户", poor ? "2014" : "", poor ? "2018" : "");
+    }
+    /* Persons spread over the households in order: the first of each is its head. */
+    for (long i = 0; i < np; i++) {
+        long hh = i * nh / np, first = (hh * np + nh - 1) / nh;
+        household_code(hh, code);
+        id_number(i, id);
+        fprintf(p, "%s,测试%ld,%s,%s,普通劳动力,健康,是,是,否\n", code, i, id,
+                i == first ? "户主" : RELATIONS[1 + i % 4]);
+    }
+    return fclose(h) | fclose(p);
+}
+
+/* Rows of a CSV file without its header, split on commas (the generated files have no quotes). */
+static int each_row(const char *path, int (*fn)(char **f, int n, void *ud), void *ud)
+{
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return 1;
+    char line[1024];
+    int rc = 0;
+    if (!fgets(line, sizeof(line), in))
+        rc = 1;
+    while (!rc && fgets(line, sizeof(line), in)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *f[16];
+        int n = 0;
+        for (char *s = line, *c; n < 16; s = c + 1) {
+            f[n++] = s;
+            if (!(c = strchr(s, ',')))
+                break;
+            *c = '\0';
+        }
+        rc = fn(f, n, ud);
+    }
+    fclose(in);
+    return rc;
+}
+
+struct raw {
+    sqlite3 *db;
+    sqlite3_stmt *hh, *person;
+    long village_id[7];
+    char village_path[7][64];
+};
+
+static int raw_household(char **f, int n, void *ud)
+{
+    struct raw *r = ud;
+    int v = 0;
+    while (v < 6 && strcmp(VILLAGES[v], f[1]) != 0)
+        v++;
+    sqlite3_reset(r->hh);
+    sqlite3_bind_text(r->hh, 1, f[0], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(r->hh, 2, r->village_id[v]);
+    sqlite3_bind_text(r->hh, 3, r->village_path[v], -1, SQLITE_STATIC);
+    sqlite3_bind_text(r->hh, 4, f[2], -1, SQLITE_STATIC);
+    return sqlite3_step(r->hh) == SQLITE_DONE ? 0 : 1;
+}
+
+static int raw_person(char **f, int n, void *ud)
+{
+    struct raw *r = ud;
+    sqlite3_reset(r->person);
+    sqlite3_bind_text(r->person, 1, f[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(r->person, 2, f[1], -1, SQLITE_STATIC);
+    sqlite3_bind_text(r->person, 3, f[2], -1, SQLITE_STATIC);
+    sqlite3_bind_text(r->person, 4, f[3], -1, SQLITE_STATIC);
+    return sqlite3_step(r->person) == SQLITE_DONE ? 0 : 1;
+}
+
+static int raw(const char *dbpath, const char *dir)
+{
+    struct raw r = {0};
+    char path[1024];
+    if (sqlite3_open(dbpath, &r.db) != SQLITE_OK)
+        return 1;
+    sqlite3_stmt *st;
+    for (int v = 0; v < 7; v++) {
+        if (sqlite3_prepare_v2(r.db, "SELECT id, path FROM areas WHERE code = ?", -1, &st, NULL) !=
+            SQLITE_OK)
+            return 1;
+        sqlite3_bind_text(st, 1, VILLAGES[v], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            return 1;
+        r.village_id[v] = sqlite3_column_int64(st, 0);
+        snprintf(r.village_path[v], sizeof(r.village_path[v]), "%s", sqlite3_column_text(st, 1));
+        sqlite3_finalize(st);
+    }
+    sqlite3_exec(r.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc = sqlite3_prepare_v2(r.db,
+                                "INSERT INTO households (code, village_id, area_path, address, "
+                                "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 0, 0)",
+                                -1, &r.hh, NULL) ||
+             sqlite3_prepare_v2(r.db,
+                                "INSERT INTO persons (household_id, name, id_number, relation, "
+                                "created_at, updated_at) VALUES ((SELECT id FROM households WHERE "
+                                "code = ?1), ?2, ?3, ?4, 0, 0)",
+                                -1, &r.person, NULL);
+    snprintf(path, sizeof(path), "%s/households.csv", dir);
+    rc = rc || each_row(path, raw_household, &r);
+    snprintf(path, sizeof(path), "%s/persons.csv", dir);
+    rc = rc || each_row(path, raw_person, &r);
+    rc = rc || sqlite3_exec(r.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK;
+    if (rc)
+        fprintf(stderr, "registry raw: %s\n", sqlite3_errmsg(r.db));
+    sqlite3_finalize(r.hh);
+    sqlite3_finalize(r.person);
+    sqlite3_close(r.db);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 5 && strcmp(argv[1], "gen") == 0)
+        return gen(argv[2], strtol(argv[3], NULL, 10), strtol(argv[4], NULL, 10));
+    if (argc == 4 && strcmp(argv[1], "raw") == 0)
+        return raw(argv[2], argv[3]);
+    fprintf(stderr, "usage: registry gen DIR HOUSEHOLDS PERSONS | registry raw DB DIR\n");
+    return 2;
+}

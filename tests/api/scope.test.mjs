@@ -20,6 +20,15 @@ const etagAsAdmin = async (p) => {
   return r.headers.get('etag');
 };
 let seq = 0;
+// A valid GB 11643 ID number, fresh on every call (born 2010-01-01, sequence from seq).
+let idSeq = 0;
+const matrixId = () => {
+  const f = `50023620100101${String(++idSeq * 2 + 1).padStart(3, '0')}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let t = 0;
+  for (let i = 0; i < 17; i++) t += Number(f[i]) * w[i];
+  return f + '10X98765432'[t % 11];
+};
 
 // kind: 'read' (one record), 'list' (a collection), 'write'.
 // call(v) builds the request against village context v; shared rows do not depend
@@ -196,6 +205,71 @@ const ROWS = [
     name: 'GET /api/v1/users/export.xlsx?areaId=<village>', perm: 'user.read', kind: 'list', ok: 200,
     call: (v) => ({ method: 'GET', path: `/api/v1/users/export.xlsx?areaId=${v.area.id}` }),
   },
+  // the registry (docs/registry.md)
+  {
+    name: 'GET /api/v1/households/{id}', perm: 'registry.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/households/${v.hh.id}` }),
+    check: (r, v) => { assert.equal(r.body.code, v.hh.code); assert.equal(r.body.persons[0].name, v.person.name); },
+  },
+  {
+    name: 'GET /api/v1/households/{id}/history', perm: 'registry.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/households/${v.hh.id}/history` }),
+    check: (r) => assert.ok(r.body.items.length >= 2),
+  },
+  {
+    name: 'GET /api/v1/households?areaId=<village>', perm: 'registry.read', kind: 'list', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/households?areaId=${v.area.id}` }),
+    check: (r, v) => assert.ok(r.body.items.some((h) => h.id === v.hh.id)),
+  },
+  {
+    name: 'GET /api/v1/households', perm: 'registry.read', kind: 'list', shared: true,
+    call: () => ({ method: 'GET', path: '/api/v1/households?pageSize=100' }),
+    own: (r, me) => assert.ok(r.body.items.every((h) => h.village.id === me.own.area.id)),
+  },
+  {
+    name: 'GET /api/v1/persons', perm: 'registry.read', kind: 'list', shared: true,
+    call: () => ({ method: 'GET', path: '/api/v1/persons?pageSize=100' }),
+    own: (r, me) => assert.ok(r.body.items.some((p) => p.id === me.own.person.id)),
+  },
+  {
+    name: 'GET /api/v1/persons/{id}', perm: 'registry.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/persons/${v.person.id}` }),
+    check: (r, v) => assert.equal(r.body.name, v.person.name),
+  },
+  {
+    name: 'PATCH /api/v1/households/{id}', perm: 'registry.write', kind: 'write', ok: 200,
+    call: async (v) => ({
+      method: 'PATCH', path: `/api/v1/households/${v.hh.id}`, body: { note: `矩阵备注${++seq}` },
+      headers: { 'if-match': await etagAsAdmin(`/api/v1/households/${v.hh.id}`) },
+    }),
+  },
+  {
+    name: 'PATCH /api/v1/persons/{id}', perm: 'registry.write', kind: 'write', ok: 200,
+    call: async (v) => ({
+      method: 'PATCH', path: `/api/v1/persons/${v.person.id}`, body: { work: 'county' },
+      headers: { 'if-match': await etagAsAdmin(`/api/v1/persons/${v.person.id}`) },
+    }),
+  },
+  {
+    name: 'POST /api/v1/households/{id}/guarantees', perm: 'registry.write', kind: 'write', ok: 201,
+    call: (v) => ({ method: 'POST', path: `/api/v1/households/${v.hh.id}/guarantees`, body: { kind: 'housing', rating: 'B', checkedOn: '2026-11-01' } }),
+  },
+  {
+    name: 'POST /api/v1/households/{id}/incomes', perm: 'registry.write', kind: 'write', ok: 201,
+    call: (v) => ({ method: 'POST', path: `/api/v1/households/${v.hh.id}/incomes`, body: { assessedOn: '2026-11-01', wagesFen: 1000000 } }),
+  },
+  {
+    name: 'POST /api/v1/households/{id}/persons', perm: 'registry.write', kind: 'write', ok: 201,
+    call: (v) => ({ method: 'POST', path: `/api/v1/households/${v.hh.id}/persons`, body: { name: '矩阵子女', idNumber: matrixId(), relation: 'son', joinedOn: '2010-01-01' } }),
+  },
+  {
+    name: 'GET /api/v1/households/{id}/payments', perm: 'benefit.read', kind: 'read', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/households/${v.hh.id}/payments` }),
+  },
+  {
+    name: 'GET /api/v1/exports/households.xlsx?areaId=<village>', perm: 'registry.read', kind: 'list-file', ok: 200,
+    call: (v) => ({ method: 'GET', path: `/api/v1/exports/households.xlsx?areaId=${v.area.id}` }),
+  },
 ];
 
 // A fresh open case of a village registered by the admin (links and merges consume them).
@@ -230,7 +304,8 @@ async function snapshot(v) {
   const k = await admin.get(`/api/v1/cases/${v.kase.id}`);
   const l = await admin.get(`/api/v1/cases?areaId=${v.area.id}&pageSize=200`);
   delete k.body.actions; // the actions offered depend on who asks, not on the data
-  return JSON.stringify([a.body, g.body, u.body, k.body, l.body.pager.total]);
+  const h = await admin.get(`/api/v1/households/${v.hh.id}`);
+  return JSON.stringify([a.body, g.body, u.body, k.body, l.body.pager.total, h.body]);
 }
 
 before(async () => {
@@ -267,9 +342,15 @@ before(async () => {
     const spare = [];
     for (let i = 0; i < 24; i++) spare.push(await adminCase(area));
     const lamp = await adminCase(area, `${area.name}路灯损坏`, `${area.name}村口路灯坏了一个多月，夜里出行困难，群众请求维修。`);
+    // a household of this village with its head
+    const hr = await admin.post('/api/v1/households', { areaId: area.id, address: `${area.name}矩阵户地址`, categories: ['yiban'] });
+    expectStatus(hr, 201, `admin registers a household in ${code}:`);
+    const pr = await admin.post(`/api/v1/households/${hr.body.id}/persons`, { name: `${area.name.slice(0, 2)}矩阵户主`, idNumber: matrixId(), relation: 'head', joinedOn: '2010-01-01' });
+    expectStatus(pr, 201, `admin adds a head in ${code}:`);
     V[code] = {
+      hh: hr.body, person: pr.body,
       area, group, cadre, kase, att: ar.body, doc: dr.body, spare, lamp, ids: new Set([area.id, ...kids.map((k) => k.id)]),
-      names: [area.name, ...kids.map((k) => k.name), kase.title, kase.serial, `${area.name}申请人`],
+      names: [area.name, ...kids.map((k) => k.name), kase.title, kase.serial, `${area.name}申请人`, `${area.name}矩阵户地址`, pr.body.name, hr.body.code],
     };
   }
   // names that only one of the two villages uses (both may have a "第一组")

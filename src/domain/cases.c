@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "calendar.h"
+#include "case_hooks.h"
 #include "cases.h"
 #include "documents.h"
 #include "jsonx.h"
@@ -689,6 +690,9 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     /* The notice the procedure requires is issued with the action, in its transaction. */
     if (!rc && tr->document >= 0)
         rc = documents_issue(z, t, out, tr->document, tr->code, a->comment, tr->extends, NULL, err);
+    /* What other modules do on this step (case_hooks.h); a failure refuses the action. */
+    if (!rc)
+        rc = case_hooks_run(z, t, out, tr->code, err);
     if (!rc)
         rc = cases_get(z, out->id, out, err);
 out_fields:

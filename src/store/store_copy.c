@@ -88,6 +88,19 @@ static const struct copy_table tables[] = {
       "id, case_id, tracking_code, service_code, phone_last4, source, api_key_id, ip, created_at, "
       "rating, rating_comment, rated_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12", "id"),
+    /* 防返贫 monitoring (sql/0014_monitoring.sql): after households, persons, cadres, cases. */
+    T("monitor_alerts",
+      "id, household_id, person_id, source, rule, detail, amount_fen, ref_fen, status, case_id, "
+      "dismissed_reason, area_path, created_at, created_by, updated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15", "id"),
+    T("assist_measures",
+      "id, household_id, person_id, kind, description, cadre_id, start_on, end_on, status, "
+      "done_on, version, created_by, created_at, updated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
+    T("visits", "id, household_id, cadre_id, user_id, visited_on, found, area_path, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
+    T("visit_photos", "id, visit_id, name, mime, size, sha256, created_at",
+      "$1, $2, $3, $4, $5, $6, $7", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -223,6 +236,14 @@ static int bump_sequences(struct db *to, struct error *err)
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys), false)",
         "SELECT setval(pg_get_serial_sequence('public_requests', 'id'), "
         "(SELECT COALESCE(MAX(id), 0) + 1 FROM public_requests), false)",
+        "SELECT setval(pg_get_serial_sequence('monitor_alerts', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM monitor_alerts), false)",
+        "SELECT setval(pg_get_serial_sequence('assist_measures', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM assist_measures), false)",
+        "SELECT setval(pg_get_serial_sequence('visits', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM visits), false)",
+        "SELECT setval(pg_get_serial_sequence('visit_photos', 'id'), "
+        "(SELECT COALESCE(MAX(id), 0) + 1 FROM visit_photos), false)",
     };
     if (to->drv != &db_pg_driver)
         return 0;

@@ -22,6 +22,7 @@ const TABLES = {
   case_documents: 'id',
   case_reminders: 'case_id, clock, run, kind, level', notifications: 'id', outbox: 'id',
   api_keys: 'id', public_requests: 'id',
+  monitor_alerts: 'id', assist_measures: 'id', visits: 'id', visit_photos: 'id',
 };
 const NOT_COPIED = new Set(['sessions', 'idempotency_keys', 'schema_migrations', 'audit_head', 'rate_limits']);
 

@@ -32,6 +32,7 @@ enum api_flags {
 };
 
 struct api_ctx;
+struct registry_defs;
 typedef void (*api_fn)(struct api_ctx *c);
 
 struct api_route {
@@ -59,6 +60,7 @@ struct api_env {
     bool webhook_configured;             /* the outbox has a sender (webhook_url) */
     long export_max_rows;                /* exports larger than this are refused (0: default) */
     const struct services *services;     /* defs/services.json: the public service catalogue */
+    const struct registry_defs *registry; /* defs/registry.json: code tables and thresholds */
 };
 extern struct api_env api_env;
 
@@ -187,5 +189,28 @@ void api_open311_requests(struct api_ctx *c);
 void api_open311_request(struct api_ctx *c);
 void api_open311_post(struct api_ctx *c);
 void api_open311_token(struct api_ctx *c);
+/* 防返贫 monitoring (api_monitoring.c): alerts, screening, measures, elimination. */
+void api_monitoring_codes(struct api_ctx *c);
+void api_monitoring_alerts_list(struct api_ctx *c);
+void api_monitoring_alerts_create(struct api_ctx *c);
+void api_monitoring_screen(struct api_ctx *c);
+void api_monitoring_alert_case(struct api_ctx *c);
+void api_monitoring_alert_dismiss(struct api_ctx *c);
+void api_measures_list(struct api_ctx *c);
+void api_measures_create(struct api_ctx *c);
+void api_measures_patch(struct api_ctx *c);
+void api_elimination_check(struct api_ctx *c);
+void api_elimination_open(struct api_ctx *c);
+/* Pairing and visits (api_pairing.c). */
+void api_cadres_list(struct api_ctx *c);
+void api_cadres_create(struct api_ctx *c);
+void api_pairs_list(struct api_ctx *c);
+void api_pairs_create(struct api_ctx *c);
+void api_pairs_end(struct api_ctx *c);
+void api_visits_list(struct api_ctx *c);
+void api_visits_create(struct api_ctx *c);
+void api_visits_mine(struct api_ctx *c);
+void api_visit_photo_upload(struct api_ctx *c);
+void api_visit_photo_get(struct api_ctx *c);
 
 #endif

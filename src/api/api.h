@@ -20,6 +20,7 @@
 #include "domain/casedef.h"
 #include "domain/services.h"
 #include "domain/domain.h"
+#include "domain/registry.h"
 #include "http/http.h"
 #include "jsonx.h"
 
@@ -32,7 +33,6 @@ enum api_flags {
 };
 
 struct api_ctx;
-struct registry_defs;
 typedef void (*api_fn)(struct api_ctx *c);
 
 struct api_route {
@@ -55,11 +55,11 @@ struct api_ctx {
 struct api_env {
     struct store *store;
     const char *defs_dir;
-    bool secure_cookie;                  /* add Secure to the session cookie (TLS in front) */
-    const struct case_types *case_types; /* loaded from defs/case_types at start */
-    bool webhook_configured;             /* the outbox has a sender (webhook_url) */
-    long export_max_rows;                /* exports larger than this are refused (0: default) */
-    const struct services *services;     /* defs/services.json: the public service catalogue */
+    bool secure_cookie;                   /* add Secure to the session cookie (TLS in front) */
+    const struct case_types *case_types;  /* loaded from defs/case_types at start */
+    bool webhook_configured;              /* the outbox has a sender (webhook_url) */
+    long export_max_rows;                 /* exports larger than this are refused (0: default) */
+    const struct services *services;      /* defs/services.json: the public service catalogue */
     const struct registry_defs *registry; /* defs/registry.json: code tables and thresholds */
 };
 extern struct api_env api_env;
@@ -117,6 +117,7 @@ json_t *api_me_json(struct api_ctx *c);
 bool api_case_filter_or_reply(struct api_ctx *c, struct case_filter *f);
 bool api_user_filter_or_reply(struct api_ctx *c, struct user_filter *f);
 bool api_audit_filter_or_reply(struct api_ctx *c, struct audit_filter *f);
+bool api_household_filter_or_reply(struct api_ctx *c, struct household_filter *f);
 
 /* Resource handlers. */
 void api_health(struct api_ctx *c);
@@ -189,6 +190,27 @@ void api_open311_requests(struct api_ctx *c);
 void api_open311_request(struct api_ctx *c);
 void api_open311_post(struct api_ctx *c);
 void api_open311_token(struct api_ctx *c);
+/* The registry of households and persons (api_registry.c, exports in api_export.c). */
+void api_registry_codes(struct api_ctx *c);
+void api_households_list(struct api_ctx *c);
+void api_households_create(struct api_ctx *c);
+void api_households_get(struct api_ctx *c);
+void api_households_patch(struct api_ctx *c);
+void api_households_history(struct api_ctx *c);
+void api_households_persons_add(struct api_ctx *c);
+void api_households_guarantees_add(struct api_ctx *c);
+void api_households_incomes_add(struct api_ctx *c);
+void api_persons_list(struct api_ctx *c);
+void api_persons_get(struct api_ctx *c);
+void api_persons_patch(struct api_ctx *c);
+void api_persons_id_number(struct api_ctx *c);
+void api_persons_leave(struct api_ctx *c);
+void api_persons_move(struct api_ctx *c);
+void api_duplicates_list(struct api_ctx *c);
+void api_duplicates_merge(struct api_ctx *c);
+void api_duplicates_keep(struct api_ctx *c);
+void api_households_export(struct api_ctx *c);
+void api_persons_export(struct api_ctx *c);
 /* 防返贫 monitoring (api_monitoring.c): alerts, screening, measures, elimination. */
 void api_monitoring_codes(struct api_ctx *c);
 void api_monitoring_alerts_list(struct api_ctx *c);

@@ -16,6 +16,8 @@
 #include "api.h"
 #include "calendar.h"
 #include "domain/cases.h"
+#include "domain/registry.h"
+#include "idnum.h"
 #include "limits.h"
 #include "mask.h"
 #include "xlsx.h"
@@ -351,4 +353,171 @@ void api_audit_export(struct api_ctx *c)
     }
     reply_file(c, x, "audit", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "audit",
                "审计日志导出");
+}
+
+/* ---- registry ------------------------------------------------------------ */
+
+/* "脱贫户、低保户" from "tuopin,dibao". */
+static const char *category_names(struct arena *a, const char *list)
+{
+    struct buf b = {0};
+    char *s = arena_strdup(a, list ? list : "");
+    for (char *save = NULL, *c = strtok_r(s, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+        const char *n = registry_name(&api_env.registry->categories, c);
+        buf_addf(&b, "%s%s", b.len ? "、" : "", n ? n : c);
+    }
+    const char *out = arena_strdup(a, b.ptr ? b.ptr : "");
+    buf_release(&b);
+    return out;
+}
+
+void api_households_export(struct api_ctx *c)
+{
+    static const char *const headers[] = {"户编号", "村（社区）", "村民小组",     "网格",
+                                          "地址",   "户主",       "户主身份证号", "人数",
+                                          "户类别", "监测状态",   "建档立卡年度", "脱贫年度"};
+    static const double widths[] = {20, 20, 10, 10, 28, 10, 22, 6, 20, 12, 12, 10};
+    static const char *const keys[] = {"q", "areaId", "category", "monitor", "failing"};
+    enum { NCOLS = sizeof(headers) / sizeof(headers[0]) };
+    struct household_filter f;
+    if (!api_household_filter_or_reply(c, &f))
+        return;
+    struct scope sc = principal_scope(&c->who);
+    struct household *items;
+    size_t n;
+    int64_t total;
+    f.page = 1;
+    f.page_size = 1;
+    if (store_household_list(c->z.db, &sc, &f, &c->req->arena, &items, &n, &total, &c->err)) {
+        api_reply_error(c, &c->err);
+        return;
+    }
+    if (!cap_or_reply(c, total))
+        return;
+    struct xlsx *x;
+    if (xlsx_open("户籍台账", headers, widths, NCOLS, &x, &c->err)) {
+        api_reply_error(c, &c->err);
+        return;
+    }
+    f.page_size = EXPORT_PAGE;
+    int rc = 0;
+    for (f.page = 1; !rc && (f.page - 1) * EXPORT_PAGE < total; f.page++) {
+        struct arena scratch = {0};
+        int64_t again;
+        rc = store_household_list(c->z.db, &sc, &f, &scratch, &items, &n, &again, &c->err);
+        for (size_t i = 0; !rc && i < n; i++) {
+            const struct household *h = &items[i];
+            char idm[19] = "";
+            if (h->head_id_number)
+                idnum_mask(h->head_id_number, idm);
+            const char *status = strcmp(h->monitor_status, "monitored") == 0    ? "监测对象"
+                                 : strcmp(h->monitor_status, "eliminated") == 0 ? "风险已消除"
+                                                                                : "";
+            const char *cells[NCOLS] = {
+                h->code,
+                h->village_name,
+                h->group_name,
+                h->grid_name,
+                h->address,
+                h->head_name,
+                idm,
+                arena_printf(&scratch, "%d", h->members),
+                category_names(&scratch, h->categories),
+                status,
+                h->poor_year ? arena_printf(&scratch, "%d", h->poor_year) : NULL,
+                h->exit_year ? arena_printf(&scratch, "%d", h->exit_year) : NULL,
+            };
+            rc = xlsx_row(x, cells, &c->err);
+        }
+        arena_release(&scratch);
+        if (!n)
+            break;
+    }
+    if (rc) {
+        xlsx_free(x);
+        api_reply_error(c, &c->err);
+        return;
+    }
+    reply_file(c, x, "household", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])),
+               "households", "户籍台账");
+}
+
+void api_persons_export(struct api_ctx *c)
+{
+    static const char *const headers[] = {
+        "姓名",     "身份证号", "性别",     "出生日期", "户编号", "与户主关系", "劳动能力",
+        "健康状况", "在校情况", "务工情况", "联系电话", "医保",   "大病保险",   "养老保险"};
+    static const double widths[] = {10, 22, 6, 12, 20, 12, 16, 12, 14, 14, 14, 6, 8, 8};
+    static const char *const keys[] = {"q", "areaId", "full"};
+    enum { NCOLS = sizeof(headers) / sizeof(headers[0]) };
+    const char *full_s = http_query(c->req, "full");
+    bool full = full_s && strcmp(full_s, "1") == 0;
+    if (full && !principal_can(&c->who, "pii.read")) {
+        err_set(&c->err, ZW_EFORBIDDEN, "full", "您没有查看完整个人信息的权限，只能导出脱敏数据");
+        api_reply_error(c, &c->err);
+        return;
+    }
+    struct person_filter f = {.q = http_query(c->req, "q"), .page = 1, .page_size = 1};
+    if (!api_area_filter_or_reply(c, &f.in_path))
+        return;
+    if (f.q && (!*f.q || strlen(f.q) > 64))
+        f.q = NULL;
+    struct scope sc = principal_scope(&c->who);
+    struct person *items;
+    size_t n;
+    int64_t total;
+    if (store_person_list(c->z.db, &sc, &f, &c->req->arena, &items, &n, &total, &c->err)) {
+        api_reply_error(c, &c->err);
+        return;
+    }
+    if (!cap_or_reply(c, total))
+        return;
+    struct xlsx *x;
+    if (xlsx_open("人员", headers, widths, NCOLS, &x, &c->err)) {
+        api_reply_error(c, &c->err);
+        return;
+    }
+    const struct registry_defs *d = api_env.registry;
+    f.page_size = EXPORT_PAGE;
+    int rc = 0;
+    for (f.page = 1; !rc && (f.page - 1) * EXPORT_PAGE < total; f.page++) {
+        struct arena scratch = {0};
+        int64_t again;
+        rc = store_person_list(c->z.db, &sc, &f, &scratch, &items, &n, &again, &c->err);
+        for (size_t i = 0; !rc && i < n; i++) {
+            const struct person *p = &items[i];
+            char idm[19] = "", phone[40] = "";
+            if (p->id_number)
+                idnum_mask(p->id_number, idm);
+            if (p->phone)
+                mask_phone(p->phone, phone);
+            const char *cells[NCOLS] = {
+                p->name,
+                full ? p->id_number : idm,
+                p->sex ? (strcmp(p->sex, "M") == 0 ? "男" : "女") : NULL,
+                p->birth_date,
+                p->household_code,
+                registry_name(&d->relations, p->relation),
+                registry_name(&d->labour, p->labour),
+                registry_name(&d->health, p->health),
+                registry_name(&d->schooling, p->schooling),
+                registry_name(&d->work, p->work),
+                full ? p->phone : phone,
+                p->insured_medical ? "是" : "否",
+                p->insured_serious ? "是" : "否",
+                p->insured_pension ? "是" : "否",
+            };
+            rc = xlsx_row(x, cells, &c->err);
+        }
+        arena_release(&scratch);
+        if (!n)
+            break;
+    }
+    if (rc) {
+        xlsx_free(x);
+        api_reply_error(c, &c->err);
+        return;
+    }
+    reply_file(c, x, "person", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "persons",
+               "人员导出");
 }

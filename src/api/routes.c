@@ -77,6 +77,27 @@ R(r_o311_requests, api_open311_requests, NULL, API_PUBLIC);
 R(r_o311_request, api_open311_request, NULL, API_PUBLIC);
 R(r_o311_post, api_open311_post, NULL, API_PUBLIC | API_FORM);
 R(r_o311_token, api_open311_token, NULL, API_PUBLIC);
+/* The registry (docs/registry.md). */
+R(r_reg_codes, api_registry_codes, "registry.read", 0);
+R(r_hh_list, api_households_list, "registry.read", 0);
+R(r_hh_create, api_households_create, "registry.write", API_IDEMPOTENT);
+R(r_hh_get, api_households_get, "registry.read", 0);
+R(r_hh_patch, api_households_patch, "registry.write", 0);
+R(r_hh_history, api_households_history, "registry.read", 0);
+R(r_hh_persons, api_households_persons_add, "registry.write", API_IDEMPOTENT);
+R(r_hh_guarantees, api_households_guarantees_add, "registry.write", API_IDEMPOTENT);
+R(r_hh_incomes, api_households_incomes_add, "registry.write", API_IDEMPOTENT);
+R(r_hh_export, api_households_export, "registry.read", 0);
+R(r_p_list, api_persons_list, "registry.read", 0);
+R(r_p_get, api_persons_get, "registry.read", 0);
+R(r_p_patch, api_persons_patch, "registry.write", 0);
+R(r_p_idnum, api_persons_id_number, "registry.read", 0);
+R(r_p_leave, api_persons_leave, "registry.write", 0);
+R(r_p_move, api_persons_move, "registry.write", 0);
+R(r_p_export, api_persons_export, "registry.read", 0);
+R(r_dup_list, api_duplicates_list, "registry.read", 0);
+R(r_dup_merge, api_duplicates_merge, "registry.write", 0);
+R(r_dup_keep, api_duplicates_keep, "registry.write", 0);
 /* 防返贫 monitoring, pairing and visits */
 R(r_mon_codes, api_monitoring_codes, "registry.read", 0);
 R(r_mon_alerts, api_monitoring_alerts_list, "registry.read", 0);
@@ -171,6 +192,26 @@ const struct route api_routes[] = {
     {"POST", "/open311/v2/requests.xml", api_dispatch, &r_o311_post},
     {"GET", "/open311/v2/requests/{file}", api_dispatch, &r_o311_request},
     {"GET", "/open311/v2/tokens/{file}", api_dispatch, &r_o311_token},
+    {"GET", "/api/v1/registry/codes", api_dispatch, &r_reg_codes},
+    {"GET", "/api/v1/households", api_dispatch, &r_hh_list},
+    {"POST", "/api/v1/households", api_dispatch, &r_hh_create},
+    {"GET", "/api/v1/households/{id}", api_dispatch, &r_hh_get},
+    {"PATCH", "/api/v1/households/{id}", api_dispatch, &r_hh_patch},
+    {"GET", "/api/v1/households/{id}/history", api_dispatch, &r_hh_history},
+    {"POST", "/api/v1/households/{id}/persons", api_dispatch, &r_hh_persons},
+    {"POST", "/api/v1/households/{id}/guarantees", api_dispatch, &r_hh_guarantees},
+    {"POST", "/api/v1/households/{id}/incomes", api_dispatch, &r_hh_incomes},
+    {"GET", "/api/v1/exports/households.xlsx", api_dispatch, &r_hh_export},
+    {"GET", "/api/v1/exports/persons.xlsx", api_dispatch, &r_p_export},
+    {"GET", "/api/v1/persons", api_dispatch, &r_p_list},
+    {"GET", "/api/v1/persons/{id}", api_dispatch, &r_p_get},
+    {"PATCH", "/api/v1/persons/{id}", api_dispatch, &r_p_patch},
+    {"GET", "/api/v1/persons/{id}/id-number", api_dispatch, &r_p_idnum},
+    {"POST", "/api/v1/persons/{id}/leave", api_dispatch, &r_p_leave},
+    {"POST", "/api/v1/persons/{id}/move", api_dispatch, &r_p_move},
+    {"GET", "/api/v1/duplicates", api_dispatch, &r_dup_list},
+    {"POST", "/api/v1/duplicates/{id}/merge", api_dispatch, &r_dup_merge},
+    {"POST", "/api/v1/duplicates/{id}/keep", api_dispatch, &r_dup_keep},
     /* 防返贫 monitoring, pairing and visits */
     {"GET", "/api/v1/monitoring/codes", api_dispatch, &r_mon_codes},
     {"GET", "/api/v1/monitoring/alerts", api_dispatch, &r_mon_alerts},

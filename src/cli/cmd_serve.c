@@ -24,6 +24,8 @@
 #include "domain/casedef.h"
 #include "domain/doc_pdf.h"
 #include "domain/documents.h"
+#include "domain/monitoring.h"
+#include "domain/registry.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
@@ -253,6 +255,15 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    /* The registry's code tables and thresholds. */
+    static struct registry_defs *registry;
+    if (registry_load(o.defs, &registry, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.registry = registry;
+    /* What the monitoring procedures do on their decisions (domain/case_hooks.h). */
+    monitoring_hooks_register(registry);
     api_env.services = &services;
     api_env.case_types = &types;
     api_env.store = store;
@@ -319,6 +330,7 @@ int cmd_serve(int argc, char **argv)
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);
+    registry_free(registry);
     log_info("msg=\"stopped\"");
     return 0;
 }

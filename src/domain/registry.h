@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "domain.h"
+#include "store/store_registry.h"
 
 /* One code table: code -> Chinese name. */
 struct reg_code {
@@ -134,6 +135,13 @@ int registry_person_add(struct zctx *z, const struct registry_defs *d, int64_t h
                         const struct person_input *in, int64_t *id, struct error *err);
 /* The person in the caller's scope; arena-owned strings. */
 int registry_person_get(struct zctx *z, int64_t id, struct person *out, struct error *err);
+/*
+ * Changes a person's fields if version is current: NULL strings and negative
+ * insured flags keep their values; a corrected ID number re-derives sex and
+ * birth date.
+ */
+int registry_person_update(struct zctx *z, const struct registry_defs *d, int64_t id, int version,
+                           const struct person_input *in, struct error *err);
 /* Ends the person's membership (left_on, reason); death also sets status dead. */
 int registry_person_leave(struct zctx *z, const struct registry_defs *d, int64_t person_id,
                           const char *left_on, const char *reason, struct error *err);

@@ -216,41 +216,7 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
  * the planner, which plans each execution with its values, spends a
  * millisecond and more on every subquery over areas.
  */
-#define LIST_MAX_ARGS 16
-
-struct list_query {
-    struct buf where;
-    int nargs;
-    struct {
-        bool text;
-        const char *s;
-        int64_t i;
-    } args[LIST_MAX_ARGS];
-};
-
-/* Adds " AND <cond>", cond's "$#" standing for a new parameter bound to s (text) or i. */
-static void where_add(struct list_query *q, const char *cond, bool text, const char *s, int64_t i)
-{
-    bool param = strstr(cond, "$#") != NULL;
-    int n = q->nargs + (param ? 1 : 0);
-    buf_adds(&q->where, " AND ");
-    for (const char *p = cond; *p;) {
-        if (p[0] == '$' && p[1] == '#') {
-            buf_addf(&q->where, "$%d", n);
-            p += 2;
-        } else {
-            buf_addc(&q->where, *p++);
-        }
-    }
-    if (param && q->nargs < LIST_MAX_ARGS) {
-        q->args[q->nargs].text = text;
-        q->args[q->nargs].s = s;
-        q->args[q->nargs].i = i;
-        q->nargs++;
-    }
-}
-
-static void list_where(struct list_query *q, const struct scope *sc, const struct case_filter *f,
+static void list_where(struct st_query *q, const struct scope *sc, const struct case_filter *f,
                        const char *like_q, bool by_path)
 {
     const char *in_subtree =
@@ -258,45 +224,36 @@ static void list_where(struct list_query *q, const struct scope *sc, const struc
                 : "c.area_id IN (SELECT id FROM areas WHERE path LIKE CAST($# AS TEXT) || '%')";
     buf_adds(&q->where, " WHERE 1 = 1");
     if (sc->kind == SCOPE_SUBTREE)
-        where_add(q, in_subtree, true, scope_prefix(sc), 0);
+        st_where_add(q, in_subtree, true, scope_prefix(sc), 0);
     else if (sc->kind == SCOPE_AREA)
-        where_add(q, "c.area_id = $#", false, NULL, sc->area_id);
+        st_where_add(q, "c.area_id = $#", false, NULL, sc->area_id);
     else if (sc->kind == SCOPE_OWN)
-        where_add(q, "(c.created_by = $# OR c.assignee_id = $#)", false, NULL, sc->user_id);
+        st_where_add(q, "(c.created_by = $# OR c.assignee_id = $#)", false, NULL, sc->user_id);
     if (f->in_path)
-        where_add(q, in_subtree, true, f->in_path, 0);
+        st_where_add(q, in_subtree, true, f->in_path, 0);
     if (f->type)
-        where_add(q, "c.type = $#", true, f->type, 0);
+        st_where_add(q, "c.type = $#", true, f->type, 0);
     if (f->state)
-        where_add(q, "c.state = $#", true, f->state, 0);
+        st_where_add(q, "c.state = $#", true, f->state, 0);
     if (f->overdue_at)
-        where_add(q,
-                  "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "
-                  "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $#)",
-                  false, NULL, f->overdue_at);
+        st_where_add(q,
+                     "EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND "
+                     "k.stopped_at = 0 AND k.paused_at = 0 AND k.due_at < $#)",
+                     false, NULL, f->overdue_at);
     if (like_q)
-        where_add(q,
-                  "(c.title LIKE '%' || CAST($# AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' "
-                  "|| CAST($# AS TEXT) || '%' ESCAPE '\\')",
-                  true, like_q, 0);
+        st_where_add(
+            q,
+            "(c.title LIKE '%' || CAST($# AS TEXT) || '%' ESCAPE '\\' OR c.serial LIKE '%' "
+            "|| CAST($# AS TEXT) || '%' ESCAPE '\\')",
+            true, like_q, 0);
     if (f->assignee_id)
-        where_add(q, "c.assignee_id = $# AND c.closed_at = 0", false, NULL, f->assignee_id);
+        st_where_add(q, "c.assignee_id = $# AND c.closed_at = 0", false, NULL, f->assignee_id);
     if (f->created_from)
-        where_add(q, "c.created_at >= $#", false, NULL, f->created_from);
+        st_where_add(q, "c.created_at >= $#", false, NULL, f->created_from);
     if (f->created_to)
-        where_add(q, "c.created_at < $#", false, NULL, f->created_to);
+        st_where_add(q, "c.created_at < $#", false, NULL, f->created_to);
     if (f->open_only)
-        where_add(q, "c.closed_at = 0", false, NULL, 0);
-}
-
-static void list_bind(struct db_stmt *st, const struct list_query *q)
-{
-    for (int i = 0; i < q->nargs; i++) {
-        if (q->args[i].text)
-            db_bind_text(st, i + 1, q->args[i].s);
-        else
-            db_bind_int(st, i + 1, q->args[i].i);
-    }
+        st_where_add(q, "c.closed_at = 0", false, NULL, 0);
 }
 
 /* The nearest due instant of the case's running clocks; cases without one sort last. */
@@ -309,7 +266,7 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
                     struct error *err)
 {
     const char *like_q = st_like_escape(a, f->q && *f->q ? f->q : NULL);
-    struct list_query q = {0}, qc = {0};
+    struct st_query q = {0}, qc = {0};
     bool pg = db->drv == &db_pg_driver;
     list_where(&q, sc, f, like_q, pg);
     *items = NULL;
@@ -324,7 +281,7 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
     /* case_counts has no area path: its areas always by id. */
     if (counted)
         list_where(&qc, sc, f, like_q, false);
-    const struct list_query *cq = counted ? &qc : &q;
+    const struct st_query *cq = counted ? &qc : &q;
     char *sql_count = arena_printf(a,
                                    counted ? "SELECT COALESCE(SUM(c.n), 0) FROM case_counts c%s"
                                            : "SELECT COUNT(*) FROM cases c%s",
@@ -333,7 +290,7 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
     int rc = db_prepare(db, sql_count, &st, err);
     if (rc)
         goto out;
-    list_bind(st, cq);
+    st_list_bind(st, cq);
     rc = db_step(st, err);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finish(st);
@@ -346,7 +303,7 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
         f->by_deadline ? CASE_NEAREST_DUE ", c.id DESC" : "c.id DESC", q.nargs + 1, q.nargs + 2);
     if ((rc = db_prepare(db, sql, &st, err)))
         goto out;
-    list_bind(st, &q);
+    st_list_bind(st, &q);
     db_bind_int(st, q.nargs + 1, f->page_size);
     db_bind_int(st, q.nargs + 2, (f->page - 1) * f->page_size);
     struct case_row *v = arena_calloc(a, (size_t)f->page_size + 1, sizeof(*v));

@@ -88,6 +88,47 @@ static const struct copy_table tables[] = {
       "id, case_id, tracking_code, service_code, phone_last4, source, api_key_id, ip, created_at, "
       "rating, rating_comment, rated_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12", "id"),
+    /* the registry (0013) */
+    T("households",
+      "id, code, village_id, group_id, grid_id, area_path, address, phone, head_person_id, "
+      "poor_year, exit_year, monitor_status, monitor_category, monitor_risks, monitor_since, "
+      "eliminated_on, dissolved_on, note, version, created_by, created_at, updated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+      "$21, $22",
+      "id"),
+    T("household_categories", "household_id, category, since", "$1, $2, $3",
+      "household_id, category"),
+    T("persons",
+      "id, household_id, name, id_number, sex, birth_date, phone, relation, labour, disability, "
+      "schooling, insured_medical, insured_serious, insured_pension, health, work, status, "
+      "merged_into, village_id, area_path, version, created_by, created_at, updated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+      "$21, $22, $23, $24",
+      "id"),
+    T("memberships",
+      "id, person_id, household_id, joined_on, join_reason, left_on, leave_reason, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
+    T("guarantee_checks",
+      "id, household_id, kind, ok, rating, values_json, checked_on, checked_by, checker_name, "
+      "note, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11", "id"),
+    T("incomes",
+      "id, household_id, year, assessed_on, wages, business, property, transfers, expenses, "
+      "members, net, per_person, source, created_by, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15", "id"),
+    T("registry_history",
+      "id, household_id, person_id, at, user_id, user_name, action, before_json, after_json",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9", "id"),
+    T("person_duplicates",
+      "id, person_id, other_id, reason, status, area_path, created_at, resolved_at, resolved_by",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9", "id"),
+    T("assist_cadres",
+      "id, name, unit, phone, user_id, area_id, area_path, active, version, created_at, "
+      "updated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11", "id"),
+    T("household_pairs", "id, household_id, cadre_id, since, until_on, created_at",
+      "$1, $2, $3, $4, $5, $6", "id"),
+    T("household_cases", "household_id, case_id", "$1, $2", "household_id, case_id"),
     /* 防返贫 monitoring (sql/0014_monitoring.sql): after households, persons, cadres, cases. */
     T("monitor_alerts",
       "id, household_id, person_id, source, rule, detail, amount_fen, ref_fen, status, case_id, "
@@ -204,51 +245,25 @@ static int copy_audit_head(struct db *from, struct db *to, struct error *err)
     return db_step_done(st, err);
 }
 
-/* PostgreSQL identity columns must continue after the copied ids. */
+/*
+ * PostgreSQL identity columns must continue after the copied ids: every
+ * table ordered by "id" has one (sessions are not copied but keep theirs).
+ */
 static int bump_sequences(struct db *to, struct error *err)
 {
-    static const char *const sql[] = {
-        "SELECT setval(pg_get_serial_sequence('areas', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM areas), false)",
-        "SELECT setval(pg_get_serial_sequence('roles', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM roles), false)",
-        "SELECT setval(pg_get_serial_sequence('users', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM users), false)",
-        "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log), false)",
-        "SELECT setval(pg_get_serial_sequence('sessions', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM sessions), false)",
-        "SELECT setval(pg_get_serial_sequence('search_docs', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM search_docs), false)",
-        "SELECT setval(pg_get_serial_sequence('cases', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM cases), false)",
-        "SELECT setval(pg_get_serial_sequence('case_events', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_events), false)",
-        "SELECT setval(pg_get_serial_sequence('case_attachments', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_attachments), false)",
-        "SELECT setval(pg_get_serial_sequence('case_documents', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM case_documents), false)",
-        "SELECT setval(pg_get_serial_sequence('notifications', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM notifications), false)",
-        "SELECT setval(pg_get_serial_sequence('outbox', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM outbox), false)",
-        "SELECT setval(pg_get_serial_sequence('api_keys', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys), false)",
-        "SELECT setval(pg_get_serial_sequence('public_requests', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM public_requests), false)",
-        "SELECT setval(pg_get_serial_sequence('monitor_alerts', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM monitor_alerts), false)",
-        "SELECT setval(pg_get_serial_sequence('assist_measures', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM assist_measures), false)",
-        "SELECT setval(pg_get_serial_sequence('visits', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM visits), false)",
-        "SELECT setval(pg_get_serial_sequence('visit_photos', 'id'), "
-        "(SELECT COALESCE(MAX(id), 0) + 1 FROM visit_photos), false)",
-    };
     if (to->drv != &db_pg_driver)
         return 0;
-    for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-        int rc = db_exec(to, sql[i], err);
+    char sql[256];
+    for (size_t i = 0; i <= NTABLES; i++) {
+        const char *name = i < NTABLES ? tables[i].name : "sessions";
+        size_t len = strlen(i < NTABLES ? tables[i].select : "");
+        if (i < NTABLES && (len < 12 || strcmp(tables[i].select + len - 12, " ORDER BY id") != 0))
+            continue;
+        snprintf(sql, sizeof(sql),
+                 "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT COALESCE(MAX(id), 0) "
+                 "+ 1 FROM %s), false)",
+                 name, name);
+        int rc = db_exec(to, sql, err);
         if (rc)
             return rc;
     }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "db.h"
 #include "limits.h"
 #include "store.h"
@@ -62,6 +63,55 @@ static inline const char *scope_prefix(const struct scope *sc)
 static inline int64_t scope_only_area(const struct scope *sc)
 {
     return sc->kind == SCOPE_AREA ? sc->area_id : 0;
+}
+
+/*
+ * A WHERE clause composed from the filters present: st_where_add appends
+ * " AND <cond>", cond's "$#" standing for the next parameter.
+ */
+#define ST_QUERY_MAX_ARGS 16
+
+struct st_query {
+    struct buf where;
+    int nargs;
+    struct {
+        bool text;
+        const char *s;
+        int64_t i;
+    } args[ST_QUERY_MAX_ARGS];
+};
+
+/* Adds " AND <cond>", cond's "$#" standing for a new parameter bound to s (text) or i. */
+static inline void st_where_add(struct st_query *q, const char *cond, bool text, const char *s,
+                                int64_t i)
+{
+    bool param = strstr(cond, "$#") != NULL;
+    int n = q->nargs + (param ? 1 : 0);
+    buf_adds(&q->where, " AND ");
+    for (const char *p = cond; *p;) {
+        if (p[0] == '$' && p[1] == '#') {
+            buf_addf(&q->where, "$%d", n);
+            p += 2;
+        } else {
+            buf_addc(&q->where, *p++);
+        }
+    }
+    if (param && q->nargs < ST_QUERY_MAX_ARGS) {
+        q->args[q->nargs].text = text;
+        q->args[q->nargs].s = s;
+        q->args[q->nargs].i = i;
+        q->nargs++;
+    }
+}
+
+static inline void st_list_bind(struct db_stmt *st, const struct st_query *q)
+{
+    for (int i = 0; i < q->nargs; i++) {
+        if (q->args[i].text)
+            db_bind_text(st, i + 1, q->args[i].s);
+        else
+            db_bind_int(st, i + 1, q->args[i].i);
+    }
 }
 
 /* The columns store__case_read expects, in order, and the joins they need. */

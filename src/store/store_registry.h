@@ -88,7 +88,13 @@ struct household_filter {
     int64_t page, page_size;
 };
 
-/* Scope helpers live in the .c; every read below applies sc. */
+struct person_filter {
+    const char *in_path; /* area subtree, or NULL */
+    const char *q;       /* name prefix, ID number, or household code */
+    int64_t page, page_size;
+};
+
+/* Every read below applies sc. */
 int store_household_insert(struct db *db, struct household *h, const char *const *categories,
                            size_t ncategories, struct error *err);
 int store_household_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
@@ -108,6 +114,9 @@ int store_person_insert(struct db *db, struct person *p, struct error *err);
 int store_person_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                      struct person *out, struct error *err);
 int store_person_update(struct db *db, struct person *p, struct error *err);
+int store_person_list(struct db *db, const struct scope *sc, const struct person_filter *f,
+                      struct arena *a, struct person **items, size_t *n, int64_t *total,
+                      struct error *err);
 /* Current members of a household (head first, then by birth date); arena-owned. */
 int store_household_members(struct db *db, int64_t household_id, struct arena *a,
                             struct person **items, size_t *n, struct error *err);

@@ -22,6 +22,9 @@ const TABLES = {
   case_documents: 'id',
   case_reminders: 'case_id, clock, run, kind, level', notifications: 'id', outbox: 'id',
   api_keys: 'id', public_requests: 'id',
+  households: 'id', household_categories: 'household_id, category', persons: 'id', memberships: 'id',
+  guarantee_checks: 'id', incomes: 'id', registry_history: 'id', person_duplicates: 'id',
+  assist_cadres: 'id', household_pairs: 'id', household_cases: 'household_id, case_id',
   monitor_alerts: 'id', assist_measures: 'id', visits: 'id', visit_photos: 'id',
 };
 const NOT_COPIED = new Set(['sessions', 'idempotency_keys', 'schema_migrations', 'audit_head', 'rate_limits']);

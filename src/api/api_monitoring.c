@@ -60,15 +60,16 @@ static json_t *household_json(const struct mon_household *h)
 static json_t *alert_json(struct api_ctx *c, const struct monitor_alert *a)
 {
     const char *rule_name = monitoring_rule_name(a->rule);
-    json_t *o = json_pack(
-        "{s:I, s:o, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:o}", "id", (json_int_t)a->id,
-        "household", household_json(&a->household), "source", a->source, "sourceName",
-        monitoring_source_name(a->source), "rule", a->rule, "ruleName",
-        rule_name ? rule_name : a->rule, "detail", alert_detail(c, a), "status", a->status,
-        "statusName", alert_status_name(a->status), "dismissedReason", a->dismissed_reason,
-        "createdAt", jsonx_time(a->created_at));
+    json_t *o =
+        json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:o}", "id",
+                  (json_int_t)a->id, "household", household_json(&a->household), "source",
+                  a->source, "sourceName", monitoring_source_name(a->source), "rule", a->rule,
+                  "ruleName", rule_name ? rule_name : a->rule, "detail", alert_detail(c, a),
+                  "status", a->status, "statusName", alert_status_name(a->status),
+                  "dismissedReason", a->dismissed_reason, "createdAt", jsonx_time(a->created_at));
     json_object_set_new(o, "caseId", a->case_id ? json_integer(a->case_id) : json_null());
-    json_object_set_new(o, "caseSerial", a->case_serial ? json_string(a->case_serial) : json_null());
+    json_object_set_new(o, "caseSerial",
+                        a->case_serial ? json_string(a->case_serial) : json_null());
     json_object_set_new(o, "personId", a->person_id ? json_integer(a->person_id) : json_null());
     return o;
 }
@@ -85,11 +86,23 @@ static bool registry_or_reply(struct api_ctx *c)
 /* GET /api/v1/monitoring/codes: rules, sources, measure kinds and statuses. */
 void api_monitoring_codes(struct api_ctx *c)
 {
-    static const char *const rules[] = {
-        "income_below_line", "income_drop", "guarantee_food", "guarantee_clothing",
-        "guarantee_education", "guarantee_medical", "guarantee_housing", "guarantee_water",
-        "medical_bills", "disability", "disaster", "unemployment", "accident", "schooling",
-        "industry", "labour", "other"};
+    static const char *const rules[] = {"income_below_line",
+                                        "income_drop",
+                                        "guarantee_food",
+                                        "guarantee_clothing",
+                                        "guarantee_education",
+                                        "guarantee_medical",
+                                        "guarantee_housing",
+                                        "guarantee_water",
+                                        "medical_bills",
+                                        "disability",
+                                        "disaster",
+                                        "unemployment",
+                                        "accident",
+                                        "schooling",
+                                        "industry",
+                                        "labour",
+                                        "other"};
     static const char *const sources[] = {"apply", "visit", "department", "screening"};
     static const char *const kinds[] = {"industry", "employment", "public_job", "dibao",
                                         "tekun",    "education",  "medical",    "housing",
@@ -228,24 +241,23 @@ void api_monitoring_alert_dismiss(struct api_ctx *c)
 
 static json_t *measure_json(const struct assist_measure *m)
 {
-    json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:i, s:o}",
-                          "id", (json_int_t)m->id, "householdId", (json_int_t)m->household_id,
-                          "kind", m->kind, "kindName", monitoring_measure_kind_name(m->kind),
-                          "description", m->description, "startOn", m->start_on, "endOn",
-                          m->end_on ? m->end_on : "", "doneOn", m->done_on, "status", m->status,
-                          "statusName", monitoring_measure_status_name(m->status), "cadreName",
-                          m->cadre_name, "version", m->version, "createdAt",
-                          jsonx_time(m->created_at));
+    json_t *o = json_pack(
+        "{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:i, s:o}", "id",
+        (json_int_t)m->id, "householdId", (json_int_t)m->household_id, "kind", m->kind, "kindName",
+        monitoring_measure_kind_name(m->kind), "description", m->description, "startOn",
+        m->start_on, "endOn", m->end_on ? m->end_on : "", "doneOn", m->done_on, "status", m->status,
+        "statusName", monitoring_measure_status_name(m->status), "cadreName", m->cadre_name,
+        "version", m->version, "createdAt", jsonx_time(m->created_at));
     if (!m->end_on)
         json_object_set_new(o, "endOn", json_null());
     json_object_set_new(o, "person",
                         m->person_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)m->person_id,
                                                  "name", m->person_name)
                                      : json_null());
-    json_object_set_new(o, "cadre",
-                        m->cadre_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)m->cadre_id,
-                                                "name", m->cadre_name)
-                                    : json_null());
+    json_object_set_new(
+        o, "cadre",
+        m->cadre_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)m->cadre_id, "name", m->cadre_name)
+                    : json_null());
     json_object_del(o, "cadreName");
     return o;
 }
@@ -288,8 +300,7 @@ void api_measures_create(struct api_ctx *c)
         {"personId", JF_INT, false, &in.person_id, .min = 1, .max = INT64_MAX, .label = "人员"},
         {"kind", JF_STRING, true, &in.kind, .max = 40, .label = "措施类型"},
         {"description", JF_STRING, true, &in.description, .max = 2000, .label = "措施内容"},
-        {"cadreId", JF_INT, false, &in.cadre_id, .min = 1, .max = INT64_MAX,
-         .label = "帮扶责任人"},
+        {"cadreId", JF_INT, false, &in.cadre_id, .min = 1, .max = INT64_MAX, .label = "帮扶责任人"},
         {"startOn", JF_STRING, true, &in.start_on, .max = 10, .label = "开始日期"},
         {"endOn", JF_STRING, false, &in.end_on, .max = 10, .nullable = true, .label = "结束日期"},
     };

@@ -27,10 +27,10 @@ static json_t *cadre_json(const struct assist_cadre *c)
     json_t *o = json_pack("{s:I, s:s, s:s?, s:o, s:b, s:i, s:o}", "id", (json_int_t)c->id, "name",
                           c->name, "unit", c->unit, "phone", masked_phone(c->phone), "active",
                           c->active, "pairs", c->pairs, "createdAt", jsonx_time(c->created_at));
-    json_object_set_new(o, "user",
-                        c->user_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)c->user_id, "name",
-                                               c->user_name)
-                                   : json_null());
+    json_object_set_new(
+        o, "user",
+        c->user_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)c->user_id, "name", c->user_name)
+                   : json_null());
     return o;
 }
 
@@ -169,8 +169,8 @@ static json_t *photo_json(const struct visit_photo *p)
     char url[96];
     snprintf(url, sizeof(url), "/api/v1/visits/%lld/photos/%lld", (long long)p->visit_id,
              (long long)p->id);
-    return json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)p->id, "name", p->name,
-                     "mime", p->mime, "size", (json_int_t)p->size, "url", url);
+    return json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)p->id, "name", p->name, "mime",
+                     p->mime, "size", (json_int_t)p->size, "url", url);
 }
 
 static json_t *visit_json(const struct visit *v)
@@ -229,18 +229,18 @@ void api_visits_mine(struct api_ctx *c)
 {
     struct visit_due *v;
     size_t n;
-    if (store_visits_due(c->z.db, c->who.user_id, c->who.area_id, ZW_MAX_PAGE_SIZE,
-                         &c->req->arena, &v, &n, &c->err)) {
+    if (store_visits_due(c->z.db, c->who.user_id, c->who.area_id, ZW_MAX_PAGE_SIZE, &c->req->arena,
+                         &v, &n, &c->err)) {
         api_reply_error(c, &c->err);
         return;
     }
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         const struct mon_household *h = &v[i].household;
-        json_t *o = json_pack("{s:{s:I, s:s?, s:s?, s:s?, s:s?}, s:b}", "household", "id",
-                              (json_int_t)h->id, "code", h->code, "headName", h->head_name,
-                              "village", h->village_name, "address", h->address, "paired",
-                              v[i].paired);
+        json_t *o =
+            json_pack("{s:{s:I, s:s?, s:s?, s:s?, s:s?}, s:b}", "household", "id",
+                      (json_int_t)h->id, "code", h->code, "headName", h->head_name, "village",
+                      h->village_name, "address", h->address, "paired", v[i].paired);
         json_object_set_new(o, "lastVisit",
                             v[i].last_visit ? json_string(v[i].last_visit) : json_null());
         json_array_append_new(items, o);

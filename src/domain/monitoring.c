@@ -136,9 +136,11 @@ int monitoring_alert_add(struct zctx *z, int64_t household_id, const char *id_nu
                          const char *source, const char *rule, const char *detail, int64_t *id,
                          struct error *err)
 {
-    if (!source || (strcmp(source, "apply") && strcmp(source, "visit") &&
-                    strcmp(source, "department")))
-        return err_set(err, ZW_EINVAL, "source", "预警来源应为 apply（农户申请）、visit（走访发现）或 department（部门数据）");
+    if (!source ||
+        (strcmp(source, "apply") && strcmp(source, "visit") && strcmp(source, "department")))
+        return err_set(
+            err, ZW_EINVAL, "source",
+            "预警来源应为 apply（农户申请）、visit（走访发现）或 department（部门数据）");
     if (!rule || !rule_reportable(rule))
         return err_set(err, ZW_EINVAL, "rule", "没有“%.40s”这一预警类型", rule ? rule : "");
     if (detail && (!*detail || strlen(detail) > 2000))
@@ -254,8 +256,7 @@ int monitoring_alert_case(struct zctx *z, const struct case_types *types, int64_
     if (rc)
         return rc;
     if (open)
-        return err_set(err, ZW_ECONFLICT, NULL, "该户已有办理中的监测对象识别（%s）",
-                       open->serial);
+        return err_set(err, ZW_ECONFLICT, NULL, "该户已有办理中的监测对象识别（%s）", open->serial);
     const char *head = h.head_name ? h.head_name : h.code;
     char title[160];
     snprintf(title, sizeof(title), "%s户防返贫监测对象识别", head);
@@ -280,8 +281,8 @@ int monitoring_alert_case(struct zctx *z, const struct case_types *types, int64_
         (rc = store_alert_close(z->db, a.id, "case", out->id, NULL, z->now, err)) ||
         (rc = store_alert_close_household(z->db, h.id, out->id, z->now, err)))
         return rc;
-    json_t *after = json_pack("{s:I, s:I}", "caseId", (json_int_t)out->id, "householdId",
-                              (json_int_t)h.id);
+    json_t *after =
+        json_pack("{s:I, s:I}", "caseId", (json_int_t)out->id, "householdId", (json_int_t)h.id);
     rc = audit_log(z, "case", "monitor_alert", a.id, NULL, after, err);
     json_decref(after);
     return rc;
@@ -362,7 +363,8 @@ int monitoring_measure_set(struct zctx *z, int64_t id, int version, const char *
                            const char *done_on, struct assist_measure *out, struct error *err)
 {
     if (!monitoring_measure_status_name(status))
-        return err_set(err, ZW_EINVAL, "status", "状态应为 planned（计划）、doing（实施中）或 done（已落实）");
+        return err_set(err, ZW_EINVAL, "status",
+                       "状态应为 planned（计划）、doing（实施中）或 done（已落实）");
     bool done = strcmp(status, "done") == 0;
     if (done && !date_ok(done_on))
         return err_set(err, ZW_EINVAL, "doneOn", "已落实的措施须填写落实日期（YYYY-MM-DD）");
@@ -374,7 +376,8 @@ int monitoring_measure_set(struct zctx *z, int64_t id, int version, const char *
         return rc;
     if (out->version != version)
         return err_set(err, ZW_ESTALE, NULL, NULL);
-    if (done && (ymd_of(done_on) < ymd_of(out->start_on) || ymd_of(done_on) > cal_local_ymd(z->now)))
+    if (done &&
+        (ymd_of(done_on) < ymd_of(out->start_on) || ymd_of(done_on) > cal_local_ymd(z->now)))
         return err_set(err, ZW_EINVAL, "doneOn", "落实日期不能早于开始日期 %s，也不能晚于今天",
                        out->start_on);
     json_t *before = json_pack("{s:s, s:s?}", "status", out->status, "doneOn", out->done_on);
@@ -454,8 +457,8 @@ int monitoring_elim_eval(const struct registry_defs *d, const struct elim_facts 
     }
     char a[32], b2[32];
     if (!base) {
-        snprintf(c->detail, sizeof(c->detail), "%s（六个月前）及以前没有收入记录，无法证明收入已稳定半年",
-                 tdate);
+        snprintf(c->detail, sizeof(c->detail),
+                 "%s（六个月前）及以前没有收入记录，无法证明收入已稳定半年", tdate);
     } else if (below) {
         yuan(below->per_person, a);
         yuan(below_line, b2);
@@ -504,8 +507,7 @@ int monitoring_elim_eval(const struct registry_defs *d, const struct elim_facts 
 }
 
 int monitoring_elim_check(struct zctx *z, const struct registry_defs *d, int64_t household_id,
-                          struct elim_criterion out[ELIM_NCRITERIA], int *failed,
-                          struct error *err)
+                          struct elim_criterion out[ELIM_NCRITERIA], int *failed, struct error *err)
 {
     struct household h;
     int rc = registry_household_get(z, household_id, &h, err);
@@ -555,8 +557,8 @@ static int elim_refuse(struct error *err, const struct elim_criterion *c, const 
 }
 
 int monitoring_elim_open(struct zctx *z, const struct registry_defs *d,
-                         const struct case_types *types, int64_t household_id,
-                         struct case_row *out, struct error *err)
+                         const struct case_types *types, int64_t household_id, struct case_row *out,
+                         struct error *err)
 {
     struct elim_criterion c[ELIM_NCRITERIA];
     int failed;
@@ -710,7 +712,8 @@ static int hook_eliminated(struct zctx *z, const struct case_type *t, const stru
     all.superuser = true;
     all.scope_kind = SCOPE_ALL;
     struct zctx z2 = *z;
-    z2.who = &all; /* the decision is the county's: the household need not be in the actor's scope */
+    z2.who =
+        &all; /* the decision is the county's: the household need not be in the actor's scope */
     if ((rc = monitoring_elim_check(&z2, d, hh, cr, &failed, err)))
         return rc;
     if (failed)

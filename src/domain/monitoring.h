@@ -71,7 +71,7 @@ int monitoring_alert_dismiss(struct zctx *z, int64_t alert_id, const char *reaso
 struct measure_input {
     int64_t person_id; /* 0 = the whole household */
     const char *kind, *description;
-    int64_t cadre_id; /* 0 = none */
+    int64_t cadre_id;              /* 0 = none */
     const char *start_on, *end_on; /* end_on may be NULL */
 };
 
@@ -135,7 +135,7 @@ int monitoring_elim_check(struct zctx *z, const struct registry_defs *d, int64_t
  * fails, and when an elimination case of the household is open.
  */
 int monitoring_elim_open(struct zctx *z, const struct registry_defs *d,
-                         const struct case_types *types, int64_t household_id,
-                         struct case_row *out, struct error *err);
+                         const struct case_types *types, int64_t household_id, struct case_row *out,
+                         struct error *err);
 
 #endif

@@ -28,8 +28,7 @@ static int holds_assist_role(struct zctx *z, int64_t user_id, bool *yes, struct 
     return rc;
 }
 
-int pairing_cadre_add(struct zctx *z, const struct cadre_input *in, int64_t *id,
-                      struct error *err)
+int pairing_cadre_add(struct zctx *z, const struct cadre_input *in, int64_t *id, struct error *err)
 {
     size_t nl = in->name ? utf8_chars(in->name) : 0;
     if (nl < 1 || nl > 50)
@@ -131,7 +130,8 @@ int pairing_visit_add(struct zctx *z, int64_t household_id, const char *visited_
 {
     int ymd = ymd_of(visited_on);
     if (!ymd || ymd > cal_local_ymd(z->now))
-        return err_set(err, ZW_EINVAL, "visitedOn", "走访日期应为不晚于今天的有效日期（YYYY-MM-DD）");
+        return err_set(err, ZW_EINVAL, "visitedOn",
+                       "走访日期应为不晚于今天的有效日期（YYYY-MM-DD）");
     size_t fl = found ? utf8_chars(found) : 0;
     if (fl < 1 || fl > 2000)
         return err_set(err, ZW_EINVAL, "found", "请填写走访情况（不超过 2000 字）");
@@ -153,8 +153,8 @@ int pairing_visit_add(struct zctx *z, int64_t household_id, const char *visited_
         (rc = store_visit_insert(z->db, &v, err)))
         return rc;
     *id = v.id;
-    json_t *after = json_pack("{s:I, s:s}", "householdId", (json_int_t)h.id, "visitedOn",
-                              visited_on);
+    json_t *after =
+        json_pack("{s:I, s:s}", "householdId", (json_int_t)h.id, "visitedOn", visited_on);
     rc = audit_log(z, "create", "visit", v.id, NULL, after, err);
     json_decref(after);
     return rc;

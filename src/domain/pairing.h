@@ -22,8 +22,7 @@ struct cadre_input {
     int64_t area_id;                 /* 0 = the caller's area */
 };
 
-int pairing_cadre_add(struct zctx *z, const struct cadre_input *in, int64_t *id,
-                      struct error *err);
+int pairing_cadre_add(struct zctx *z, const struct cadre_input *in, int64_t *id, struct error *err);
 /* Pairs cadre_id with household_id from since (YYYY-MM-DD). */
 int pairing_pair_add(struct zctx *z, int64_t household_id, int64_t cadre_id, const char *since,
                      int64_t *id, struct error *err);

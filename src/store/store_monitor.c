@@ -12,9 +12,9 @@
  * who must be paired with it (0 = any).
  */
 #define HH_IN_SCOPE                                                                                \
-    " h.area_path LIKE $1 || '%' AND ($2 = 0 OR h.village_id = $2 OR h.group_id = $2 OR "        \
-    "h.grid_id = $2) AND ($3 = 0 OR EXISTS (SELECT 1 FROM household_pairs hp JOIN assist_cadres " \
-    "ac ON ac.id = hp.cadre_id WHERE hp.household_id = h.id AND hp.until_on IS NULL AND "         \
+    " h.area_path LIKE $1 || '%' AND ($2 = 0 OR h.village_id = $2 OR h.group_id = $2 OR "          \
+    "h.grid_id = $2) AND ($3 = 0 OR EXISTS (SELECT 1 FROM household_pairs hp JOIN assist_cadres "  \
+    "ac ON ac.id = hp.cadre_id WHERE hp.household_id = h.id AND hp.until_on IS NULL AND "          \
     "ac.user_id = $3)) "
 
 /* The household columns of struct mon_household and their joins (h must be joined). */
@@ -267,7 +267,8 @@ int store_screen_span(struct db *db, const struct scope *sc, struct arena *a,
 #define INCOME_RANKED                                                                              \
     " r AS (SELECT i.household_id, i.year, i.per_person, ROW_NUMBER() OVER (PARTITION BY "         \
     "i.household_id ORDER BY i.assessed_on DESC, i.id DESC) AS rn, LEAD(i.per_person) OVER "       \
-    "(PARTITION BY i.household_id ORDER BY i.assessed_on DESC, i.id DESC) AS prev FROM incomes i) "
+    "(PARTITION BY i.household_id ORDER BY i.assessed_on DESC, i.id DESC) AS prev FROM incomes "   \
+    "i) "
 
 static int screen_run(struct db *db, const char *sql, const struct scope *sc, int64_t now,
                       int64_t user_id, const struct screen_line *lines, size_t nlines, int pct,
@@ -300,8 +301,10 @@ int store_monitor_screen(struct db *db, const struct scope *sc, const struct scr
         "source = 'screening'";
     static const char sql_guarantee[] =
         "WITH g AS (SELECT household_id, kind, ok, checked_on, ROW_NUMBER() OVER (PARTITION BY "
-        "household_id, kind ORDER BY checked_on DESC, id DESC) AS rn FROM guarantee_checks)" ALERT_INSERT
-        "SELECT h.id, 'screening', 'guarantee_' || g.kind, g.checked_on, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), 'open', "
+        "household_id, kind ORDER BY checked_on DESC, id DESC) AS rn FROM "
+        "guarantee_checks)" ALERT_INSERT
+        "SELECT h.id, 'screening', 'guarantee_' || g.kind, g.checked_on, CAST(NULL AS BIGINT), "
+        "CAST(NULL AS BIGINT), 'open', "
         "h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
         "CAST($4 AS BIGINT) FROM g JOIN households h ON h.id = g.household_id WHERE g.rn = 1 "
         "AND g.ok = 0 AND" HH_IN_SCOPE "AND" SKIP_HANDLED("'guarantee_' || g.kind");
@@ -330,14 +333,14 @@ int store_monitor_screen(struct db *db, const struct scope *sc, const struct scr
         for (size_t i = 0; i < nlines; i++)
             buf_addf(&b, "%s(CAST($%zu AS TEXT), CAST($%zu AS INTEGER), CAST($%zu AS BIGINT))",
                      i ? ", " : "", 6 + 3 * i, 7 + 3 * i, 8 + 3 * i);
-        buf_adds(&b, ")," INCOME_RANKED ALERT_INSERT
-                     "SELECT h.id, 'screening', 'income_below_line', CAST(r.year AS TEXT), "
-                     "r.per_person, l.fen, 'open', h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
-        "CAST($4 AS BIGINT) FROM r JOIN households "
-                     "h ON h.id = r.household_id JOIN areas v ON v.id = h.village_id JOIN lines l "
-                     "ON l.prov = substr(v.code, 1, 2) AND l.yr = r.year WHERE r.rn = 1 AND "
-                     "r.per_person < l.fen AND" HH_IN_SCOPE
-                     "AND" SKIP_HANDLED("'income_below_line'"));
+        buf_adds(
+            &b, ")," INCOME_RANKED ALERT_INSERT
+                "SELECT h.id, 'screening', 'income_below_line', CAST(r.year AS TEXT), "
+                "r.per_person, l.fen, 'open', h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
+                "CAST($4 AS BIGINT) FROM r JOIN households "
+                "h ON h.id = r.household_id JOIN areas v ON v.id = h.village_id JOIN lines l "
+                "ON l.prov = substr(v.code, 1, 2) AND l.yr = r.year WHERE r.rn = 1 AND "
+                "r.per_person < l.fen AND" HH_IN_SCOPE "AND" SKIP_HANDLED("'income_below_line'"));
         rc = screen_run(db, b.ptr, sc, now, user_id, lines, nlines, 0, err);
         buf_release(&b);
         if (rc)
@@ -438,9 +441,9 @@ int store_measure_insert(struct db *db, struct assist_measure *m, struct error *
 int store_measure_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                       struct assist_measure *out, struct error *err)
 {
-    static const char sql[] = "SELECT " MEASURE_COLS MEASURE_FROM
-                              "JOIN households h ON h.id = m.household_id WHERE" HH_IN_SCOPE
-                              "AND m.id = $4";
+    static const char sql[] =
+        "SELECT " MEASURE_COLS MEASURE_FROM
+        "JOIN households h ON h.id = m.household_id WHERE" HH_IN_SCOPE "AND m.id = $4";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -523,8 +526,13 @@ int store_measure_done_count(struct db *db, int64_t household_id, int64_t *n, st
     "c.active, c.version, c.created_at, c.updated_at, (SELECT COUNT(*) FROM household_pairs hp "   \
     "WHERE hp.cadre_id = c.id AND hp.until_on IS NULL) "
 #define CADRE_FROM " FROM assist_cadres c LEFT JOIN users u ON u.id = c.user_id "
-/* $1 path prefix of the cadre's area, $2 the own-scoped user (0 = any). */
-#define CADRE_IN_SCOPE " c.area_path LIKE $1 || '%' AND ($2 = 0 OR c.user_id = $2) "
+/*
+ * $1 the scope's path, $2 the own-scoped user (0 = any).  Cadres of the
+ * scope's area, below it or above it (county and township staff paired with
+ * a village's households), never those of a sibling village.
+ */
+#define CADRE_IN_SCOPE                                                                             \
+    " (c.area_path LIKE $1 || '%' OR $1 LIKE c.area_path || '%') AND ($2 = 0 OR c.user_id = $2) "
 
 static void cadre_read(struct db_stmt *st, struct arena *a, struct assist_cadre *c)
 {
@@ -543,11 +551,10 @@ static void cadre_read(struct db_stmt *st, struct arena *a, struct assist_cadre 
     c->pairs = (int)db_col_int(st, 12);
 }
 
-/* Cadres are township-wide: an area-scoped user sees those of their township's subtree too. */
 static void bind_cadre_scope(struct db_stmt *st, const struct scope *sc)
 {
     bool own = sc->kind == SCOPE_OWN;
-    db_bind_text(st, 1, own || sc->kind == SCOPE_AREA ? "/" : scope_prefix(sc));
+    db_bind_text(st, 1, own ? "/" : scope_prefix(sc));
     db_bind_int(st, 2, own ? sc->user_id : 0);
 }
 
@@ -599,12 +606,12 @@ int store_cadre_list(struct db *db, const struct scope *sc, const char *q, int64
                      int64_t page_size, struct arena *a, struct assist_cadre **items, size_t *n,
                      int64_t *total, struct error *err)
 {
-    static const char where[] = " WHERE" CADRE_IN_SCOPE
-                                "AND ($3 = '' OR c.name LIKE '%' || $3 || '%' ESCAPE '\\' OR "
-                                "c.unit LIKE '%' || $3 || '%' ESCAPE '\\') ";
+    static const char where[] =
+        " WHERE" CADRE_IN_SCOPE "AND ($3 = '' OR c.name LIKE '%' || $3 || '%' ESCAPE '\\' OR "
+        "c.unit LIKE '%' || $3 || '%' ESCAPE '\\') ";
     char sql[1536], sqlc[512];
-    snprintf(sql, sizeof(sql), "SELECT %s%s%s ORDER BY c.name, c.id LIMIT $4 OFFSET $5",
-             CADRE_COLS, CADRE_FROM, where);
+    snprintf(sql, sizeof(sql), "SELECT %s%s%s ORDER BY c.name, c.id LIMIT $4 OFFSET $5", CADRE_COLS,
+             CADRE_FROM, where);
     snprintf(sqlc, sizeof(sqlc), "SELECT COUNT(*) FROM assist_cadres c%s", where);
     const char *like = q ? st_like_escape(a, q) : "";
     *items = NULL;
@@ -754,7 +761,7 @@ int store_pair_list(struct db *db, int64_t household_id, struct arena *a,
 /* ---- visits --------------------------------------------------------------- */
 
 #define VISIT_COLS                                                                                 \
-    "t.id, t.household_id, COALESCE(t.cadre_id, 0), t.user_id, u.name, t.visited_on, t.found, "   \
+    "t.id, t.household_id, COALESCE(t.cadre_id, 0), t.user_id, u.name, t.visited_on, t.found, "    \
     "t.area_path, t.created_at FROM visits t LEFT JOIN users u ON u.id = t.user_id "
 
 static void visit_read(struct db_stmt *st, struct arena *a, struct visit *v)

@@ -37,8 +37,8 @@ struct monitor_alert {
 };
 
 struct alert_filter {
-    const char *status;  /* open, case, dismissed, or NULL */
-    const char *in_path; /* area subtree, or NULL */
+    const char *status;   /* open, case, dismissed, or NULL */
+    const char *in_path;  /* area subtree, or NULL */
     int64_t household_id; /* 0 = any */
     int64_t page, page_size;
 };
@@ -50,7 +50,8 @@ int store_alert_get(struct db *db, int64_t id, const struct scope *sc, struct ar
 int store_alert_list(struct db *db, const struct scope *sc, const struct alert_filter *f,
                      struct arena *a, struct monitor_alert **items, size_t *n, int64_t *total,
                      struct error *err);
-/* Moves an open alert to status (case with case_id, or dismissed with reason); ZW_ESTALE if not open. */
+/* Moves an open alert to status (case with case_id, or dismissed with reason); ZW_ESTALE if not
+ * open. */
 int store_alert_close(struct db *db, int64_t id, const char *status, int64_t case_id,
                       const char *reason, int64_t now, struct error *err);
 /* Marks every open alert of a household as taken into case_id (one identification covers them). */
@@ -124,8 +125,9 @@ struct assist_cadre {
 
 int store_cadre_insert(struct db *db, struct assist_cadre *c, struct error *err);
 /*
- * The cadre if in scope: its area under the scope's prefix (an own-scoped
- * user sees their own record only).
+ * The cadre if in scope: its area under the scope's area or above it (the
+ * township's and county's cadres serve the villages); an own-scoped user
+ * sees their own record only.
  */
 int store_cadre_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                     struct assist_cadre *out, struct error *err);

@@ -20,6 +20,16 @@ export const SCREENS = [
       { name: 'case-detail', path: 'cases/:id(\\d+)', title: '办件详情', perm: 'case.read', menu: false, active: 'case-list', component: () => import('./cases/CaseDetailPage.vue') },
     ],
   },
+  {
+    name: 'monitoring', title: '防返贫监测', perm: 'registry.read', icon: 'Document',
+    children: [
+      { name: 'monitor-alerts', path: 'monitoring/alerts', title: '监测预警', perm: 'registry.read', component: () => import('./monitoring/AlertsPage.vue') },
+      { name: 'monitor-households', path: 'monitoring/households', title: '监测对象', perm: 'registry.read', component: () => import('./monitoring/MonitoredPage.vue') },
+      { name: 'assist-cadres', path: 'monitoring/cadres', title: '帮扶责任人', perm: 'registry.read', component: () => import('./monitoring/CadresPage.vue') },
+      // the phone page of visits (grid/routes.js)
+      { name: 'visits', path: 'm/visits', title: '入户走访', perm: 'registry.read', own: true },
+    ],
+  },
   { name: 'areas', path: 'areas', title: '区划管理', perm: 'area.read', icon: 'MapLocation', component: () => import('./areas/AreasPage.vue') },
   { name: 'users', path: 'users', title: '用户管理', perm: 'user.read', icon: 'User', component: () => import('./users/UsersPage.vue') },
   { name: 'roles', path: 'roles', title: '角色权限', perm: 'role.read', icon: 'Lock', component: () => import('./roles/RolesPage.vue') },

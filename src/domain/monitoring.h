@@ -138,4 +138,23 @@ int monitoring_elim_open(struct zctx *z, const struct registry_defs *d,
                          const struct case_types *types, int64_t household_id, struct case_row *out,
                          struct error *err);
 
+/* ---- the demo (demo_monitoring.c) --------------------------------------------- */
+
+struct demo_monitoring_counts {
+    int cadres, pairs, visits, monitored, measures, alerts;
+};
+
+/*
+ * Builds the demo's monitoring records once its households exist, the same
+ * for the same seed (0: the default): the 173 帮扶责任人 of the 2018 report
+ * under township_id, every 脱贫户 and 监测对象 household paired with one of
+ * them in turn, the first cadre linked to the account assist_user_id (0:
+ * none) who has visited their households, six monitored households with two
+ * measures each (one done) and three open department alerts.  z->who should
+ * be the command line's superuser principal.
+ */
+int demo_monitoring(struct zctx *z, const struct registry_defs *d, int64_t township_id,
+                    int64_t assist_user_id, uint64_t seed, struct demo_monitoring_counts *out,
+                    struct error *err);
+
 #endif

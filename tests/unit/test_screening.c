@@ -289,6 +289,59 @@ static void test_screen(void **state)
     assert_int_equal(count("created_at = 4000 AND household_id = 10"), 1);
 }
 
+/* ---- the demo --------------------------------------------------------------- */
+
+static void test_demo(void **state)
+{
+    /* the areas of db_setup: 羊市镇 (1) without a county, 灯塔村 (2) */
+    exec("WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 400) "
+         "INSERT INTO households (id, code, village_id, area_path, created_at, updated_at) "
+         "SELECT 1000 + i, 'D' || i, 2, '/1/2/', 0, 0 FROM k");
+    exec("INSERT INTO household_categories (household_id, category) SELECT id, 'tuopin' FROM "
+         "households WHERE id > 1000 AND id <= 1350");
+    exec("INSERT INTO household_categories (household_id, category) SELECT id, 'jiance' FROM "
+         "households WHERE id > 1340 AND id <= 1360"); /* ten hold both */
+    struct arena a = {0};
+    struct principal who = {
+        .superuser = true, .username = "cli", .name = "命令行", .scope_kind = SCOPE_ALL};
+    struct zctx z = {.db = db, .arena = &a, .who = &who, .now = 1795000000};
+    struct demo_monitoring_counts c;
+    struct error err;
+    if (db_begin(db, true, &err) || demo_monitoring(&z, defs, 1, 0, 7, &c, &err) ||
+        db_commit(db, &err))
+        fail_msg("demo: %s", err.message);
+    assert_int_equal(c.cadres, 173);
+    assert_int_equal(c.pairs, 360);
+    assert_int_equal(c.monitored, 6);
+    assert_int_equal(c.measures, 12);
+    assert_int_equal(c.alerts, 3);
+    struct db_stmt *st;
+    static const struct {
+        const char *q;
+        int64_t want;
+    } checks[] = {
+        {"SELECT count(*) FROM assist_cadres", 173},
+        {"SELECT count(DISTINCT household_id) FROM household_pairs WHERE until_on IS NULL", 360},
+        {"SELECT max(n) - min(n) FROM (SELECT count(*) AS n FROM household_pairs GROUP BY "
+         "cadre_id) t",
+         1},
+        {"SELECT count(*) FROM households WHERE monitor_status = 'monitored' AND id > 1000", 6},
+        {"SELECT count(*) FROM assist_measures WHERE status = 'done'", 6},
+        {"SELECT count(*) FROM monitor_alerts WHERE status = 'open' AND source = 'department'", 3},
+    };
+    for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+        int64_t got = -1;
+        if (db_prepare(db, checks[i].q, &st, &err) == 0) {
+            if (db_step(st, &err) == DB_ROW)
+                got = db_col_int(st, 0);
+            db_finish(st);
+        }
+        if (got != checks[i].want)
+            fail_msg("%s: %lld, want %lld", checks[i].q, (long long)got, (long long)checks[i].want);
+    }
+    arena_release(&a);
+}
+
 int main(void)
 {
     struct error err;
@@ -309,6 +362,8 @@ int main(void)
     int rc = cmocka_run_group_tests_name("screening", tests, NULL, NULL);
     const struct CMUnitTest db_tests[] = {
         {"screen-3.1 the screening pass over a database", test_screen, db_setup, db_teardown, NULL},
+        {"screen-4.1 the demo: 173 cadres paired in turn, monitored households, plans, alerts",
+         test_demo, db_setup, db_teardown, NULL},
     };
     rc |= cmocka_run_group_tests_name("screening-db", db_tests, NULL, NULL);
     registry_free(defs);

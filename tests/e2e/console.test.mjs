@@ -14,22 +14,25 @@ import { launch, newPage, closePage, visit, menuItems, loginAs, settle } from '.
 // and 网格上报 (the phone pages under /m; case.write).
 const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板', '网格上报'];
 const CASES_R = ['我的待办', '办件列表', '超期看板'];
+// 防返贫监测 (registry.read): alerts, monitored households, cadres, and the phone page of visits
+const MON = ['监测预警', '监测对象', '帮扶责任人', '入户走访'];
 const MENUS = {
-  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历'],
+  admin: ['首页', ...CASES_RW, ...MON, '区划管理', '用户管理', '角色权限', '工作日历'],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历'],
-  staff: ['首页', ...CASES_RW, '区划管理', '工作日历'],
-  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历'],
-  datang: ['首页', ...CASES_RW, '区划管理', '工作日历'],
-  grid: ['首页', ...CASES_RW, '区划管理', '工作日历'],
-  assist: ['首页', ...CASES_R, '区划管理', '工作日历'],
+  leader: ['首页', ...CASES_RW, ...MON, '区划管理', '用户管理', '角色权限', '工作日历'],
+  staff: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
+  dengta: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
+  datang: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
+  grid: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
+  assist: ['首页', ...CASES_R, ...MON, '区划管理', '工作日历'],
 };
 
 // The menu the UI derives from a permission list, to tell a UI fault from a
 // change in the demo roles when the table above does not match.
 const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件列表', 'case.read'], ['登记办件', 'case.write'],
   ['超期看板', 'case.read'], ['网格上报', 'case.write'],
+  ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
   ['区划管理', 'area.read'], ['用户管理', 'user.read'], ['角色权限', 'role.read'],
   ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null]];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);

@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, create the demo database, serve it
 #   make test   build with ASan/UBSan and run every test layer
 
-PKGS      := libmicrohttpd jansson libsodium sqlite3 libpq libmagic xlsxwriter pangocairo libxml-2.0 libcurl fontconfig
+PKGS      := libmicrohttpd jansson libsodium sqlite3 libpq libmagic xlsxwriter pangocairo libxml-2.0 libcurl fontconfig libzip expat
 CC        ?= cc
 SANITIZE  ?= 0
 ifeq ($(SANITIZE),1)

@@ -29,6 +29,7 @@ sources_for() {
     case $1 in
     fuzz_router) echo "src/http/router.c" ;;
     fuzz_csv) echo "src/base/csv.c" ;;
+    fuzz_sheet_csv | fuzz_sheet_xlsx) echo "src/base/sheet.c src/base/sheet_csv.c src/base/sheet_xlsx.c src/base/sheet_xlsx_parts.c src/base/buf.c src/base/error.c src/base/log.c src/base/mask.c" ;;
     fuzz_casedef) echo "src/domain/casedef.c src/domain/roles_builtin.c src/base/arena.c src/base/buf.c src/base/error.c src/base/log.c src/base/jsonx.c src/base/calendar.c src/base/mask.c" ;;
     fuzz_json) echo "src/base/jsonx.c src/base/calendar.c src/base/arena.c src/base/error.c src/base/log.c" ;;
     fuzz_template) echo "src/domain/doc_template.c src/domain/casedef.c src/domain/roles_builtin.c src/base/arena.c src/base/buf.c src/base/error.c src/base/log.c src/base/jsonx.c src/base/calendar.c src/base/mask.c" ;;
@@ -39,7 +40,7 @@ sources_for() {
 
 flags="-std=c11 -D_GNU_SOURCE -Isrc -Isrc/base -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
-pkgs=$(pkg-config --cflags --libs jansson libsodium libxml-2.0)
+pkgs=$(pkg-config --cflags --libs jansson libsodium libxml-2.0 libzip expat)
 
 status=0
 for src in tests/fuzz/fuzz_*.c; do

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev clang-format
 libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcmocka-dev
-libmagic-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libxml2-dev libcurl4-openssl-dev
+libmagic-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev libxml2-dev libcurl4-openssl-dev libzip-dev libexpat1-dev
 postgresql postgresql-contrib
 sqlite3 nodejs npm chromium fonts-noto-cjk poppler-utils wrk ca-certificates unzip"
 

@@ -21,6 +21,7 @@
 #include "domain/services.h"
 #include "domain/domain.h"
 #include "domain/registry.h"
+#include "domain/benefits.h"
 #include "http/http.h"
 #include "jsonx.h"
 
@@ -61,6 +62,7 @@ struct api_env {
     long export_max_rows;                 /* exports larger than this are refused (0: default) */
     const struct services *services;      /* defs/services.json: the public service catalogue */
     const struct registry_defs *registry; /* defs/registry.json: code tables and thresholds */
+    const struct programmes *programmes;  /* defs/programmes.json: benefits programmes */
 };
 extern struct api_env api_env;
 
@@ -211,6 +213,24 @@ void api_duplicates_merge(struct api_ctx *c);
 void api_duplicates_keep(struct api_ctx *c);
 void api_households_export(struct api_ctx *c);
 void api_persons_export(struct api_ctx *c);
+/* Registry imports (api_imports.c). */
+void api_imports_create(struct api_ctx *c);
+void api_imports_get(struct api_ctx *c);
+void api_imports_commit(struct api_ctx *c);
+void api_imports_errors_xlsx(struct api_ctx *c);
+
+/* The benefits ledger (api_benefits.c). */
+void api_programmes_list(struct api_ctx *c);
+void api_household_apply(struct api_ctx *c);
+void api_household_payments(struct api_ctx *c);
+void api_payments_list(struct api_ctx *c);
+void api_payments_totals(struct api_ctx *c);
+void api_payments_create(struct api_ctx *c);
+void api_benefit_runs_create(struct api_ctx *c);
+void api_batches_list(struct api_ctx *c);
+void api_batches_get(struct api_ctx *c);
+void api_batches_issue(struct api_ctx *c);
+void api_batches_bank(struct api_ctx *c);
 /* 防返贫 monitoring (api_monitoring.c): alerts, screening, measures, elimination. */
 void api_monitoring_codes(struct api_ctx *c);
 void api_monitoring_alerts_list(struct api_ctx *c);

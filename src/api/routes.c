@@ -98,6 +98,23 @@ R(r_p_export, api_persons_export, "registry.read", 0);
 R(r_dup_list, api_duplicates_list, "registry.read", 0);
 R(r_dup_merge, api_duplicates_merge, "registry.write", 0);
 R(r_dup_keep, api_duplicates_keep, "registry.write", 0);
+/* Registry imports: the upload is a file with its own body cap. */
+R(r_imports_create, api_imports_create, "registry.write", API_UPLOAD);
+R(r_imports_get, api_imports_get, "registry.write", 0);
+R(r_imports_commit, api_imports_commit, "registry.write", 0);
+R(r_imports_errors, api_imports_errors_xlsx, "registry.write", 0);
+/* The benefits ledger (docs/registry.md, Benefits). */
+R(r_programmes, api_programmes_list, "benefit.read", 0);
+R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
+R(r_hh_payments, api_household_payments, "benefit.read", 0);
+R(r_pay_list, api_payments_list, "benefit.read", 0);
+R(r_pay_totals, api_payments_totals, "benefit.read", 0);
+R(r_pay_create, api_payments_create, "benefit.write", API_IDEMPOTENT);
+R(r_run_create, api_benefit_runs_create, "benefit.write", API_IDEMPOTENT);
+R(r_batch_list, api_batches_list, "benefit.read", 0);
+R(r_batch_get, api_batches_get, "benefit.read", 0);
+R(r_batch_issue, api_batches_issue, "benefit.write", 0);
+R(r_batch_bank, api_batches_bank, "benefit.read", 0);
 /* 防返贫 monitoring, pairing and visits */
 R(r_mon_codes, api_monitoring_codes, "registry.read", 0);
 R(r_mon_alerts, api_monitoring_alerts_list, "registry.read", 0);
@@ -212,6 +229,21 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/duplicates", api_dispatch, &r_dup_list},
     {"POST", "/api/v1/duplicates/{id}/merge", api_dispatch, &r_dup_merge},
     {"POST", "/api/v1/duplicates/{id}/keep", api_dispatch, &r_dup_keep},
+    {"POST", "/api/v1/imports", api_dispatch, &r_imports_create, ZW_MAX_IMPORT_BYTES},
+    {"GET", "/api/v1/imports/{id}", api_dispatch, &r_imports_get},
+    {"POST", "/api/v1/imports/{id}/commit", api_dispatch, &r_imports_commit},
+    {"GET", "/api/v1/imports/{id}/errors.xlsx", api_dispatch, &r_imports_errors},
+    {"GET", "/api/v1/programmes", api_dispatch, &r_programmes},
+    {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
+    {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},
+    {"GET", "/api/v1/payments", api_dispatch, &r_pay_list},
+    {"GET", "/api/v1/payments/totals", api_dispatch, &r_pay_totals},
+    {"POST", "/api/v1/payments", api_dispatch, &r_pay_create},
+    {"POST", "/api/v1/benefit-runs", api_dispatch, &r_run_create},
+    {"GET", "/api/v1/batches", api_dispatch, &r_batch_list},
+    {"GET", "/api/v1/batches/{id}", api_dispatch, &r_batch_get},
+    {"POST", "/api/v1/batches/{id}/issue", api_dispatch, &r_batch_issue},
+    {"GET", "/api/v1/batches/{id}/bank.xlsx", api_dispatch, &r_batch_bank},
     /* 防返贫 monitoring, pairing and visits */
     {"GET", "/api/v1/monitoring/codes", api_dispatch, &r_mon_codes},
     {"GET", "/api/v1/monitoring/alerts", api_dispatch, &r_mon_alerts},

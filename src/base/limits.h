@@ -120,6 +120,16 @@
 #define ZW_MAX_FORM_PARAMS              64   /* application/x-www-form-urlencoded fields */
 #define ZW_MAX_SERVICES                 64   /* entries of defs/services.json */
 
+/*
+ * Registry imports (households, persons, incomes ...) from CSV or XLSX: the
+ * upload (a larger body, 413 beyond), the data rows of one file, and the
+ * problems listed in one report (all are counted; the rest are left off).
+ */
+#define ZW_MAX_IMPORT_BYTES      (64L * 1024 * 1024)
+#define ZW_IMPORT_MAX_DATA_ROWS  2000000
+#define ZW_IMPORT_MAX_ISSUES     5000
+#define ZW_IMPORT_PROGRESS_EVERY 1000 /* rows between progress updates */
+
 /* Statement cache per connection. */
 #define ZW_STMT_CACHE_SIZE 256
 

@@ -11,9 +11,20 @@
  *
  * Hostile files are refused with a Chinese message, never read whole into
  * memory: a file larger than max_bytes, an XLSX part that unzips to more
- * than ZW_SHEET_MAX_PART bytes or more than ZW_SHEET_MAX_RATIO times its
- * compressed size (zip bombs), any DOCTYPE (entity expansion), a row of more
- * than ZW_SHEET_MAX_COLS cells or a cell longer than ZW_SHEET_MAX_CELL bytes.
+ * than ZW_SHEET_MAX_PART bytes or (past 1 MB) more than ZW_SHEET_MAX_RATIO
+ * times its compressed size, or to more than its header declares (zip
+ * bombs), any DOCTYPE (entity expansion), a row of more than
+ * ZW_SHEET_MAX_COLS cells or a cell longer than ZW_SHEET_MAX_CELL bytes.
+ * Old .xls (OLE2) and UTF-16 text are refused with a hint to re-save.
+ *
+ * Memory: one row and one 64 KB chunk at a time (CSV and the XLSX sheet
+ * part, which expat reads chunk by chunk and suspends at each row end); the
+ * XLSX shared strings are held whole, under ZW_SHEET_MAX_PART.  The sheet
+ * part is inflated twice: once at open for the merged ranges, once for rows.
+ *
+ * Implementation: sheet.c (opening, the row buffer), sheet_csv.c,
+ * sheet_xlsx.c; sheet_int.h is what they share.  A struct sheet is used by
+ * one thread at a time.
  */
 #ifndef ZW_SHEET_H
 #define ZW_SHEET_H
@@ -38,7 +49,7 @@ struct sheet_merge {
 };
 
 /*
- * Opens the file at path (at most max_bytes).  Errors are ZW_ETOOBIG (too
+ * Opens the file at path (at most max_bytes; 0 or less means no limit).  Errors are ZW_ETOOBIG (too
  * large), ZW_EMEDIA (not a table we can read: broken zip, no worksheet, a
  * DOCTYPE, a bomb ...), ZW_EIO; err->message says what in Chinese.
  */
@@ -56,7 +67,12 @@ const char *sheet_encoding(const struct sheet *s);
  * until the next call.  *row is its 1-based row number in the file (the
  * spreadsheet's row number for XLSX, the line a record starts on for CSV).
  * Returns 1 with a row, 0 at the end, or a negative code (the message names
- * the row).
+ * the row): ZW_EINVAL for a row over the caps, an unclosed quote or bad
+ * UTF-8; ZW_EMEDIA for a broken file; ZW_ETOOBIG.  An error is final: every
+ * later call returns it again.  Numbers in XLSX come as Excel shows them in
+ * General format (integers without ".0", else %.15g: an 18-digit ID typed
+ * as a number comes out as 5.00236197001011e+17, for the importer to
+ * refuse); booleans as "1"/"0"; error cells as "".
  */
 int sheet_next(struct sheet *s, const char ***cells, size_t *ncells, long *row, struct error *err);
 

@@ -13,6 +13,7 @@
 #include "domain/attachments.h"
 #include "domain/auth.h"
 #include "domain/casedef.h"
+#include "domain/benefits.h"
 #include "domain/doc_template.h"
 #include "domain/services.h"
 #include "domain/users.h"
@@ -331,6 +332,13 @@ static int check_defs(int argc, char **argv)
         return 1;
     }
     printf("服务目录有效：%zu 项公开服务\n", svc.n);
+    struct programmes prog;
+    if (benefits_load(defs, &types, &a, &prog, &err)) {
+        arena_release(&a);
+        cli_fail(&err);
+        return 1;
+    }
+    printf("救助项目清单有效：%zu 个项目，%zu 条低保标准\n", prog.n, prog.nstd);
     arena_release(&a);
     return 0;
 }

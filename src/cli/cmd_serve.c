@@ -26,6 +26,9 @@
 #include "domain/documents.h"
 #include "domain/monitoring.h"
 #include "domain/registry.h"
+#include "domain/importer_jobs.h"
+#include "domain/benefits.h"
+#include "domain/cases.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
 #include "http/http.h"
@@ -257,12 +260,21 @@ int cmd_serve(int argc, char **argv)
     }
     /* The registry's code tables and thresholds. */
     static struct registry_defs *registry;
-    if (registry_load(o.defs, &registry, &err)) {
+    /* Registry imports: uploads under <files>/imports, checked against those tables. */
+    if (registry_load(o.defs, &registry, &err) || importer_jobs_init(o.files, registry, &err)) {
         store_close(store);
         return cli_fail(&err);
     }
+    /* Programmes and 低保 standards; an approved application enrols the household. */
+    static struct programmes programmes;
+    if (benefits_load(o.defs, &types, &defs_arena, &programmes, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    cases_hook_add(benefits_case_hook, &programmes);
+    api_env.programmes = &programmes;
     api_env.registry = registry;
-    /* What the monitoring procedures do on their decisions (domain/case_hooks.h). */
+    /* What the monitoring procedures do on their decisions (cases_hook_add). */
     monitoring_hooks_register(registry);
     api_env.services = &services;
     api_env.case_types = &types;
@@ -317,6 +329,12 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
+    if (importer_worker_start(store, &err)) {
+        jobs_stop(jobs);
+        http_stop(srv, 0);
+        store_close(store);
+        return cli_fail(&err);
+    }
     log_info("msg=\"serving\" listen=%s db=%s threads=%ld web=%s", o.listen, o.db, o.threads,
              o.web[0] ? o.web : "-");
     printf("zhenwu 已启动：http://%s/  （按 Ctrl+C 停止）\n", o.listen);
@@ -327,6 +345,7 @@ int cmd_serve(int argc, char **argv)
     http_stop(srv, 10000);
     doc_pdf_shutdown();
     jobs_stop(jobs);
+    importer_worker_stop();
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);

@@ -26,6 +26,7 @@ void cli_zctx(struct zctx *z, struct db *db, struct arena *a)
     z->who = &cli_principal;
     z->ip = "local";
     z->now = (int64_t)time(NULL);
+    z->bulk = false;
 }
 
 static bool is_dir(const char *p)
@@ -100,6 +101,9 @@ static void usage(FILE *f)
           "PostgreSQL），校验行数与审计链\n"
           "  apikey  add 名称|list|disable 名称 --db 数据库\n"
           "          Open311 接口密钥（新建时只显示一次）\n"
+          "  import  --db 数据库 --kind households|persons|incomes --file 文件 [--commit "
+          "valid|all]\n"
+          "          从 CSV / XLSX 导入户籍台账：先检查并打印报告，--commit 再导入\n"
           "\n"
           "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
           f);
@@ -135,6 +139,8 @@ int main(int argc, char **argv)
         return cmd_copy(argc - 1, argv + 1);
     if (strcmp(cmd, "apikey") == 0)
         return cmd_apikey(argc - 1, argv + 1);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

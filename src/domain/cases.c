@@ -6,7 +6,6 @@
 
 #include "buf.h"
 #include "calendar.h"
-#include "case_hooks.h"
 #include "cases.h"
 #include "documents.h"
 #include "jsonx.h"
@@ -574,6 +573,23 @@ static int check_due_fields(struct zctx *z, const struct case_type *t, int ti,
     return 0;
 }
 
+static struct {
+    cases_hook_fn fn;
+    void *arg;
+} hooks[8];
+static size_t nhooks;
+
+void cases_hook_add(cases_hook_fn fn, void *arg)
+{
+    for (size_t i = 0; i < nhooks; i++)
+        if (hooks[i].fn == fn && hooks[i].arg == arg)
+            return;
+    if (nhooks < sizeof(hooks) / sizeof(hooks[0])) {
+        hooks[nhooks].fn = fn;
+        hooks[nhooks++].arg = arg;
+    }
+}
+
 int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int version,
               const struct case_action *a, struct case_row *out, struct error *err)
 {
@@ -687,12 +703,12 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     json_object_set_new(data, "to", json_string(to->code));
     rc = audit_log(z, "action", "case", out->id, NULL, data, err);
     json_decref(data);
+    /* The rules of other modules on this transition (see cases_hook_add). */
+    for (size_t i = 0; !rc && i < nhooks; i++)
+        rc = hooks[i].fn(z, hooks[i].arg, t, out, tr->code, err);
     /* The notice the procedure requires is issued with the action, in its transaction. */
     if (!rc && tr->document >= 0)
         rc = documents_issue(z, t, out, tr->document, tr->code, a->comment, tr->extends, NULL, err);
-    /* What other modules do on this step (case_hooks.h); a failure refuses the action. */
-    if (!rc)
-        rc = case_hooks_run(z, t, out, tr->code, err);
     if (!rc)
         rc = cases_get(z, out->id, out, err);
 out_fields:

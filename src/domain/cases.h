@@ -37,6 +37,18 @@ struct case_action {
 
 int cases_create(struct zctx *z, const struct case_types *types, const struct case_input *in,
                  struct case_row *out, struct error *err);
+/*
+ * A rule of another module that runs inside cases_act after the state has
+ * moved and the timeline and audit rows are written, in the action's
+ * transaction (benefits: an approved application enrols the household).  It
+ * returns 0, or an error that refuses the whole action.  arg is the pointer
+ * given to cases_hook_add.  Hooks are added once at start, before any
+ * request is served (the list is not locked); at most 8.
+ */
+typedef int (*cases_hook_fn)(struct zctx *z, void *arg, const struct case_type *t,
+                             const struct case_row *c, const char *transition, struct error *err);
+void cases_hook_add(cases_hook_fn fn, void *arg);
+
 /* The case id in the caller's scope, for reading. */
 int cases_get(struct zctx *z, int64_t id, struct case_row *out, struct error *err);
 /* Takes action a on case id if version is current. */

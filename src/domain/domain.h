@@ -44,6 +44,11 @@ struct zctx {
     const struct principal *who;
     const char *ip;
     int64_t now;
+    /*
+     * A bulk import (domain/importer.h): registry writes keep their history
+     * rows but skip their per-record audit row; the import writes one.
+     */
+    bool bulk;
 };
 
 bool principal_can(const struct principal *p, const char *perm);

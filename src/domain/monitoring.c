@@ -6,7 +6,6 @@
 
 #include "buf.h"
 #include "calendar.h"
-#include "case_hooks.h"
 #include "idnum.h"
 #include "jsonx.h"
 #include "mask.h"
@@ -723,19 +722,26 @@ static int hook_eliminated(struct zctx *z, const struct case_type *t, const stru
     return registry_set_monitor(z, d, hh, "eliminated", NULL, NULL, today, err);
 }
 
-int monitoring_hooks_register(const struct registry_defs *d)
+/*
+ * The monitoring procedures' rules on a case step (cases_hook_add; arg is the
+ * registry's defs): 入户核实 by two people, the county's decisions.
+ */
+static int monitoring_case_hook(struct zctx *z, void *arg, const struct case_type *t,
+                                const struct case_row *c, const char *transition, struct error *err)
 {
-    void *ud = (void *)(uintptr_t)d;
-    const struct case_hook hooks[] = {
-        {"identification", "verify", NULL, hook_two_verifiers, NULL},
-        {"elimination", "verify", NULL, hook_two_verifiers, NULL},
-        {"identification", NULL, "decided", hook_identified, ud},
-        {"elimination", NULL, "eliminated", hook_eliminated, ud},
-    };
-    for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
-        int rc = case_hooks_add(&hooks[i]);
-        if (rc)
-            return rc;
-    }
+    bool ident = strcmp(t->code, "identification") == 0, elim = strcmp(t->code, "elimination") == 0;
+    if (!ident && !elim)
+        return 0;
+    if (strcmp(transition, "verify") == 0)
+        return hook_two_verifiers(z, t, c, transition, NULL, err);
+    if (ident && strcmp(c->state, "decided") == 0)
+        return hook_identified(z, t, c, transition, arg, err);
+    if (elim && strcmp(c->state, "eliminated") == 0)
+        return hook_eliminated(z, t, c, transition, arg, err);
     return 0;
+}
+
+void monitoring_hooks_register(const struct registry_defs *d)
+{
+    cases_hook_add(monitoring_case_hook, (void *)(uintptr_t)d);
 }

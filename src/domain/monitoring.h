@@ -27,13 +27,13 @@ const char *monitoring_measure_kind_name(const char *kind);
 const char *monitoring_measure_status_name(const char *status);
 
 /*
- * Registers the case hooks (case_hooks.h): both procedures' 入户核实 needs two
+ * Registers the case hook (cases_hook_add): both procedures' 入户核实 needs two
  * different people; identification decided -> the household is monitored
  * with the category and risks of the decision; elimination approved -> the
  * criteria are checked again and the household is marked eliminated.  d is
  * borrowed for the life of the process.  Call once at start.
  */
-int monitoring_hooks_register(const struct registry_defs *d);
+void monitoring_hooks_register(const struct registry_defs *d);
 
 /*
  * Raises an alert for a household, found by household_id or, when that is 0,

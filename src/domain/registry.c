@@ -106,7 +106,7 @@ static int record(struct zctx *z, const char *action, int64_t household_id, int6
         .after_json = a,
     };
     int rc = store_registry_event_add(z->db, &e, err);
-    if (!rc)
+    if (!rc && !z->bulk)
         rc = audit_log(z, action, person_id ? "person" : "household",
                        person_id ? person_id : household_id, before, after, err);
     free(b);

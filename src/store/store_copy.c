@@ -129,6 +129,27 @@ static const struct copy_table tables[] = {
     T("household_pairs", "id, household_id, cadre_id, since, until_on, created_at",
       "$1, $2, $3, $4, $5, $6", "id"),
     T("household_cases", "household_id, case_id", "$1, $2", "household_id, case_id"),
+    T("import_jobs",
+      "id, kind, status, file_name, file_path, total_rows, done_rows, report_json, mode, "
+      "imported, message, created_by, area_path, created_at, updated_at, finished_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16", "id"),
+    /* benefits (0015): after households */
+    T("benefit_enrolments",
+      "id, household_id, programme, persons, since, until_on, case_id, area_path, created_by, "
+      "created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("payment_batches",
+      "id, programme, period, scope_path, status, households, persons, amount_fen, paid_on, "
+      "created_by, created_at, issued_by, issued_at, version",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
+    T("payment_batch_lines",
+      "id, batch_id, household_id, persons, standard_fen, income_fen, amount_fen, area_path, "
+      "village_id, note",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("payments",
+      "id, programme, household_id, persons, amount_fen, period, fund_source, paid_on, batch_id, "
+      "area_path, village_id, note, created_by, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
     /* 防返贫 monitoring (sql/0014_monitoring.sql): after households, persons, cadres, cases. */
     T("monitor_alerts",
       "id, household_id, person_id, source, rule, detail, amount_fen, ref_fen, status, case_id, "

@@ -33,7 +33,7 @@ import { PNG } from './samples.mjs';
 import { range, HOLIDAYS, MAKEUP, isWorkday, ms, localDate, nextDate, addWorkdays, fmt } from './cal2026.mjs';
 
 const DEF_DIR = path.join(ROOT, 'defs/case_types');
-const TYPES = ['petition', 'hotline', 'grid_event', 'dispute', 'hazard', 'rectification', 'supervision'];
+const TYPES = ['petition', 'hotline', 'grid_event', 'dispute', 'hazard', 'rectification', 'supervision', 'dibao'];
 const DEFS = Object.fromEntries(TYPES.map((c) => [c, JSON.parse(readFileSync(path.join(DEF_DIR, `${c}.json`), 'utf8'))]));
 
 const MIN = 60 * 1000;

@@ -14,27 +14,33 @@ import { launch, newPage, closePage, visit, menuItems, loginAs, settle } from '.
 // and 网格上报 (the phone pages under /m; case.write).
 const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板', '网格上报'];
 const CASES_R = ['我的待办', '办件列表', '超期看板'];
+// the 户籍台账 group (registry.read; 导入台账 needs registry.write), then 救助发放 (benefit.read)
+const REGISTRY = ['户籍台账', '人员查询', '疑似重复', '导入台账'];
 // 防返贫监测 (registry.read): alerts, monitored households, cadres, and the phone page of visits
 const MON = ['监测预警', '监测对象', '帮扶责任人', '入户走访'];
+const BENEFITS = ['救助汇总', '低保月度发放', '发放台账'];
 const MENUS = {
-  admin: ['首页', ...CASES_RW, ...MON, '区划管理', '用户管理', '角色权限', '工作日历'],
+  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...CASES_RW, ...MON, '区划管理', '用户管理', '角色权限', '工作日历'],
-  staff: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
-  dengta: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
-  datang: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
-  grid: ['首页', ...CASES_RW, ...MON, '区划管理', '工作日历'],
-  assist: ['首页', ...CASES_R, ...MON, '区划管理', '工作日历'],
+  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  grid: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON],
+  assist: ['首页', ...CASES_R, '区划管理', '工作日历', ...REGISTRY, ...MON],
 };
 
 // The menu the UI derives from a permission list, to tell a UI fault from a
 // change in the demo roles when the table above does not match.
 const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件列表', 'case.read'], ['登记办件', 'case.write'],
   ['超期看板', 'case.read'], ['网格上报', 'case.write'],
-  ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
   ['区划管理', 'area.read'], ['用户管理', 'user.read'], ['角色权限', 'role.read'],
-  ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null]];
+  ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null],
+  ['户籍台账', 'registry.read'], ['人员查询', 'registry.read'], ['疑似重复', 'registry.read'],
+  ['导入台账', 'registry.write'],
+  ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
+  ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 
 const NEW_USER = { username: 'dengta.e2e', name: '灯塔测试员', password: 'Init-Passw0rd#1', next: 'Chg-Passw0rd#27' };

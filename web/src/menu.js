@@ -20,6 +20,23 @@ export const SCREENS = [
       { name: 'case-detail', path: 'cases/:id(\\d+)', title: '办件详情', perm: 'case.read', menu: false, active: 'case-list', component: () => import('./cases/CaseDetailPage.vue') },
     ],
   },
+  { name: 'areas', path: 'areas', title: '区划管理', perm: 'area.read', icon: 'MapLocation', component: () => import('./areas/AreasPage.vue') },
+  { name: 'users', path: 'users', title: '用户管理', perm: 'user.read', icon: 'User', component: () => import('./users/UsersPage.vue') },
+  { name: 'roles', path: 'roles', title: '角色权限', perm: 'role.read', icon: 'Lock', component: () => import('./roles/RolesPage.vue') },
+  { name: 'audit', path: 'audit', title: '审计日志', perm: 'audit.read', icon: 'Document', component: () => import('./audit/AuditPage.vue') },
+  { name: 'security', path: 'security', title: '安全设置', perm: 'security.read', icon: 'Setting', component: () => import('./security/SecurityPage.vue') },
+  { name: 'notifications', path: 'notifications', title: '通知', perm: null, menu: false, component: () => import('./notifications/NotificationsPage.vue') },
+  { name: 'calendar', path: 'calendar', title: '工作日历', perm: null, icon: 'Calendar', component: () => import('./calendar/CalendarPage.vue') },
+  {
+    name: 'registry', title: '户籍台账', perm: 'registry.read', icon: 'House',
+    children: [
+      { name: 'registry-households', path: 'registry/households', title: '户籍台账', perm: 'registry.read', component: () => import('./registry/HouseholdListPage.vue') },
+      { name: 'registry-persons', path: 'registry/persons', title: '人员查询', perm: 'registry.read', component: () => import('./registry/PersonsPage.vue') },
+      { name: 'registry-duplicates', path: 'registry/duplicates', title: '疑似重复', perm: 'registry.read', component: () => import('./registry/DuplicatesPage.vue') },
+      { name: 'registry-household', path: 'registry/households/:id(\\d+)', title: '一户一页', perm: 'registry.read', menu: false, active: 'registry-households', component: () => import('./registry/HouseholdPage.vue') },
+      { name: 'registry-import', path: 'registry/import', title: '导入台账', perm: 'registry.write', component: () => import('./registry/ImportPage.vue') },
+    ],
+  },
   {
     name: 'monitoring', title: '防返贫监测', perm: 'registry.read', icon: 'Document',
     children: [
@@ -30,13 +47,14 @@ export const SCREENS = [
       { name: 'visits', path: 'm/visits', title: '入户走访', perm: 'registry.read', own: true },
     ],
   },
-  { name: 'areas', path: 'areas', title: '区划管理', perm: 'area.read', icon: 'MapLocation', component: () => import('./areas/AreasPage.vue') },
-  { name: 'users', path: 'users', title: '用户管理', perm: 'user.read', icon: 'User', component: () => import('./users/UsersPage.vue') },
-  { name: 'roles', path: 'roles', title: '角色权限', perm: 'role.read', icon: 'Lock', component: () => import('./roles/RolesPage.vue') },
-  { name: 'audit', path: 'audit', title: '审计日志', perm: 'audit.read', icon: 'Document', component: () => import('./audit/AuditPage.vue') },
-  { name: 'security', path: 'security', title: '安全设置', perm: 'security.read', icon: 'Setting', component: () => import('./security/SecurityPage.vue') },
-  { name: 'notifications', path: 'notifications', title: '通知', perm: null, menu: false, component: () => import('./notifications/NotificationsPage.vue') },
-  { name: 'calendar', path: 'calendar', title: '工作日历', perm: null, icon: 'Calendar', component: () => import('./calendar/CalendarPage.vue') },
+  {
+    name: 'benefits', title: '救助发放', perm: 'benefit.read', icon: 'Money',
+    children: [
+      { name: 'benefit-totals', path: 'benefits', title: '救助汇总', perm: 'benefit.read', component: () => import('./benefits/BenefitTotalsPage.vue') },
+      { name: 'benefit-dibao', path: 'benefits/dibao', title: '低保月度发放', perm: 'benefit.read', component: () => import('./benefits/DibaoRunPage.vue') },
+      { name: 'benefit-payments', path: 'benefits/payments', title: '发放台账', perm: 'benefit.read', component: () => import('./benefits/PaymentsPage.vue') },
+    ],
+  },
 ];
 
 // Every routable screen, groups flattened (for the router).

@@ -1,0 +1,256 @@
+// registry_import.test.mjs - POST /api/v1/imports: households, persons and
+// incomes from CSV (UTF-8 and GBK) and XLSX, as background jobs.  The dry run
+// reports row by row (spreadsheet row, column header, Chinese message) and
+// writes nothing; a commit writes the valid rows or, in mode "all", every row
+// only when none has an error; one audit row per import; scope and job
+// visibility; hostile files (100 MB body, zip bomb, merged cells).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer } from '../lib/server.mjs';
+import { xlsx, zipBomb, idNumber } from '../lib/xlsx_build.mjs';
+import { login, expectError, expectStatus, sql, rawHttp, sleep, HAN } from './lib.mjs';
+
+let srv, staff, dengta, datang;
+before(async () => {
+  srv = await startServer();
+  [staff, dengta, datang] = await Promise.all([login(srv.url, 'staff'), login(srv.url, 'dengta'), login(srv.url, 'datang')]);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const csv = (rows) => Buffer.from(`\ufeff${rows.map((r) => r.join(',')).join('\r\n')}\r\n`, 'utf8');
+const upload = (c, kind, body, name = `${kind}.csv`) =>
+  c.post(`/api/v1/imports?kind=${kind}&name=${encodeURIComponent(name)}`, body, { 'content-type': 'application/octet-stream' });
+
+// Uploads and waits for the dry run; returns the checked (or failed) job.
+async function check(c, kind, body, name) {
+  const r = await upload(c, kind, body, name);
+  expectStatus(r, 202, 'upload:');
+  assert.equal(r.body.job, r.body.id);
+  return wait(c, r.body.job);
+}
+
+async function wait(c, id) {
+  for (let i = 0; i < 300; i++) {
+    const r = await c.get(`/api/v1/imports/${id}`);
+    expectStatus(r, 200, `GET job ${id}:`);
+    if (!['checking', 'importing'].includes(r.body.status)) return r.body;
+    await sleep(100);
+  }
+  throw new Error(`job ${id} did not finish`);
+}
+
+async function commit(c, id, mode) {
+  const r = await c.post(`/api/v1/imports/${id}/commit`, { mode });
+  expectStatus(r, 202, 'commit:');
+  return wait(c, id);
+}
+
+const count = (table, where = '1=1') => sql(srv.db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`)[0].n;
+const issues = (job, key = 'errors') => job.report[key].map((e) => [e.row, e.column, e.message]);
+
+const HH_HEAD = ['户编号', '村（社区）代码', '村（社区）名称', '村民小组', '网格', '地址', '联系电话', '户类别', '建档立卡年度', '脱贫年度'];
+const P_HEAD = ['户编号', '姓名', '身份证号', '与户主关系', '劳动能力', '残疾情况', '在校情况', '健康状况', '务工情况', '联系电话', '医保', '大病保险', '养老保险'];
+const I_HEAD = ['户编号', '评估日期', '工资性收入(元)', '经营净收入(元)', '财产净收入(元)', '转移净收入(元)', '刚性支出(元)'];
+const ZHANG = idNumber('500236', '19700101', '011');
+const LI = idNumber('500236', '19720202', '022');
+
+test('reg-import-1 households, then persons, then incomes from CSV: checked, committed, counted', async () => {
+  const auditBefore = count('audit_log', "action = 'import'");
+  const hh = await check(staff, 'households', csv([
+    HH_HEAD,
+    ['T1-0001', '500236126205', '灯塔村', '一组', '第1网格', '灯塔村一组1号', '13800001111', '脱贫户、低保户', '2014', '2018'],
+    ['T1-0002', '500236126205', '', '二组', '', '灯塔村二组5号', '', '一般农户', '', ''],
+    ['T1-0003', '', '大淌村', '一组', '', '', '', '"监测对象,tuopin"', '2015', '2019'],
+  ]));
+  assert.equal(hh.status, 'checked', JSON.stringify(hh));
+  assert.equal(hh.kindName, '户信息');
+  assert.deepEqual([hh.report.rows, hh.report.valid, hh.report.errors.length], [3, 3, 0], JSON.stringify(hh.report));
+  assert.equal(count('households', "code LIKE 'T1-%'"), 0, 'the dry run writes nothing');
+  const done = await commit(staff, hh.id, 'all');
+  assert.deepEqual([done.status, done.imported, done.mode], ['done', 3, 'all'], JSON.stringify(done));
+  assert.equal(count('households', "code LIKE 'T1-%'"), 3);
+  const row = sql(srv.db, "SELECT h.poor_year, h.exit_year, a.name AS grid FROM households h JOIN areas a ON a.id = h.grid_id WHERE h.code = 'T1-0001'")[0];
+  assert.deepEqual([row.poor_year, row.exit_year], [2014, 2018]);
+  assert.match(row.grid, /第1网格$/);
+  assert.deepEqual(sql(srv.db, "SELECT category FROM household_categories c JOIN households h ON h.id = c.household_id WHERE h.code = 'T1-0003' ORDER BY category").map((x) => x.category), ['jiance', 'tuopin']);
+  assert.equal(count('registry_history', "household_id IN (SELECT id FROM households WHERE code LIKE 'T1-%')") >= 3, true, 'history per household');
+  assert.equal(count('audit_log', "action = 'import'"), auditBefore + 1, 'one audit row for the import');
+  const list = await staff.get('/api/v1/households?q=T1-0001');
+  if (list.status === 200) assert.equal(list.body.pager.total, 1);
+
+  const p = await check(staff, 'persons', csv([
+    P_HEAD,
+    ['T1-0001', '张三', ZHANG, '户主', '普通劳动力', '无', '非在校生', '健康', '县内务工', '13800001111', '是', '是', '否'],
+    ['T1-0001', '李四', LI.toLowerCase(), 'spouse', 'normal', 'none', 'done', 'healthy', 'none', '', '1', '0', ''],
+    ['T1-0001', '张小', idNumber('500236', '20100505', '031'), '之子', '', '', '小学在读', '', '', '', '是', '', ''],
+    ['T1-0002', '王五', idNumber('500236', '19600303', '051'), '户主', '', '', '', '', '', '', '', '', ''],
+    ['T1-0003', '赵六', idNumber('500236', '19550404', '061'), '户主', '', '', '', '', '', '', '', '', ''],
+  ]));
+  assert.equal(p.status, 'checked', JSON.stringify(p));
+  assert.deepEqual([p.report.rows, p.report.valid, p.report.errors], [5, 5, []]);
+  const pd = await commit(staff, p.id, 'valid');
+  assert.deepEqual([pd.status, pd.imported], ['done', 5], JSON.stringify(pd));
+  const zhang = sql(srv.db, `SELECT relation, labour, schooling, work, insured_medical, insured_serious, insured_pension FROM persons WHERE id_number = '${ZHANG}'`)[0];
+  assert.deepEqual(zhang, { relation: 'head', labour: 'normal', schooling: 'done', work: 'county', insured_medical: 1, insured_serious: 1, insured_pension: 0 });
+  assert.equal(count('persons', `id_number = '${LI}'`), 1, 'lower-case x stored upper');
+
+  const inc = await check(staff, 'incomes', csv([
+    I_HEAD,
+    ['T1-0001', '2026-01-15', '"12,345.67"', '800.5', '', '3600', '1200.05'],
+    ['T1-0002', '2026/3/1', '20000', '0', '0', '0', '0'],
+  ]));
+  assert.equal(inc.status, 'checked', JSON.stringify(inc));
+  assert.deepEqual([inc.report.valid, inc.report.errors], [2, []]);
+  const id = await commit(staff, inc.id, 'all');
+  assert.deepEqual([id.status, id.imported], ['done', 2]);
+  const money = sql(srv.db, "SELECT i.wages, i.business, i.property, i.transfers, i.expenses, i.assessed_on FROM incomes i JOIN households h ON h.id = i.household_id WHERE h.code = 'T1-0001'")[0];
+  assert.deepEqual(money, { wages: 1234567, business: 80050, property: 0, transfers: 360000, expenses: 120005, assessed_on: '2026-01-15' });
+  assert.equal(sql(srv.db, "SELECT i.assessed_on FROM incomes i JOIN households h ON h.id = i.household_id WHERE h.code = 'T1-0002'")[0].assessed_on, '2026-03-01');
+  assert.equal(count('audit_log', "action = 'import'"), auditBefore + 3);
+});
+
+test('reg-import-2 bad rows are reported by row, column and message; mode all writes nothing, mode valid only the valid rows', async () => {
+  const bad = ZHANG.slice(0, 17) + (ZHANG[17] === '0' ? '1' : '0');
+  const feb30 = idNumber('500236', '20230230', '071');
+  const kid = idNumber('500236', '20150303', '041');
+  const before = count('persons');
+  const job = await check(staff, 'persons', csv([
+    ['户编号', '姓名', '身份证号', '与户主关系', '备注'],
+    ['T1-0002', '王小', kid, '之子', '新生'],
+    ['T1-0002', '错号', bad, '之女', ''],
+    ['T1-0002', '重号', kid, '之子', ''],
+    ['T1-0002', '已登', ZHANG, '其他', ''],
+    ['T9-9999', '无户', idNumber('500236', '19900101', '081'), '', ''],
+    ['T1-0002', '生日', feb30, '', ''],
+    ['T1-0002', '关系', idNumber('500236', '19900101', '091'), '表哥', ''],
+  ]));
+  assert.equal(job.status, 'checked');
+  assert.deepEqual([job.report.rows, job.report.valid], [7, 1]);
+  assert.deepEqual(issues(job), [
+    [3, '身份证号', '公民身份号码校验位不正确，请核对号码'],
+    [4, '身份证号', '身份证号与第 2 行重复'],
+    [5, '身份证号', '身份证号已登记（户编号 T1-0001）'],
+    [6, '户编号', '户编号“T9-9999”不存在（请先导入户信息）'],
+    [7, '身份证号', '公民身份号码中的出生日期 2023-02-30 不是有效日期'],
+    [8, '与户主关系', '未知的与户主关系“表哥”（可填：户主、配偶、之子、之女、之女婿、之儿媳、之孙子女、之父母、之祖父母、之兄弟姐妹、其他）'],
+  ]);
+  assert.deepEqual(issues(job, 'warnings'), [[1, '备注', '未知的列，已忽略']]);
+  const all = await staff.post(`/api/v1/imports/${job.id}/commit`, { mode: 'all' });
+  expectError(all, 400, 'invalid_input', 'mode');
+  assert.match(all.body.error.message, /6 处错误/);
+  assert.equal((await wait(staff, job.id)).status, 'checked', 'still waiting for a choice');
+  assert.equal(count('persons'), before, 'mode all with errors writes nothing');
+  expectError(await staff.post(`/api/v1/imports/${job.id}/commit`, { mode: 'some' }), 400, 'invalid_input', 'mode');
+  const done = await commit(staff, job.id, 'valid');
+  assert.deepEqual([done.status, done.imported], ['done', 1]);
+  assert.equal(count('persons'), before + 1);
+  assert.equal(count('persons', `id_number = '${kid}'`), 1);
+  const again = await staff.post(`/api/v1/imports/${job.id}/commit`, { mode: 'valid' });
+  expectError(again, 409, 'invalid_transition');
+  // the report as a spreadsheet
+  const x = await staff.bytes(`/api/v1/imports/${job.id}/errors.xlsx`);
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  assert.equal(x.bytes.subarray(0, 2).toString(), 'PK');
+});
+
+test('reg-import-3 unknown village code, missing required column, a header only: exact report, nothing written', async () => {
+  const before = count('households');
+  const hh = await check(staff, 'households', csv([
+    ['村（社区）代码', '地址'],
+    ['500236126299', '某地'],
+    ['500236126205', '灯塔村三组'],
+  ]));
+  assert.deepEqual(issues(hh), [[2, '村（社区）代码', '未知的村（社区）代码“500236126299”']]);
+  assert.equal(hh.report.valid, 1);
+  const missing = await check(staff, 'persons', csv([['户编号', '姓名'], ['T1-0002', '无号']]));
+  assert.equal(missing.status, 'checked');
+  assert.deepEqual(issues(missing), [[1, '身份证号', '缺少必填列']]);
+  assert.deepEqual([missing.report.rows, missing.report.valid], [1, 0]);
+  const r = await staff.post(`/api/v1/imports/${missing.id}/commit`, { mode: 'valid' });
+  expectError(r, 400, 'invalid_input', 'mode');
+  assert.match(r.body.error.message, /没有可导入的有效行/);
+  const neither = await check(staff, 'households', csv([['地址'], ['某地']]));
+  assert.deepEqual(issues(neither), [[1, '村（社区）代码', '缺少必填列：“村（社区）代码”或“村（社区）名称”']]);
+  const empty = await check(staff, 'incomes', csv([I_HEAD]));
+  assert.deepEqual(issues(empty), [[1, null, '文件只有列名，没有数据行']]);
+  assert.equal(count('households'), before);
+  expectError(await upload(staff, 'payments', csv([['x'], ['y']])), 400, 'invalid_input', 'kind');
+  expectError(await upload(staff, 'households', Buffer.alloc(0)), 400, 'invalid_input', 'file');
+});
+
+test('reg-import-4 a village cadre cannot import rows of another village; another user cannot read the job', async () => {
+  const job = await check(datang, 'households', csv([
+    ['户编号', '村（社区）名称'],
+    ['T5-0001', '灯塔村'],
+    ['T5-0002', '大淌村'],
+  ]));
+  assert.deepEqual(issues(job), [[2, '村（社区）名称', '灯塔村不在您的管辖范围内']]);
+  expectError(await dengta.get(`/api/v1/imports/${job.id}`), 404, 'not_found');
+  expectError(await dengta.post(`/api/v1/imports/${job.id}/commit`, { mode: 'valid' }), 404, 'not_found');
+  expectStatus(await staff.get(`/api/v1/imports/${job.id}`), 200, 'the township covers the village:');
+  const done = await commit(datang, job.id, 'valid');
+  assert.deepEqual([done.status, done.imported], ['done', 1]);
+  assert.equal(count('households', "code LIKE 'T5-%'"), 1);
+  // persons: a household of another village is outside the cadre's scope
+  const p = await check(datang, 'persons', csv([['户编号', '姓名', '身份证号'], ['T1-0001', '外村', idNumber('500236', '19800101', '101')]]));
+  assert.deepEqual(issues(p), [[2, '户编号', '户编号“T1-0001”不在您的管辖范围内']]);
+});
+
+test('reg-import-5 GBK-encoded CSV', async () => {
+  const text = ['户编号,村（社区）名称,地址,户类别', 'T3-0001,灯塔村,灯塔村四组8号,一般农户'].join('\r\n');
+  const gbk = execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GBK'], { input: text });
+  const job = await check(staff, 'households', gbk, 'gbk.csv');
+  assert.equal(job.status, 'checked', JSON.stringify(job));
+  assert.deepEqual([job.report.valid, job.report.errors], [1, []]);
+  await commit(staff, job.id, 'all');
+  assert.equal(sql(srv.db, "SELECT address FROM households WHERE code = 'T3-0001'")[0].address, '灯塔村四组8号');
+});
+
+test('reg-import-6 XLSX: households with numeric cells; merged cells reported naming the range', async () => {
+  const job = await check(staff, 'households', xlsx([
+    ['户编号', '村（社区）代码', '地址', '建档立卡年度', '户类别'],
+    ['T4-0001', '500236126205', '灯塔村五组1号', 2016, '脱贫户'],
+    ['T4-0002', '500236126205', '灯塔村五组2号', '', '一般农户'],
+  ]), 'hh.xlsx');
+  assert.equal(job.status, 'checked', JSON.stringify(job));
+  assert.deepEqual([job.report.rows, job.report.valid, job.report.errors], [2, 2, []]);
+  assert.deepEqual((await commit(staff, job.id, 'all')).imported, 2);
+  assert.equal(sql(srv.db, "SELECT poor_year FROM households WHERE code = 'T4-0001'")[0].poor_year, 2016);
+  const merged = await check(staff, 'households', xlsx([
+    ['户编号', '村（社区）代码', '地址'],
+    ['T4-0003', '500236126205', '甲'],
+    ['T4-0004', '', '乙'],
+  ], { merges: ['B2:B3'] }), 'merged.xlsx');
+  assert.deepEqual(issues(merged), [
+    [2, '村（社区）代码', '合并单元格 B2:B3：请取消合并，在每一行填写'],
+    [3, '村（社区）代码', '合并单元格 B2:B3：请取消合并，在每一行填写'],
+  ]);
+  assert.equal(merged.report.valid, 0);
+});
+
+test('reg-import-7 a zip bomb fails the job with a Chinese message; nothing written', async () => {
+  const before = count('households');
+  const job = await check(staff, 'households', zipBomb(64), 'bomb.xlsx');
+  assert.equal(job.status, 'failed', JSON.stringify(job));
+  assert.match(job.message, HAN);
+  assert.equal(job.report, null);
+  assert.equal(count('households'), before);
+  expectStatus(await staff.get('/healthz'), 200);
+});
+
+test('reg-import-8 a 100 MB upload is refused early with 413 and a Chinese message', async () => {
+  const total = 100 * 1024 * 1024;
+  const chunk = Buffer.alloc(64 * 1024, 0x41);
+  const head = [`POST /api/v1/imports?kind=households&name=big.csv HTTP/1.1`, `Host: 127.0.0.1:${srv.port}`,
+    `Cookie: ${staff.cookie}`, `X-CSRF-Token: ${staff.csrf}`, 'Content-Type: text/csv', `Content-Length: ${total}`, '', ''].join('\r\n');
+  const r = await rawHttp(srv.port, head, {
+    chunks: function* () { for (let sent = 0; sent < total; sent += chunk.length) yield chunk; },
+    timeoutMs: 120000, paceMs: 2,
+  });
+  expectError(r, 413, 'body_too_large');
+  assert.match(r.body.error.message, /64 MB/);
+  assert.ok(r.sent < total, `answered before the whole body was sent (${r.sent} bytes)`);
+  expectStatus(await staff.get('/healthz'), 200);
+});

@@ -263,12 +263,25 @@ int store_screen_span(struct db *db, const struct scope *sc, struct arena *a,
     " INSERT INTO monitor_alerts (household_id, source, rule, detail, amount_fen, ref_fen, "       \
     "status, area_path, created_at, created_by, updated_at) "
 
-/* Newest income per household (rn = 1) and the one before it (prev). */
-#define INCOME_RANKED                                                                              \
+/*
+ * The income rules in one statement over one window pass: r ranks each
+ * household's incomes newest first (rn = 1 the newest, prev the one before);
+ * lines holds the effective line per province and year ($7.. in threes).
+ */
+#define INCOME_RULES                                                                               \
     " r AS (SELECT i.household_id, i.year, i.per_person, ROW_NUMBER() OVER (PARTITION BY "         \
     "i.household_id ORDER BY i.assessed_on DESC, i.id DESC) AS rn, LEAD(i.per_person) OVER "       \
     "(PARTITION BY i.household_id ORDER BY i.assessed_on DESC, i.id DESC) AS prev FROM incomes "   \
-    "i) "
+    "i), c AS (SELECT r.household_id, 'income_below_line' AS rule, r.year, r.per_person AS "       \
+    "amount, l.fen AS ref FROM r JOIN households hb ON hb.id = r.household_id JOIN areas v ON "    \
+    "v.id = hb.village_id JOIN lines l ON l.prov = substr(v.code, 1, 2) AND l.yr = r.year WHERE "  \
+    "r.rn = 1 AND r.per_person < l.fen UNION ALL SELECT r.household_id, 'income_drop', r.year, "   \
+    "r.per_person, r.prev FROM r WHERE CAST($6 AS BIGINT) > 0 AND r.rn = 1 AND r.prev > 0 AND "    \
+    "(r.prev - "                                                                                   \
+    "r.per_person) * 100 >= r.prev * $6)" ALERT_INSERT                                             \
+    "SELECT h.id, 'screening', c.rule, CAST(c.year AS TEXT), c.amount, c.ref, 'open', "            \
+    "h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), CAST($4 AS BIGINT) FROM c JOIN "         \
+    "households h ON h.id = c.household_id WHERE" HH_IN_SCOPE "AND" SKIP_HANDLED("c.rule")
 
 static int screen_run(struct db *db, const char *sql, const struct scope *sc, int64_t now,
                       int64_t user_id, const struct screen_line *lines, size_t nlines, int pct,
@@ -281,12 +294,11 @@ static int screen_run(struct db *db, const char *sql, const struct scope *sc, in
     bind_scope(st, sc);
     db_bind_int(st, 4, now);
     db_bind_id(st, 5, user_id);
-    if (pct)
-        db_bind_int(st, 6, pct);
+    db_bind_int(st, 6, pct);
     for (size_t i = 0; i < nlines; i++) {
-        db_bind_text(st, 6 + 3 * (int)i, lines[i].province);
-        db_bind_int(st, 7 + 3 * (int)i, lines[i].year);
-        db_bind_int(st, 8 + 3 * (int)i, lines[i].fen);
+        db_bind_text(st, 7 + 3 * (int)i, lines[i].province);
+        db_bind_int(st, 8 + 3 * (int)i, lines[i].year);
+        db_bind_int(st, 9 + 3 * (int)i, lines[i].fen);
     }
     return db_step_done(st, err);
 }
@@ -299,22 +311,16 @@ int store_monitor_screen(struct db *db, const struct scope *sc, const struct scr
     static const char sql_count[] =
         "SELECT COUNT(*), COUNT(DISTINCT household_id) FROM monitor_alerts WHERE id > $1 AND "
         "source = 'screening'";
+    /* Only the households with a failed check at all are ranked (few, as a rule). */
     static const char sql_guarantee[] =
         "WITH g AS (SELECT household_id, kind, ok, checked_on, ROW_NUMBER() OVER (PARTITION BY "
-        "household_id, kind ORDER BY checked_on DESC, id DESC) AS rn FROM "
-        "guarantee_checks)" ALERT_INSERT
+        "household_id, kind ORDER BY checked_on DESC, id DESC) AS rn FROM guarantee_checks WHERE "
+        "household_id IN (SELECT household_id FROM guarantee_checks WHERE ok = 0) AND $6 = "
+        "$6)" ALERT_INSERT
         "SELECT h.id, 'screening', 'guarantee_' || g.kind, g.checked_on, CAST(NULL AS BIGINT), "
-        "CAST(NULL AS BIGINT), 'open', "
-        "h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
+        "CAST(NULL AS BIGINT), 'open', h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
         "CAST($4 AS BIGINT) FROM g JOIN households h ON h.id = g.household_id WHERE g.rn = 1 "
         "AND g.ok = 0 AND" HH_IN_SCOPE "AND" SKIP_HANDLED("'guarantee_' || g.kind");
-    static const char sql_drop[] =
-        "WITH" INCOME_RANKED ALERT_INSERT
-        "SELECT h.id, 'screening', 'income_drop', CAST(r.year AS TEXT), r.per_person, r.prev, "
-        "'open', h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
-        "CAST($4 AS BIGINT) FROM r JOIN households h ON h.id = r.household_id WHERE "
-        "r.rn = 1 AND r.prev > 0 AND (r.prev - r.per_person) * 100 >= r.prev * $6 AND" HH_IN_SCOPE
-        "AND" SKIP_HANDLED("'income_drop'");
     struct db_stmt *st;
     int64_t max_before = 0;
     int rc = db_prepare(db, sql_max, &st, err);
@@ -326,30 +332,18 @@ int store_monitor_screen(struct db *db, const struct scope *sc, const struct scr
     if (rc < 0)
         return rc;
 
-    if (nlines) {
-        /* The lines as a VALUES list of bound parameters ($6.. in threes). */
-        struct buf b = {0};
-        buf_adds(&b, "WITH lines (prov, yr, fen) AS (VALUES ");
-        for (size_t i = 0; i < nlines; i++)
-            buf_addf(&b, "%s(CAST($%zu AS TEXT), CAST($%zu AS INTEGER), CAST($%zu AS BIGINT))",
-                     i ? ", " : "", 6 + 3 * i, 7 + 3 * i, 8 + 3 * i);
-        buf_adds(
-            &b, ")," INCOME_RANKED ALERT_INSERT
-                "SELECT h.id, 'screening', 'income_below_line', CAST(r.year AS TEXT), "
-                "r.per_person, l.fen, 'open', h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
-                "CAST($4 AS BIGINT) FROM r JOIN households "
-                "h ON h.id = r.household_id JOIN areas v ON v.id = h.village_id JOIN lines l "
-                "ON l.prov = substr(v.code, 1, 2) AND l.yr = r.year WHERE r.rn = 1 AND "
-                "r.per_person < l.fen AND" HH_IN_SCOPE "AND" SKIP_HANDLED("'income_below_line'"));
-        rc = screen_run(db, b.ptr, sc, now, user_id, lines, nlines, 0, err);
-        buf_release(&b);
-        if (rc)
-            return rc;
-    }
-    if ((rc = screen_run(db, sql_guarantee, sc, now, user_id, NULL, 0, 0, err)))
-        return rc;
-    if (drop_percent > 0 &&
-        (rc = screen_run(db, sql_drop, sc, now, user_id, NULL, 0, drop_percent, err)))
+    /* The lines as a VALUES list of bound parameters, or an empty one. */
+    struct buf b = {0};
+    buf_adds(&b, "WITH lines (prov, yr, fen) AS (");
+    if (!nlines)
+        buf_adds(&b, "SELECT CAST('' AS TEXT), CAST(0 AS INTEGER), CAST(0 AS BIGINT) WHERE 1 = 0");
+    for (size_t i = 0; i < nlines; i++)
+        buf_addf(&b, "%s(CAST($%zu AS TEXT), CAST($%zu AS INTEGER), CAST($%zu AS BIGINT))",
+                 i ? ", " : "VALUES ", 7 + 3 * i, 8 + 3 * i, 9 + 3 * i);
+    buf_adds(&b, ")," INCOME_RULES);
+    rc = screen_run(db, b.ptr, sc, now, user_id, lines, nlines, drop_percent, err);
+    buf_release(&b);
+    if (rc || (rc = screen_run(db, sql_guarantee, sc, now, user_id, NULL, 0, 0, err)))
         return rc;
 
     if ((rc = db_prepare(db, sql_count, &st, err)))

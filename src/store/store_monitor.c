@@ -315,8 +315,8 @@ int store_monitor_screen(struct db *db, const struct scope *sc, const struct scr
     static const char sql_guarantee[] =
         "WITH g AS (SELECT household_id, kind, ok, checked_on, ROW_NUMBER() OVER (PARTITION BY "
         "household_id, kind ORDER BY checked_on DESC, id DESC) AS rn FROM guarantee_checks WHERE "
-        "household_id IN (SELECT household_id FROM guarantee_checks WHERE ok = 0) AND $6 = "
-        "$6)" ALERT_INSERT
+        "household_id IN (SELECT household_id FROM guarantee_checks WHERE ok = 0) AND CAST($6 AS "
+        "BIGINT) >= 0)" ALERT_INSERT
         "SELECT h.id, 'screening', 'guarantee_' || g.kind, g.checked_on, CAST(NULL AS BIGINT), "
         "CAST(NULL AS BIGINT), 'open', h.area_path, CAST($4 AS BIGINT), CAST($5 AS BIGINT), "
         "CAST($4 AS BIGINT) FROM g JOIN households h ON h.id = g.household_id WHERE g.rn = 1 "

@@ -231,5 +231,28 @@ void api_batches_list(struct api_ctx *c);
 void api_batches_get(struct api_ctx *c);
 void api_batches_issue(struct api_ctx *c);
 void api_batches_bank(struct api_ctx *c);
+/* 防返贫 monitoring (api_monitoring.c): alerts, screening, measures, elimination. */
+void api_monitoring_codes(struct api_ctx *c);
+void api_monitoring_alerts_list(struct api_ctx *c);
+void api_monitoring_alerts_create(struct api_ctx *c);
+void api_monitoring_screen(struct api_ctx *c);
+void api_monitoring_alert_case(struct api_ctx *c);
+void api_monitoring_alert_dismiss(struct api_ctx *c);
+void api_measures_list(struct api_ctx *c);
+void api_measures_create(struct api_ctx *c);
+void api_measures_patch(struct api_ctx *c);
+void api_elimination_check(struct api_ctx *c);
+void api_elimination_open(struct api_ctx *c);
+/* Pairing and visits (api_pairing.c). */
+void api_cadres_list(struct api_ctx *c);
+void api_cadres_create(struct api_ctx *c);
+void api_pairs_list(struct api_ctx *c);
+void api_pairs_create(struct api_ctx *c);
+void api_pairs_end(struct api_ctx *c);
+void api_visits_list(struct api_ctx *c);
+void api_visits_create(struct api_ctx *c);
+void api_visits_mine(struct api_ctx *c);
+void api_visit_photo_upload(struct api_ctx *c);
+void api_visit_photo_get(struct api_ctx *c);
 
 #endif

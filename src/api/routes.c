@@ -115,6 +115,28 @@ R(r_batch_list, api_batches_list, "benefit.read", 0);
 R(r_batch_get, api_batches_get, "benefit.read", 0);
 R(r_batch_issue, api_batches_issue, "benefit.write", 0);
 R(r_batch_bank, api_batches_bank, "benefit.read", 0);
+/* 防返贫 monitoring, pairing and visits */
+R(r_mon_codes, api_monitoring_codes, "registry.read", 0);
+R(r_mon_alerts, api_monitoring_alerts_list, "registry.read", 0);
+R(r_mon_alert_add, api_monitoring_alerts_create, "registry.write", API_IDEMPOTENT);
+R(r_mon_screen, api_monitoring_screen, "registry.write", 0);
+R(r_mon_alert_case, api_monitoring_alert_case, "case.write", 0);
+R(r_mon_alert_dismiss, api_monitoring_alert_dismiss, "registry.write", 0);
+R(r_measures_list, api_measures_list, "registry.read", 0);
+R(r_measures_add, api_measures_create, "registry.write", API_IDEMPOTENT);
+R(r_measures_patch, api_measures_patch, "registry.write", 0);
+R(r_elim_check, api_elimination_check, "registry.read", 0);
+R(r_elim_open, api_elimination_open, "case.write", 0);
+R(r_cadres_list, api_cadres_list, "registry.read", 0);
+R(r_cadres_add, api_cadres_create, "registry.write", API_IDEMPOTENT);
+R(r_pairs_list, api_pairs_list, "registry.read", 0);
+R(r_pairs_add, api_pairs_create, "registry.write", 0);
+R(r_pairs_end, api_pairs_end, "registry.write", 0);
+R(r_visits_list, api_visits_list, "registry.read", 0);
+R(r_visits_add, api_visits_create, "registry.write", API_IDEMPOTENT);
+R(r_visits_mine, api_visits_mine, "registry.read", 0);
+R(r_visit_photo_add, api_visit_photo_upload, "registry.write", API_UPLOAD | API_IDEMPOTENT);
+R(r_visit_photo_get, api_visit_photo_get, "registry.read", 0);
 
 const struct route api_routes[] = {
     {"GET", "/healthz", api_dispatch, &r_health},
@@ -222,5 +244,27 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/batches/{id}", api_dispatch, &r_batch_get},
     {"POST", "/api/v1/batches/{id}/issue", api_dispatch, &r_batch_issue},
     {"GET", "/api/v1/batches/{id}/bank.xlsx", api_dispatch, &r_batch_bank},
+    /* 防返贫 monitoring, pairing and visits */
+    {"GET", "/api/v1/monitoring/codes", api_dispatch, &r_mon_codes},
+    {"GET", "/api/v1/monitoring/alerts", api_dispatch, &r_mon_alerts},
+    {"POST", "/api/v1/monitoring/alerts", api_dispatch, &r_mon_alert_add},
+    {"POST", "/api/v1/monitoring/screen", api_dispatch, &r_mon_screen},
+    {"POST", "/api/v1/monitoring/alerts/{id}/case", api_dispatch, &r_mon_alert_case},
+    {"POST", "/api/v1/monitoring/alerts/{id}/dismiss", api_dispatch, &r_mon_alert_dismiss},
+    {"GET", "/api/v1/households/{id}/measures", api_dispatch, &r_measures_list},
+    {"POST", "/api/v1/households/{id}/measures", api_dispatch, &r_measures_add},
+    {"PATCH", "/api/v1/measures/{id}", api_dispatch, &r_measures_patch},
+    {"GET", "/api/v1/households/{id}/elimination-check", api_dispatch, &r_elim_check},
+    {"POST", "/api/v1/households/{id}/elimination", api_dispatch, &r_elim_open},
+    {"GET", "/api/v1/assist-cadres", api_dispatch, &r_cadres_list},
+    {"POST", "/api/v1/assist-cadres", api_dispatch, &r_cadres_add},
+    {"GET", "/api/v1/households/{id}/pairs", api_dispatch, &r_pairs_list},
+    {"POST", "/api/v1/households/{id}/pairs", api_dispatch, &r_pairs_add},
+    {"POST", "/api/v1/pairs/{id}/end", api_dispatch, &r_pairs_end},
+    {"GET", "/api/v1/households/{id}/visits", api_dispatch, &r_visits_list},
+    {"POST", "/api/v1/households/{id}/visits", api_dispatch, &r_visits_add},
+    {"GET", "/api/v1/visits/mine", api_dispatch, &r_visits_mine},
+    {"POST", "/api/v1/visits/{id}/photos", api_dispatch, &r_visit_photo_add, ZW_MAX_UPLOAD_BYTES},
+    {"GET", "/api/v1/visits/{id}/photos/{photoId}", api_dispatch, &r_visit_photo_get},
 };
 const size_t api_route_count = sizeof(api_routes) / sizeof(api_routes[0]);

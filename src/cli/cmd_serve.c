@@ -24,6 +24,7 @@
 #include "domain/casedef.h"
 #include "domain/doc_pdf.h"
 #include "domain/documents.h"
+#include "domain/monitoring.h"
 #include "domain/registry.h"
 #include "domain/importer_jobs.h"
 #include "domain/benefits.h"
@@ -273,6 +274,8 @@ int cmd_serve(int argc, char **argv)
     cases_hook_add(benefits_case_hook, &programmes);
     api_env.programmes = &programmes;
     api_env.registry = registry;
+    /* What the monitoring procedures do on their decisions (cases_hook_add). */
+    monitoring_hooks_register(registry);
     api_env.services = &services;
     api_env.case_types = &types;
     api_env.store = store;

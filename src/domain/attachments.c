@@ -317,22 +317,26 @@ int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachm
         return rc;
     if ((rc = store_attachment_get(z->db, case_id, id, z->arena, meta, err)))
         return rc;
+    return attach_load(z->arena, meta->sha256, meta->size, data, len, err);
+}
+
+int attach_load(struct arena *a, const char *sha256, int64_t size, const void **data, size_t *len,
+                struct error *err)
+{
     char path[1200];
-    file_path(meta->sha256, path, sizeof(path));
+    file_path(sha256, path, sizeof(path));
     FILE *f = fopen(path, "rb");
     if (!f) {
-        log_error("msg=\"attachment missing\" case=%lld id=%lld sha256=%s", (long long)case_id,
-                  (long long)id, meta->sha256);
+        log_error("msg=\"attachment missing\" sha256=%s", sha256);
         return err_set(err, ZW_EIO, NULL, "附件文件缺失，请联系系统管理员");
     }
-    unsigned char *buf = arena_alloc(z->arena, (size_t)meta->size + 1);
-    size_t got = fread(buf, 1, (size_t)meta->size + 1, f);
+    unsigned char *buf = arena_alloc(a, (size_t)size + 1);
+    size_t got = fread(buf, 1, (size_t)size + 1, f);
     fclose(f);
     char sha[65];
     hex_sha256(buf, got, sha);
-    if (got != (size_t)meta->size || strcmp(sha, meta->sha256) != 0) {
-        log_error("msg=\"attachment damaged\" case=%lld id=%lld sha256=%s", (long long)case_id,
-                  (long long)id, meta->sha256);
+    if (got != (size_t)size || strcmp(sha, sha256) != 0) {
+        log_error("msg=\"attachment damaged\" sha256=%s", sha256);
         return err_set(err, ZW_EIO, NULL, "附件文件已损坏（校验和不符），请联系系统管理员");
     }
     *data = buf;

@@ -47,6 +47,14 @@ int attach_count(struct zctx *z, int64_t case_id, size_t *total, size_t *anonymo
 int attach_read(struct zctx *z, int64_t case_id, int64_t id, struct case_attachment *meta,
                 const void **data, size_t *len, struct error *err);
 
+/*
+ * The bytes (arena-owned) of the stored file sha256 of size bytes, checked
+ * against the checksum (ZW_EIO when missing or damaged).  For files kept by
+ * other records than case attachments (visit photos).
+ */
+int attach_load(struct arena *a, const char *sha256, int64_t size, const void **data, size_t *len,
+                struct error *err);
+
 /* What a pass over every attachment's file found. */
 struct attach_scan {
     int64_t files, bytes; /* checked (and copied) */

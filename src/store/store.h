@@ -152,7 +152,8 @@ int store_attachments(struct db *db, int64_t case_id, struct arena *a,
 int store_attachment_get(struct db *db, int64_t case_id, int64_t id, struct arena *a,
                          struct case_attachment *out, struct error *err);
 
-/* The distinct SHA-256 of every attachment (arena-owned strings), for backups and checks. */
+/* The distinct SHA-256 of every stored file (case attachments, visit photos; arena-owned), for
+ * backups and checks. */
 int store_attachment_hashes(struct db *db, struct arena *a, const char ***items, size_t *n,
                             struct error *err);
 

@@ -86,7 +86,8 @@ int store_attachment_get(struct db *db, int64_t case_id, int64_t id, struct aren
 int store_attachment_hashes(struct db *db, struct arena *a, const char ***items, size_t *n,
                             struct error *err)
 {
-    static const char sql[] = "SELECT DISTINCT sha256 FROM case_attachments ORDER BY sha256";
+    static const char sql[] =
+        "SELECT sha256 FROM case_attachments UNION SELECT sha256 FROM visit_photos ORDER BY 1";
     struct db_stmt *st;
     *items = NULL;
     *n = 0;

@@ -150,6 +150,19 @@ static const struct copy_table tables[] = {
       "id, programme, household_id, persons, amount_fen, period, fund_source, paid_on, batch_id, "
       "area_path, village_id, note, created_by, created_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
+    /* 防返贫 monitoring (sql/0014_monitoring.sql): after households, persons, cadres, cases. */
+    T("monitor_alerts",
+      "id, household_id, person_id, source, rule, detail, amount_fen, ref_fen, status, case_id, "
+      "dismissed_reason, area_path, created_at, created_by, updated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15", "id"),
+    T("assist_measures",
+      "id, household_id, person_id, kind, description, cadre_id, start_on, end_on, status, "
+      "done_on, version, created_by, created_at, updated_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
+    T("visits", "id, household_id, cadre_id, user_id, visited_on, found, area_path, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
+    T("visit_photos", "id, visit_id, name, mime, size, sha256, created_at",
+      "$1, $2, $3, $4, $5, $6, $7", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

@@ -16,17 +16,19 @@ const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板'
 const CASES_R = ['我的待办', '办件列表', '超期看板'];
 // the 户籍台账 group (registry.read; 导入台账 needs registry.write), then 救助发放 (benefit.read)
 const REGISTRY = ['户籍台账', '人员查询', '疑似重复', '导入台账'];
+// 防返贫监测 (registry.read): alerts, monitored households, cadres, and the phone page of visits
+const MON = ['监测预警', '监测对象', '帮扶责任人', '入户走访'];
 const BENEFITS = ['救助汇总', '低保月度发放', '发放台账'];
 const MENUS = {
-  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...BENEFITS],
+  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...BENEFITS],
-  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...BENEFITS],
-  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...BENEFITS],
-  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...BENEFITS],
-  grid: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY],
-  assist: ['首页', ...CASES_R, '区划管理', '工作日历', ...REGISTRY],
+  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  grid: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON],
+  assist: ['首页', ...CASES_R, '区划管理', '工作日历', ...REGISTRY, ...MON],
 };
 
 // The menu the UI derives from a permission list, to tell a UI fault from a
@@ -37,6 +39,7 @@ const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件�
   ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null],
   ['户籍台账', 'registry.read'], ['人员查询', 'registry.read'], ['疑似重复', 'registry.read'],
   ['导入台账', 'registry.write'],
+  ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
   ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 

@@ -38,6 +38,16 @@ export const SCREENS = [
     ],
   },
   {
+    name: 'monitoring', title: '防返贫监测', perm: 'registry.read', icon: 'Document',
+    children: [
+      { name: 'monitor-alerts', path: 'monitoring/alerts', title: '监测预警', perm: 'registry.read', component: () => import('./monitoring/AlertsPage.vue') },
+      { name: 'monitor-households', path: 'monitoring/households', title: '监测对象', perm: 'registry.read', component: () => import('./monitoring/MonitoredPage.vue') },
+      { name: 'assist-cadres', path: 'monitoring/cadres', title: '帮扶责任人', perm: 'registry.read', component: () => import('./monitoring/CadresPage.vue') },
+      // the phone page of visits (grid/routes.js)
+      { name: 'visits', path: 'm/visits', title: '入户走访', perm: 'registry.read', own: true },
+    ],
+  },
+  {
     name: 'benefits', title: '救助发放', perm: 'benefit.read', icon: 'Money',
     children: [
       { name: 'benefit-totals', path: 'benefits', title: '救助汇总', perm: 'benefit.read', component: () => import('./benefits/BenefitTotalsPage.vue') },

@@ -1,6 +1,6 @@
 // benefitUtil.js - shared by the 救助发放 screens: the programmes (GET /programmes,
 // read once) and money in fen shown as yuan.
-import { api } from '../../api.js';
+import { api } from '../api.js';
 
 let programmes = null;
 

@@ -13,6 +13,7 @@
 #include "domain/benefits.h"
 #include "domain/casedef.h"
 #include "domain/demo_registry.h"
+#include "domain/monitoring.h"
 #include "domain/doc_template.h"
 #include "domain/setup.h"
 #include "domain/workcal.h"
@@ -48,22 +49,43 @@ static int write_credentials(const char *path, const char *password)
 
 /*
  * The demo's records beyond cases: the registry of households and persons,
- * then the benefits paid to them, all carrying the 2018 figures of the
+ * the benefits paid to them, then the 帮扶责任人, their pairs and visits and
+ * the monitored households (demo_monitoring), all carrying the 2018 figures of the
  * township's work report (defs/demo, ../shared/reports/yangshi-2019.txt).
  */
 #define DEMO_SEED 2018
 
-static int demo_records(struct zctx *z, const char *defs, const struct case_types *types,
-                        struct arena *a, struct error *err)
+static int demo_records(struct zctx *z, const char *defs, const char *township_code,
+                        const struct case_types *types, struct arena *a, struct error *err)
 {
     struct registry_defs *reg;
     static struct programmes programmes;
     int rc = registry_load(defs, &reg, err);
     if (rc)
         return rc;
+    struct area town;
+    struct user assist;
+    struct demo_monitoring_counts counts;
     if (!(rc = demo_registry(z, reg, DEMO_SEED, err)) &&
-        !(rc = benefits_load(defs, types, a, &programmes, err)))
-        rc = demo_benefits(z, &programmes, DEMO_SEED, err);
+        !(rc = benefits_load(defs, types, a, &programmes, err)) &&
+        !(rc = demo_benefits(z, &programmes, DEMO_SEED, err)) &&
+        !(rc = store_area_by_code(z->db, township_code, &town, err)))
+        rc = store_user_by_username(z->db, "assist", &assist, err) ||
+                     demo_monitoring(z, reg, town.id, assist.id, DEMO_SEED, &counts, err)
+                 ? (err->code ? err->code : ZW_EINTERNAL)
+                 : 0;
+    /* A household that applies after a hospital stay: its identification case is open. */
+    struct scope all = {.kind = SCOPE_ALL};
+    struct household_filter f = {.category = "yiban", .page = 1, .page_size = 1};
+    struct household *h;
+    size_t n;
+    int64_t total, alert;
+    struct case_row kase;
+    if (!rc && !(rc = store_household_list(z->db, &all, &f, a, &h, &n, &total, err)) && n &&
+        !(rc = monitoring_alert_add(z, h[0].id, NULL, "apply", "medical_bills",
+                                    "户主住院，自付医疗费用约4.2万元，本人申请纳入监测", &alert,
+                                    err)))
+        rc = monitoring_alert_case(z, types, alert, &kase, err);
     registry_free(reg);
     return rc;
 }
@@ -152,7 +174,7 @@ int cmd_init(int argc, char **argv)
     if ((rc = setup_township(&z, &t, &err)) || (rc = workcal_seed(&z, defs, &years, &err)) ||
         (demo && (rc = workcal_reload(db, &err))) ||
         (demo && (rc = setup_demo(&z, defs, code9, password, demo_cases ? &types : NULL, &err))) ||
-        (demo && demo_cases && (rc = demo_records(&z, defs, &types, &a, &err))) ||
+        (demo && demo_cases && (rc = demo_records(&z, defs, t.township.code, &types, &a, &err))) ||
         (rc = store_commit(db, &err))) {
         store_rollback(db);
         goto out_fail;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "calendar.h"
 #include "cli.h"
 #include "domain/benefits.h"
 #include "domain/casedef.h"
@@ -86,6 +87,21 @@ static int demo_records(struct zctx *z, const char *defs, const char *township_c
                                     "户主住院，自付医疗费用约4.2万元，本人申请纳入监测", &alert,
                                     err)))
         rc = monitoring_alert_case(z, types, alert, &kase, err);
+    /* This month's 低保 run waits for review as a draft batch. */
+    char period[8];
+    int ymd = cal_local_ymd(z->now);
+    snprintf(period, sizeof(period), "%04d-%02d", ymd / 10000, ymd / 100 % 100);
+    int64_t batch;
+    /* run over the township (as its staff would), so the township's users see the batch */
+    struct principal staff = *z->who;
+    staff.superuser = false;
+    staff.scope_kind = SCOPE_SUBTREE;
+    staff.area_id = town.id;
+    staff.area_path = town.path;
+    struct zctx zs = *z;
+    zs.who = &staff;
+    if (!rc)
+        rc = benefits_run(&zs, &programmes, "dibao", period, &batch, err);
     registry_free(reg);
     return rc;
 }

@@ -233,9 +233,9 @@ static int household(struct gen *g, int size, const char *category, int poor_yea
             (rc = registry_guarantee_add(g->z, g->d, hh, &w, &ok, err)))
             return rc;
     }
-    /* The 2018 income: ordinary and lifted households above the line, the poor below. */
-    int64_t per =
-        poor_year && !exit_year ? 250000 + pick(&g->seed, 200000) : 700000 + pick(&g->seed, 900000);
+    /* The 2018 income: ordinary and lifted households above the line, the poor and 低保 below. */
+    bool low = (poor_year && !exit_year) || (category && strcmp(category, "dibao") == 0);
+    int64_t per = low ? 200000 + pick(&g->seed, 250000) : 700000 + pick(&g->seed, 900000);
     struct income_input inc = {.assessed_on = "2018-12-31", .source = "demo"};
     inc.members = size;
     inc.wages = per * size * 7 / 10;

@@ -155,20 +155,33 @@ int store_household_insert(struct db *db, struct household *h, const char *const
     return store_household_set_categories(db, h->id, categories, ncategories, NULL, err);
 }
 
+/* The scope conditions of hh_scope as fixed text, $1 prefix and $2 area or user, $3 the id. */
+#define HH_GET_PATH "SELECT " HH_COLS HH_FROM "WHERE h.area_path LIKE CAST($1 AS TEXT) || '%' "
+
 int store_household_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                         struct household *out, struct error *err)
 {
-    struct st_query q = {0};
-    buf_adds(&q.where, " WHERE 1 = 1");
-    hh_scope(&q, sc);
-    st_where_add(&q, "h.id = $#", false, NULL, id);
-    const char *sql = arena_printf(a, "SELECT " HH_COLS HH_FROM "%s", q.where.ptr);
-    buf_release(&q.where);
+    /* One statement text per scope kind: a household page reads this often. */
+    static const char sql_path[] = HH_GET_PATH "AND $2 = 0 AND h.id = $3";
+    static const char sql_area[] =
+        HH_GET_PATH "AND (h.village_id = $2 OR h.grid_id = $2 OR h.group_id = $2) AND h.id = $3";
+    static const char sql_own[] =
+        HH_GET_PATH "AND EXISTS (SELECT 1 FROM household_pairs hpr JOIN assist_cadres ac ON ac.id "
+                    "= hpr.cadre_id WHERE hpr.household_id = h.id AND hpr.until_on IS NULL AND "
+                    "ac.user_id = $2) AND h.id = $3";
+    const char *sql = sc->kind == SCOPE_AREA  ? sql_area
+                      : sc->kind == SCOPE_OWN ? sql_own
+                                              : sql_path;
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
         return rc;
-    st_list_bind(st, &q);
+    db_bind_text(st, 1, scope_prefix(sc));
+    db_bind_int(st, 2,
+                sc->kind == SCOPE_AREA  ? sc->area_id
+                : sc->kind == SCOPE_OWN ? sc->user_id
+                                        : 0);
+    db_bind_int(st, 3, id);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         hh_read(st, a, out);
@@ -187,7 +200,7 @@ int store_household_update(struct db *db, struct household *h, struct error *err
         "phone = $5, note = $6, head_person_id = $7, poor_year = $8, exit_year = $9, "
         "monitor_status = $10, monitor_category = $11, monitor_risks = $12, monitor_since = $13, "
         "eliminated_on = $14, dissolved_on = $15, updated_at = $16, version = version + 1 "
-        "WHERE id = $17 AND version = $18";
+        "WHERE id = $17 AND version = $18 RETURNING version";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -210,21 +223,14 @@ int store_household_update(struct db *db, struct household *h, struct error *err
     db_bind_int(st, 16, h->updated_at);
     db_bind_int(st, 17, h->id);
     db_bind_int(st, 18, h->version);
-    rc = db_step_done(st, err);
-    if (rc)
-        return rc;
-    struct db_stmt *chk;
-    if ((rc = db_prepare(db, "SELECT version FROM households WHERE id = $1", &chk, err)))
-        return rc;
-    db_bind_int(chk, 1, h->id);
-    rc = db_step(chk, err);
-    int now_version = rc == DB_ROW ? (int)db_col_int(chk, 0) : 0;
-    db_finish(chk);
+    rc = db_step(st, err);
+    int v = rc == DB_ROW ? (int)db_col_int(st, 0) : 0;
+    db_finish(st);
     if (rc < 0)
         return rc;
-    if (now_version != h->version + 1)
+    if (!v)
         return err_set(err, ZW_ESTALE, NULL, "该户记录已被他人修改，请刷新后重试");
-    h->version = now_version;
+    h->version = v;
     return 0;
 }
 

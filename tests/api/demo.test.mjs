@@ -40,9 +40,11 @@ const byTitle = async (title) => {
 };
 
 test('demo-1.1 every demo case is there, in the state its steps lead to', async () => {
+  // the demo file's cases, plus the identification opened for the household that applies (demo-2.4)
   const r = await leader.get('/api/v1/cases?pageSize=100');
   expectStatus(r, 200);
-  assert.equal(r.body.pager.total, DEMO.cases.length);
+  assert.equal(r.body.pager.total, DEMO.cases.length + 1);
+  r.body.items = r.body.items.filter((k) => k.type !== 'identification');
   const want = {
     反映三组组道硬化工程拖延: 'accepted', 反映低保评定不公: 'registered', '12345：灯塔村路灯不亮': 'handling',
     '12345：咨询城乡居民医保缴费': 'closed', 村口垃圾堆放: 'collected', 便民桥护栏损坏: 'handling',
@@ -132,4 +134,22 @@ test('demo-2.3 the generator is reproducible: the same records from the same see
     const pay = 'SELECT programme, household_id, amount_fen, paid_on FROM payments ORDER BY id';
     assert.deepEqual(sql(db, pay), sql(other, pay));
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('demo-2.4 monitoring: 173 帮扶责任人 paired with the 脱贫户, and an identification under way', async () => {
+  // 压实了46个网格责任、173名帮扶责任人的责任
+  assert.equal(sql(db, 'SELECT count(*) AS n FROM assist_cadres')[0].n, 173);
+  const unpaired = sql(db, `SELECT count(*) AS n FROM households h WHERE h.exit_year IS NOT NULL AND NOT EXISTS
+    (SELECT 1 FROM household_pairs p WHERE p.household_id = h.id AND p.until_on IS NULL)`)[0].n;
+  assert.equal(unpaired, 0, 'every 脱贫户 has its 帮扶责任人');
+  const ident = await leader.get('/api/v1/cases?type=identification');
+  expectStatus(ident, 200);
+  assert.equal(ident.body.pager.total, 1);
+  const hh = sql(db, `SELECT household_id AS id FROM household_cases WHERE case_id = ${ident.body.items[0].id}`)[0].id;
+  const page = (await leader.get(`/api/v1/households/${hh}`)).body;
+  assert.deepEqual(page.cases.map((c) => c.type), ['identification']);
+  // the 低保 run of this month waits for review as a draft batch
+  const b = await staff.get('/api/v1/batches?programme=dibao');
+  expectStatus(b, 200);
+  assert.ok(b.body.items.some((x) => x.status === 'draft'), 'a draft 低保 batch');
 });

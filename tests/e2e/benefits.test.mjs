@@ -76,7 +76,6 @@ test('staff runs this month\'s 低保, reviews the lines and issues the batch in
   const page = await newPage(browser);
   await loginAs(page, base, 'staff', PASSWORD);
   await page.locator('[data-test="welcome"]').waitFor();
-  await page.locator('[data-test="side-menu"] .el-sub-menu__title', { hasText: '救助发放' }).click();
   await page.locator('[data-test="side-menu"] .el-menu-item', { hasText: '低保月度发放' }).click();
   await page.locator('h1.page-title', { hasText: '低保月度发放' }).waitFor();
   await settle(page);

@@ -1,5 +1,5 @@
 /*
- * cmd_import.c - `zhenwu import --db DB --kind households|persons|incomes
+ * cmd_import.c - `zhenwu import --db DB --kind households|persons|incomes|department
  * --file F [--commit valid|all] [--defs DIR]`: the registry import of
  * domain/importer.h from the command line, synchronously (no job, no
  * thread).  Always checks first and prints the report in Chinese; with
@@ -74,10 +74,11 @@ int cmd_import(int argc, char **argv)
     const struct import_kind *k = importer_kind(kind);
     int mode = commit ? importer_mode_parse(commit) : IMPORT_DRY_RUN;
     if (!db_target || !file || !k || mode < 0) {
-        fprintf(stderr, "用法: zhenwu import --db 数据库 --kind households|persons|incomes "
-                        "--file 文件(.csv/.xlsx) [--commit valid|all]\n"
-                        "  先检查并打印报告；--commit valid 只导入有效行，--commit all "
-                        "仅在没有错误时全部导入\n");
+        fprintf(stderr,
+                "用法: zhenwu import --db 数据库 --kind households|persons|incomes|department "
+                "--file 文件(.csv/.xlsx) [--commit valid|all]\n"
+                "  先检查并打印报告；--commit valid 只导入有效行，--commit all "
+                "仅在没有错误时全部导入\n");
         return 2;
     }
     struct error err = {0};

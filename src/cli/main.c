@@ -82,31 +82,32 @@ int cli_fail(const struct error *err)
 
 static void usage(FILE *f)
 {
-    fputs("用法: zhenwu <命令> [参数]\n"
-          "\n"
-          "  serve   --db 数据库 [--listen 127.0.0.1:8080] [--web web/dist] [--config 文件]\n"
-          "          启动服务\n"
-          "  init    --db 数据库 --township 乡镇代码 [--demo [--no-demo-cases]] [--credentials "
-          "文件]\n"
-          "          为一个乡镇创建数据库（县、乡镇及全部村）\n"
-          "  migrate --db 数据库          应用数据库迁移\n"
-          "  user add --db 数据库 --username 用户名 --name 姓名 --area 区划代码 --role 角色代码\n"
-          "          从命令行添加用户（密码取自 ZHENWU_PASSWORD 或标准输入）\n"
-          "  backup  --db 数据库 --to 备份文件      在线一致性备份\n"
-          "  restore --from 备份文件 --db 数据库    从备份恢复\n"
-          "  check audit --db 数据库                校验审计日志哈希链\n"
-          "  check defs [--defs 目录]               校验办件类型定义（defs/case_types）\n"
-          "  check files --db 数据库 [--files 目录]  校验附件文件（缺失、校验和不符）\n"
-          "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
-          "PostgreSQL），校验行数与审计链\n"
-          "  apikey  add 名称|list|disable 名称 --db 数据库\n"
-          "          Open311 接口密钥（新建时只显示一次）\n"
-          "  import  --db 数据库 --kind households|persons|incomes --file 文件 [--commit "
-          "valid|all]\n"
-          "          从 CSV / XLSX 导入户籍台账：先检查并打印报告，--commit 再导入\n"
-          "\n"
-          "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
-          f);
+    fputs(
+        "用法: zhenwu <命令> [参数]\n"
+        "\n"
+        "  serve   --db 数据库 [--listen 127.0.0.1:8080] [--web web/dist] [--config 文件]\n"
+        "          启动服务\n"
+        "  init    --db 数据库 --township 乡镇代码 [--demo [--no-demo-cases]] [--credentials "
+        "文件]\n"
+        "          为一个乡镇创建数据库（县、乡镇及全部村）\n"
+        "  migrate --db 数据库          应用数据库迁移\n"
+        "  user add --db 数据库 --username 用户名 --name 姓名 --area 区划代码 --role 角色代码\n"
+        "          从命令行添加用户（密码取自 ZHENWU_PASSWORD 或标准输入）\n"
+        "  backup  --db 数据库 --to 备份文件      在线一致性备份\n"
+        "  restore --from 备份文件 --db 数据库    从备份恢复\n"
+        "  check audit --db 数据库                校验审计日志哈希链\n"
+        "  check defs [--defs 目录]               校验办件类型定义（defs/case_types）\n"
+        "  check files --db 数据库 [--files 目录]  校验附件文件（缺失、校验和不符）\n"
+        "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
+        "PostgreSQL），校验行数与审计链\n"
+        "  apikey  add 名称|list|disable 名称 --db 数据库\n"
+        "          Open311 接口密钥（新建时只显示一次）\n"
+        "  import  --db 数据库 --kind households|persons|incomes|department --file 文件 [--commit "
+        "valid|all]\n"
+        "          从 CSV / XLSX 导入户籍台账：先检查并打印报告，--commit 再导入\n"
+        "\n"
+        "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
+        f);
 }
 
 int main(int argc, char **argv)

@@ -79,7 +79,7 @@ int importer_job_create(struct zctx *z, const char *kind, const char *name, cons
     if (!k)
         return err_set(err, ZW_EINVAL, "kind",
                        "不支持导入“%.40s”（可导入：户信息 households、"
-                       "家庭成员 persons、收入 incomes）",
+                       "家庭成员 persons、收入 incomes、部门预警名单 department）",
                        kind ? kind : "");
     if (!len)
         return err_set(err, ZW_EINVAL, "file", "上传的文件为空");

@@ -9,7 +9,9 @@
 #include "calendar.h"
 #include "idnum.h"
 #include "importer.h"
+#include "monitoring.h"
 #include "store/store_import.h"
+#include "store/store_monitor.h"
 #include "banned.h"
 
 /* Within-file duplicate tables (imp_seen). */
@@ -502,9 +504,122 @@ static const struct import_kind kind_incomes = {
     .commit = income_commit,
 };
 
+/* ---- department lists (部门数据预警) ------------------------------------------ */
+
+/*
+ * A department's list of residents in difficulty (hospital bills, new
+ * disability, disaster, unemployment ...): each row becomes an open
+ * monitoring alert on the person's household, to be verified (DOMAIN.md 4).
+ */
+enum { D_ID, D_NAME, D_RULE, D_AMOUNT, D_DETAIL };
+
+static const struct import_column dept_columns[] = {
+    [D_ID] = {"身份证号", "身份证号码|公民身份号码|证件号码", IMP_REQUIRED,
+              "18 位，须已在户籍台账登记"},
+    [D_NAME] = {"姓名", NULL, 0, "用于核对"},
+    [D_RULE] = {"预警事项", "预警类型|事项|类别", IMP_REQUIRED,
+                "大额医疗费用支出、新增残疾、受灾、失业或务工收入中断、意外事故、其他困难"},
+    [D_AMOUNT] = {"金额（元）", "金额|费用（元）|自付费用（元）", 0, "元"},
+    [D_DETAIL] = {"说明", "备注|情况说明", 0, NULL},
+};
+
+static const char *const DEPT_RULES[] = {"medical_bills", "disability", "disaster",
+                                         "unemployment",  "accident",   "other"};
+
+struct dept_row {
+    int64_t household_id;
+    char rule[32];
+    const char *detail;
+};
+
+static int dept_check(struct importer *im, const char *const *cells, void *row, struct error *err)
+{
+    struct dept_row *r = row;
+    struct zctx *z = imp_z(im);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof(DEPT_RULES) / sizeof(DEPT_RULES[0]); i++)
+        if (strcmp(cells[D_RULE], DEPT_RULES[i]) == 0 ||
+            strcmp(cells[D_RULE], monitoring_rule_name(DEPT_RULES[i])) == 0)
+            snprintf(r->rule, sizeof(r->rule), "%s", DEPT_RULES[i]);
+    if (*cells[D_RULE] && !r->rule[0])
+        imp_error(im, D_RULE,
+                  "预警事项“%."
+                  "40s”不认识（可填：大额医疗费用支出、新增残疾、受灾、失业或务工收入中断、意外事故"
+                  "、其他困难）",
+                  cells[D_RULE]);
+    int64_t fen = yuan_cell(im, D_AMOUNT, cells[D_AMOUNT]);
+    if (strlen(cells[D_DETAIL]) > 1500)
+        imp_error(im, D_DETAIL, "说明过长（最多 500 字）");
+    r->detail = arena_printf(
+        imp_arena(im), "%s%s%s", cells[D_DETAIL], *cells[D_DETAIL] && *cells[D_AMOUNT] ? "；" : "",
+        *cells[D_AMOUNT] ? arena_printf(imp_arena(im), "金额 %lld.%02lld 元",
+                                        (long long)(fen / 100), (long long)(fen % 100))
+                         : "");
+    if (!*cells[D_ID])
+        return 0;
+    struct idnum_info info;
+    struct error e = {0};
+    if (idnum_parse(cells[D_ID], (time_t)z->now, &info, &e)) {
+        imp_error(im, D_ID, "%s", e.message);
+        return 0;
+    }
+    int64_t pid;
+    if ((rc = store_person_by_id_number(z->db, info.number, &pid, err)))
+        return rc;
+    struct person p;
+    if (!pid || registry_person_get(z, pid, &p, &e) != 0) {
+        imp_error(im, D_ID, pid ? "此人不在您的管辖范围内" : "身份证号未在户籍台账登记");
+        return 0;
+    }
+    if (!p.household_id) {
+        imp_error(im, D_ID, "此人目前不在任何户中");
+        return 0;
+    }
+    if (*cells[D_NAME] && strcmp(cells[D_NAME], p.name) != 0)
+        imp_warn(im, D_NAME, "姓名与台账不一致（台账为“%s”）", p.name);
+    r->household_id = p.household_id;
+    if (r->rule[0]) {
+        long first =
+            imp_seen(im, SEEN_ID_NUMBER,
+                     arena_printf(imp_arena(im), "%lld|%s", (long long)p.household_id, r->rule));
+        bool open = false;
+        if (first)
+            imp_error(im, D_RULE, "同一户同一预警事项与第 %ld 行重复", first);
+        else if ((rc = store_alert_open_exists(z->db, p.household_id, r->rule, &open, err)))
+            return rc;
+        else if (open)
+            imp_warn(im, D_RULE, "该户已有同类未处理的预警，本行不再重复添加");
+    }
+    return 0;
+}
+
+static int dept_commit(struct importer *im, const void *row, struct error *err)
+{
+    const struct dept_row *r = row;
+    int64_t id;
+    int rc = monitoring_alert_add(imp_z(im), r->household_id, NULL, "department", r->rule,
+                                  *r->detail ? r->detail : NULL, &id, err);
+    if (rc == ZW_ECONFLICT) /* the household already has this alert open: nothing to add */
+        return 0;
+    if (!rc)
+        imp_imported(im);
+    return rc;
+}
+
+static const struct import_kind kind_department = {
+    .code = "department",
+    .name = "部门预警名单",
+    .columns = dept_columns,
+    .ncolumns = sizeof(dept_columns) / sizeof(dept_columns[0]),
+    .row_size = sizeof(struct dept_row),
+    .check = dept_check,
+    .commit = dept_commit,
+};
+
 /* ---- the table of kinds ------------------------------------------------- */
 
-const struct import_kind *const importer_kinds[] = {&kind_households, &kind_persons, &kind_incomes};
+const struct import_kind *const importer_kinds[] = {&kind_households, &kind_persons, &kind_incomes,
+                                                    &kind_department};
 const size_t importer_nkinds = sizeof(importer_kinds) / sizeof(importer_kinds[0]);
 
 const struct import_kind *importer_kind(const char *code)

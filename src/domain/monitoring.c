@@ -178,6 +178,11 @@ int monitoring_alert_add(struct zctx *z, int64_t household_id, const char *id_nu
         .created_at = z->now,
         .created_by = z->who->user_id,
     };
+    bool open;
+    if ((rc = store_alert_open_exists(z->db, h.id, rule, &open, err)))
+        return rc;
+    if (open)
+        return err_set(err, ZW_ECONFLICT, "rule", "该户已有同类未处理的预警");
     if ((rc = store_alert_insert(z->db, &a, err)))
         return rc;
     if (id)

@@ -79,6 +79,24 @@ static void alert_read(struct db_stmt *st, struct arena *a, struct monitor_alert
     hh_read(st, 16, a, &r->household);
 }
 
+int store_alert_open_exists(struct db *db, int64_t household_id, const char *rule, bool *exists,
+                            struct error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db,
+                        "SELECT 1 FROM monitor_alerts WHERE household_id = $1 AND rule = $2 AND "
+                        "status = 'open'",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, household_id);
+    db_bind_text(st, 2, rule);
+    rc = db_step(st, err);
+    *exists = rc == DB_ROW;
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
 int store_alert_insert(struct db *db, struct monitor_alert *a, struct error *err)
 {
     static const char sql[] =

@@ -45,6 +45,10 @@ struct alert_filter {
 
 /* Inserts a; ZW_ECONFLICT when the household has an open alert of the same rule. */
 int store_alert_insert(struct db *db, struct monitor_alert *a, struct error *err);
+/* Whether the household has an open alert of rule (checked before inserting: on PostgreSQL a
+ * unique violation would abort the caller's transaction, e.g. an import). */
+int store_alert_open_exists(struct db *db, int64_t household_id, const char *rule, bool *exists,
+                            struct error *err);
 int store_alert_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                     struct monitor_alert *out, struct error *err);
 int store_alert_list(struct db *db, const struct scope *sc, const struct alert_filter *f,

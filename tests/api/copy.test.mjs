@@ -37,7 +37,7 @@ const made = [];
 const run = (args, env = {}) => spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ZHENWU_DEMO_PASSWORD: PASSWORD, ...env } });
 
 function psql(url, sql) {
-  return execFileSync('psql', ['-X', '-At', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { encoding: 'utf8' }).trim();
+  return execFileSync('psql', ['-X', '-At', '-v', 'ON_ERROR_STOP=1', url, '-c', sql], { encoding: 'utf8', maxBuffer: 1 << 30 }).trim();
 }
 
 // A fresh empty target database: a PostgreSQL database or a SQLite path.

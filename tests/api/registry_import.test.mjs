@@ -254,3 +254,40 @@ test('reg-import-8 a 100 MB upload is refused early with 413 and a Chinese messa
   assert.ok(r.sent < total, `answered before the whole body was sent (${r.sent} bytes)`);
   expectStatus(await staff.get('/healthz'), 200);
 });
+
+test('reg-import-9 a department list (hospital bills ...) becomes open monitoring alerts on the households', async () => {
+  const villages = (await staff.get('/api/v1/areas?parent=' + (await staff.get('/api/v1/areas')).body.items[0].id)).body.items;
+  const dengtaId = villages.find((v) => v.code === '500236126205').id;
+  const h = (await staff.post('/api/v1/households', { areaId: dengtaId, categories: ['yiban'] })).body;
+  const sick = idNumber('500236', '19580808', '081');
+  expectStatus(await staff.post(`/api/v1/households/${h.id}/persons`, { name: '孙病', idNumber: sick, relation: 'head', joinedOn: '2000-01-01' }), 201);
+  const D_HEAD = ['身份证号', '姓名', '预警事项', '金额（元）', '说明'];
+  const job = await check(staff, 'department', csv([
+    D_HEAD,
+    [sick, '孙病', '大额医疗费用支出', '42000.50', '县医院住院'],
+    [idNumber('500236', '19990909', '091'), '查无此人', '受灾', '', ''],
+    [sick, '孙病', '中彩票', '', ''],
+    [sick, '孙病', '大额医疗费用支出', '100', '重复'],
+    [sick.slice(0, 17) + (sick[17] === '0' ? '1' : '0'), '孙病', '受灾', '', ''],
+  ]));
+  assert.equal(job.status, 'checked', JSON.stringify(job));
+  assert.equal(job.kindName, '部门预警名单');
+  assert.deepEqual(issues(job).map(([row, column]) => [row, column]),
+    [[3, '身份证号'], [4, '预警事项'], [5, '预警事项'], [6, '身份证号']]);
+  assert.match(issues(job)[0][2], /未在户籍台账登记/);
+  assert.match(issues(job)[2][2], /与第 2 行重复/);
+  assert.equal(count('monitor_alerts', `household_id = ${h.id}`), 0, 'the dry run writes nothing');
+  const done = await commit(staff, job.id, 'valid');
+  assert.deepEqual([done.status, done.imported], ['done', 1], JSON.stringify(done));
+  const a = sql(srv.db, `SELECT source, rule, status, detail FROM monitor_alerts WHERE household_id = ${h.id}`);
+  assert.deepEqual(a, [{ source: 'department', rule: 'medical_bills', status: 'open', detail: '县医院住院；金额 42000.50 元' }]);
+  // the same list again: the open alert is not added twice (a warning, nothing written)
+  const again = await check(staff, 'department', csv([D_HEAD, [sick, '孙病', '大额医疗费用支出', '', '']]));
+  assert.match(again.report.warnings[0].message, /已有同类未处理的预警/);
+  const done2 = await commit(staff, again.id, 'valid');
+  assert.equal(done2.status, 'done');
+  assert.equal(count('monitor_alerts', `household_id = ${h.id}`), 1);
+  // a village cadre of another village cannot raise alerts on it
+  const other = await check(datang, 'department', csv([D_HEAD, [sick, '孙病', '受灾', '', '']]));
+  assert.match(issues(other)[0][2], /不在您的管辖范围内/);
+});

@@ -125,7 +125,9 @@
  * upload (a larger body, 413 beyond), the data rows of one file, and the
  * problems listed in one report (all are counted; the rest are left off).
  */
-#define ZW_MAX_IMPORT_BYTES      (64L * 1024 * 1024)
+#define ZW_MAX_IMPORT_BYTES (64L * 1024 * 1024)
+/* `zhenwu import` on the server itself reads larger files (streamed; a county's whole list). */
+#define ZW_MAX_CLI_IMPORT_BYTES  (2048L * 1024 * 1024)
 #define ZW_IMPORT_MAX_DATA_ROWS  2000000
 #define ZW_IMPORT_MAX_ISSUES     5000
 #define ZW_IMPORT_PROGRESS_EVERY 1000 /* rows between progress updates */

@@ -100,7 +100,7 @@ int cmd_import(int argc, char **argv)
     long last = 0;
     struct import_opts o = {.kind = k,
                             .path = file,
-                            .max_bytes = ZW_MAX_IMPORT_BYTES,
+                            .max_bytes = ZW_MAX_CLI_IMPORT_BYTES,
                             .mode = IMPORT_DRY_RUN,
                             .progress = print_progress,
                             .ud = &last};

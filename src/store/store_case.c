@@ -352,27 +352,19 @@ static void clock_read(struct db_stmt *st, struct arena *a, struct case_clock *k
 int store_case_clocks_of(struct db *db, const int64_t *ids, size_t nids, struct arena *a,
                          struct case_clock **items, size_t *n, struct error *err)
 {
-    /* The ids as one parameter: a PostgreSQL array, or a JSON array for SQLite's json_each. */
-    static const char sql_pg[] = "SELECT " CLOCK_COLS "FROM case_clocks WHERE case_id = "
-                                 "ANY(CAST($1 AS BIGINT[])) ORDER BY case_id, started_at, clock";
-    static const char sql_sq[] = "SELECT " CLOCK_COLS "FROM case_clocks WHERE case_id IN "
-                                 "(SELECT value FROM json_each($1)) ORDER BY case_id, started_at, "
-                                 "clock";
-    bool pg = db->drv == &db_pg_driver;
-    struct buf list = {0};
-    buf_addc(&list, pg ? '{' : '[');
-    for (size_t i = 0; i < nids; i++)
-        buf_addf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
-    buf_addc(&list, pg ? '}' : ']');
+    /* The ids as one parameter (st_ids_param); the statement text follows the engine. */
+    const char *cond;
+    const char *list = st_ids_param(db, a, ids, nids, "case_id", &cond);
+    const char *sql = arena_printf(
+        a, "SELECT " CLOCK_COLS "FROM case_clocks WHERE %s ORDER BY case_id, started_at, clock",
+        cond);
     struct db_stmt *st;
     *items = NULL;
     *n = 0;
-    int rc = db_prepare(db, pg ? sql_pg : sql_sq, &st, err);
-    if (rc) {
-        buf_release(&list);
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
         return rc;
-    }
-    db_bind_text(st, 1, list.ptr);
+    db_bind_text(st, 1, list);
     size_t cap = 32, cnt = 0;
     struct case_clock *v = arena_alloc(a, cap * sizeof(*v));
     while ((rc = db_step(st, err)) == DB_ROW) {
@@ -380,7 +372,6 @@ int store_case_clocks_of(struct db *db, const int64_t *ids, size_t nids, struct 
         clock_read(st, a, &v[cnt++]);
     }
     db_finish(st);
-    buf_release(&list);
     if (rc < 0)
         return rc;
     *items = v;

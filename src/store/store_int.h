@@ -114,6 +114,43 @@ static inline void st_list_bind(struct db_stmt *st, const struct st_query *q)
     }
 }
 
+/*
+ * The ids v[0..n) as one bound parameter (arena-owned text): a PostgreSQL
+ * array for "= ANY(CAST($1 AS BIGINT[]))", or a JSON array for SQLite's
+ * "IN (SELECT value FROM json_each($1))"; *cond gets that test of col.
+ */
+static inline const char *st_ids_param(struct db *db, struct arena *a, const int64_t *v, size_t n,
+                                       const char *col, const char **cond)
+{
+    bool pg = db->drv == &db_pg_driver;
+    struct buf list = {0};
+    buf_addc(&list, pg ? '{' : '[');
+    for (size_t i = 0; i < n; i++)
+        buf_addf(&list, "%s%lld", i ? "," : "", (long long)v[i]);
+    buf_addc(&list, pg ? '}' : ']');
+    const char *s = arena_strdup(a, list.ptr);
+    buf_release(&list);
+    *cond = arena_printf(
+        a, pg ? "%s = ANY(CAST($1 AS BIGINT[]))" : "%s IN (SELECT value FROM json_each($1))", col);
+    return s;
+}
+
+/* Runs sql with $1 bound to arg and reads one integer (0 when there is no row). */
+static inline int st_int_query(struct db *db, const char *sql, int64_t arg, int64_t *out,
+                               struct error *err)
+{
+    struct db_stmt *st;
+    *out = 0;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, arg);
+    if ((rc = db_step(st, err)) == DB_ROW)
+        *out = db_col_int(st, 0);
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
 /* The columns store__case_read expects, in order, and the joins they need. */
 #define CASE_COLS                                                                                  \
     "c.id, c.type, c.serial, c.year, c.seq, c.title, c.content, c.area_id, c.area_path, "          \

@@ -377,18 +377,9 @@ int store_monitor_screen(struct db *db, const struct scope *sc, const struct scr
 
 int store_case_household(struct db *db, int64_t case_id, int64_t *household_id, struct error *err)
 {
-    static const char sql[] =
-        "SELECT household_id FROM household_cases WHERE case_id = $1 ORDER BY household_id";
-    struct db_stmt *st;
-    *household_id = 0;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, case_id);
-    if ((rc = db_step(st, err)) == DB_ROW)
-        *household_id = db_col_int(st, 0);
-    db_finish(st);
-    return rc < 0 ? rc : 0;
+    return st_int_query(
+        db, "SELECT household_id FROM household_cases WHERE case_id = $1 ORDER BY household_id",
+        case_id, household_id, err);
 }
 
 /* ---- measures ------------------------------------------------------------- */
@@ -517,18 +508,9 @@ int store_measure_list(struct db *db, int64_t household_id, struct arena *a,
 
 int store_measure_done_count(struct db *db, int64_t household_id, int64_t *n, struct error *err)
 {
-    static const char sql[] =
-        "SELECT COUNT(*) FROM assist_measures WHERE household_id = $1 AND status = 'done'";
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, household_id);
-    *n = 0;
-    if ((rc = db_step(st, err)) == DB_ROW)
-        *n = db_col_int(st, 0);
-    db_finish(st);
-    return rc < 0 ? rc : 0;
+    return st_int_query(
+        db, "SELECT COUNT(*) FROM assist_measures WHERE household_id = $1 AND status = 'done'",
+        household_id, n, err);
 }
 
 /* ---- cadres --------------------------------------------------------------- */

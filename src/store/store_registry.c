@@ -71,23 +71,6 @@ static void hh_scope(struct st_query *q, const struct scope *sc)
                      false, NULL, sc->user_id);
 }
 
-/* The ids as one parameter and the SQL test "col IN those ids" for this engine. */
-static const char *ids_param(struct db *db, struct arena *a, const int64_t *ids, size_t n,
-                             const char *col, const char **cond)
-{
-    bool pg = db->drv == &db_pg_driver;
-    struct buf list = {0};
-    buf_addc(&list, pg ? '{' : '[');
-    for (size_t i = 0; i < n; i++)
-        buf_addf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
-    buf_addc(&list, pg ? '}' : ']');
-    const char *s = arena_strdup(a, list.ptr);
-    buf_release(&list);
-    *cond = arena_printf(
-        a, pg ? "%s = ANY(CAST($1 AS BIGINT[]))" : "%s IN (SELECT value FROM json_each($1))", col);
-    return s;
-}
-
 /* Fills categories (comma separated, sorted) of the households v[0..n). */
 static int hh_categories(struct db *db, struct arena *a, struct household *v, size_t n,
                          struct error *err)
@@ -98,7 +81,7 @@ static int hh_categories(struct db *db, struct arena *a, struct household *v, si
     for (size_t i = 0; i < n; i++)
         ids[i] = v[i].id;
     const char *cond;
-    const char *list = ids_param(db, a, ids, n, "household_id", &cond);
+    const char *list = st_ids_param(db, a, ids, n, "household_id", &cond);
     const char *sql = arena_printf(a,
                                    "SELECT household_id, category FROM household_categories "
                                    "WHERE %s ORDER BY household_id, category",

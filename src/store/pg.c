@@ -22,10 +22,11 @@
 #define PG_MAX_PARAMS 32
 
 struct db_stmt {
-    struct db *db; /* must be first: see db.c */
-    char *sql;     /* our copy of the text (cache key); NULL: free slot */
-    uint64_t hash; /* of sql */
-    uint64_t used; /* tick of the last use, for eviction */
+    struct db *db;      /* must be first: see db.c */
+    char *sql;          /* our copy of the text (cache key); NULL: free slot */
+    uint64_t hash;      /* of sql */
+    const char *origin; /* the caller's text at the last use (a fast path for literals) */
+    uint64_t used;      /* tick of the last use, for eviction */
     char name[24];
     bool prepared;
     int nparams;
@@ -150,12 +151,30 @@ static int count_params(const char *sql)
 static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out, struct error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
-    uint64_t hash = db_sql_hash(sql);
     struct db_stmt *c = NULL;
     *out = NULL;
+    /*
+     * Most statements are string literals: the same pointer as last time finds
+     * the slot without hashing the text (the text is still compared, since a
+     * composed statement may reuse a freed buffer's address).
+     */
+    struct db_stmt *k = NULL;
+    for (int i = 0; i < d->ncache && !k; i++)
+        if (d->cache[i].origin == sql && d->cache[i].sql && strcmp(d->cache[i].sql, sql) == 0)
+            k = &d->cache[i];
+    if (k) {
+        if (k->busy)
+            log_fatal("pg: statement used twice at once: %s", sql);
+        k->busy = true;
+        k->used = ++d->tick;
+        *out = k;
+        return 0;
+    }
+    uint64_t hash = db_sql_hash(sql);
     for (int i = 0; i < d->ncache; i++) {
-        struct db_stmt *k = &d->cache[i];
+        k = &d->cache[i];
         if (k->sql && k->hash == hash && strcmp(k->sql, sql) == 0) {
+            k->origin = sql;
             if (k->busy)
                 log_fatal("pg: statement used twice at once: %s", sql);
             k->busy = true;
@@ -178,9 +197,9 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out, stru
         PQclear(PQexec(d->c, dealloc));
     }
     PQclear(c->res);
-    for (int k = 0; k < PG_MAX_PARAMS; k++)
-        if (c->vals[k] != c->ints[k])
-            free(c->vals[k]);
+    for (int p = 0; p < PG_MAX_PARAMS; p++)
+        if (c->vals[p] != c->ints[p])
+            free(c->vals[p]);
     free(c->sql);
     memset(c, 0, sizeof(*c));
     c->db = db;
@@ -188,6 +207,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **out, stru
     if (!c->sql)
         log_fatal("pg: out of memory");
     c->hash = hash;
+    c->origin = sql;
     c->used = ++d->tick;
     c->nparams = count_params(sql);
     if (c->nparams > PG_MAX_PARAMS)

@@ -24,9 +24,18 @@ struct db_stmt {
     sqlite3_stmt *st;
     char *sql;                  /* our copy of the text (cache key); NULL: free slot */
     uint64_t hash;              /* of sql */
+    const char *origin;         /* the caller's text at the last use (a fast path for literals) */
     uint64_t used;              /* tick of the last use, for eviction */
     int map[SQ_MAX_PARAMS + 1]; /* $n -> sqlite index (0 = absent) */
     int busy;
+    /*
+     * 1: an "INSERT ... VALUES ... RETURNING id" prepared without its
+     * RETURNING clause (which makes SQLite build an ephemeral table on every
+     * run): sq_step reports the new rowid as the one row.  2: that row is
+     * being read.  0: any other statement.
+     */
+    int rowid;
+    int64_t new_id;
 };
 
 struct sq_db {
@@ -89,7 +98,7 @@ static int sq_open(const char *target, struct db **out, struct error *err)
     sqlite3_extended_result_codes(d->h, 1);
     rc = sq_exec(&d->base,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                 "PRAGMA temp_store=MEMORY;",
+                 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
                  err);
     if (rc) {
         sqlite3_close(d->h);
@@ -114,12 +123,30 @@ static void sq_close(struct db *db)
 static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out, struct error *err)
 {
     struct sq_db *d = (struct sq_db *)db;
-    uint64_t hash = db_sql_hash(sql);
     struct db_stmt *c = NULL;
     *out = NULL;
+    /*
+     * Most statements are string literals: the same pointer as last time finds
+     * the slot without hashing the text (the text is still compared, since a
+     * composed statement may reuse a freed buffer's address).
+     */
+    struct db_stmt *k = NULL;
+    for (int i = 0; i < d->ncache && !k; i++)
+        if (d->cache[i].origin == sql && d->cache[i].sql && strcmp(d->cache[i].sql, sql) == 0)
+            k = &d->cache[i];
+    if (k) {
+        if (k->busy)
+            log_fatal("sqlite: statement used twice at once: %s", sql);
+        k->busy = 1;
+        k->used = ++d->tick;
+        *out = k;
+        return 0;
+    }
+    uint64_t hash = db_sql_hash(sql);
     for (int i = 0; i < d->ncache; i++) {
-        struct db_stmt *k = &d->cache[i];
+        k = &d->cache[i];
         if (k->sql && k->hash == hash && strcmp(k->sql, sql) == 0) {
+            k->origin = sql;
             if (k->busy)
                 log_fatal("sqlite: statement used twice at once: %s", sql);
             k->busy = 1;
@@ -138,7 +165,13 @@ static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out, stru
     sqlite3_finalize(c->st);
     free(c->sql);
     memset(c, 0, sizeof(*c));
-    int rc = sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st, NULL);
+    static const char returning_id[] = " RETURNING id";
+    size_t len = strlen(sql), rlen = sizeof(returning_id) - 1;
+    bool rowid = len > rlen && strncmp(sql, "INSERT INTO ", 12) == 0 &&
+                 strcmp(sql + len - rlen, returning_id) == 0 && !strstr(sql, "SELECT") &&
+                 !strstr(sql, "ON CONFLICT");
+    int rc = sqlite3_prepare_v3(d->h, sql, rowid ? (int)(len - rlen) : -1,
+                                SQLITE_PREPARE_PERSISTENT, &c->st, NULL);
     if (rc != SQLITE_OK) {
         sq_error(d, rc, err);
         return err_detail(err, "prepare: %s: %.120s", sqlite3_errmsg(d->h), sql);
@@ -155,8 +188,10 @@ static int sq_prepare(struct db *db, const char *sql, struct db_stmt **out, stru
     c->sql = strdup(sql);
     if (!c->sql)
         log_fatal("sqlite: out of memory");
+    c->rowid = rowid;
     c->db = db;
     c->hash = hash;
+    c->origin = sql;
     c->used = ++d->tick;
     c->busy = 1;
     *out = c;
@@ -185,9 +220,21 @@ static int sq_bind_text(struct db_stmt *st, int n, const char *s)
 
 static int sq_step(struct db_stmt *st, struct error *err)
 {
+    if (st->rowid == 2) {
+        st->rowid = 1;
+        return DB_DONE;
+    }
     int rc = sqlite3_step(st->st);
     if (rc == SQLITE_ROW)
         return DB_ROW;
+    if (rc == SQLITE_DONE && st->rowid) {
+        sqlite3 *h = ((struct sq_db *)st->db)->h;
+        if (sqlite3_changes(h) == 0)
+            return DB_DONE;
+        st->new_id = sqlite3_last_insert_rowid(h);
+        st->rowid = 2;
+        return DB_ROW;
+    }
     if (rc == SQLITE_DONE)
         return DB_DONE;
     return sq_error((struct sq_db *)st->db, rc, err);
@@ -195,21 +242,29 @@ static int sq_step(struct db_stmt *st, struct error *err)
 
 static int64_t sq_col_int(struct db_stmt *st, int col)
 {
+    if (st->rowid == 2)
+        return col == 0 ? st->new_id : 0;
     return sqlite3_column_int64(st->st, col);
 }
 
 static const char *sq_col_text(struct db_stmt *st, int col)
 {
+    if (st->rowid == 2)
+        return NULL;
     return (const char *)sqlite3_column_text(st->st, col);
 }
 
 static bool sq_col_null(struct db_stmt *st, int col)
 {
+    if (st->rowid == 2)
+        return col != 0;
     return sqlite3_column_type(st->st, col) == SQLITE_NULL;
 }
 
 static void sq_finish(struct db_stmt *st)
 {
+    if (st->rowid == 2)
+        st->rowid = 1;
     sqlite3_reset(st->st);
     sqlite3_clear_bindings(st->st);
     st->busy = 0;

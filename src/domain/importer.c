@@ -39,6 +39,11 @@ struct importer {
     struct import_area *areas;
     size_t nareas;
     bool areas_loaded;
+    /* The last household found by its code (imp_household_by_code). */
+    struct import_household hh;
+    char hh_code[48], hh_path[256];
+    bool hh_cached;
+    int64_t first_id; /* imp_note_id */
 };
 
 /* ---- small parsers ----------------------------------------------------- */
@@ -396,6 +401,44 @@ const struct import_area *imp_child_by_name(struct importer *im, const struct im
     return NULL;
 }
 
+int imp_household_by_code(struct importer *im, const char *code, struct import_household *out,
+                          struct error *err)
+{
+    if (im->hh_cached && strcmp(im->hh_code, code) == 0) {
+        *out = im->hh;
+        return 0;
+    }
+    im->hh_cached = false;
+    int rc = store_import_household_by_code(im->z->db, code, im->z->arena, out, err);
+    if (rc)
+        return rc;
+    size_t nc = strlen(code), np = strlen(out->area_path);
+    if (nc < sizeof(im->hh_code) && np < sizeof(im->hh_path)) {
+        memcpy(im->hh_code, code, nc + 1);
+        memcpy(im->hh_path, out->area_path, np + 1);
+        im->hh = *out;
+        im->hh.area_path = im->hh_path;
+        im->hh_cached = true;
+    }
+    return 0;
+}
+
+void imp_note_id(struct importer *im, int64_t id)
+{
+    if (!im->first_id || id < im->first_id)
+        im->first_id = id;
+}
+
+int64_t imp_first_id(const struct importer *im)
+{
+    return im->first_id;
+}
+
+void imp_household_forget(struct importer *im)
+{
+    im->hh_cached = false;
+}
+
 bool imp_in_scope(const struct importer *im, int64_t village_id, int64_t group_id, int64_t grid_id,
                   const char *path)
 {
@@ -600,6 +643,8 @@ static int run_rows(struct importer *im, struct sheet *sh, struct error *err)
     }
     if (!usable && im->o->mode != IMPORT_DRY_RUN)
         return err_set(err, ZW_EINVAL, "file", "文件的列名有错误，未导入任何一行");
+    if (k->finish && im->o->mode != IMPORT_DRY_RUN)
+        return k->finish(im, err);
     return 0;
 }
 

@@ -57,6 +57,8 @@ struct import_kind {
     int (*check)(struct importer *im, const char *const *cells, void *row, struct error *err);
     /* Writes one checked row in the caller's transaction. */
     int (*commit)(struct importer *im, const void *row, struct error *err);
+    /* Optional: set-based work after the rows of a commit, in the same transaction. */
+    int (*finish)(struct importer *im, struct error *err);
 };
 
 /* The kinds (importer_kinds.c); NULL if code is not one. */
@@ -156,5 +158,18 @@ const struct import_area *imp_child_by_name(struct importer *im, const struct im
 const struct import_area *imp_area(struct importer *im, int64_t id);
 /* Counts a written row. */
 void imp_imported(struct importer *im);
+/* Remembers the id of a written record; imp_first_id is the smallest so far (0: none). */
+void imp_note_id(struct importer *im, int64_t id);
+int64_t imp_first_id(const struct importer *im);
+/*
+ * The living household of a 户编号 (ZW_ENOTFOUND if none), remembered for
+ * the next rows: a file lists a household's members one after another.
+ * *out is valid until the row ends.  A commit that changes the household
+ * (its head) forgets it with imp_household_forget.
+ */
+struct import_household;
+int imp_household_by_code(struct importer *im, const char *code, struct import_household *out,
+                          struct error *err);
+void imp_household_forget(struct importer *im);
 
 #endif

@@ -80,7 +80,7 @@ static bool household_cell(struct importer *im, int col, const char *code,
     if (!*code)
         return false;
     struct error e = {0};
-    int r = store_import_household_by_code(imp_z(im)->db, code, imp_z(im)->arena, hh, &e);
+    int r = imp_household_by_code(im, code, hh, &e);
     if (r == ZW_ENOTFOUND) {
         imp_error(im, col, "户编号“%.40s”不存在（请先导入户信息）", code);
         return false;
@@ -129,6 +129,7 @@ static const struct import_column household_columns[] = {
 
 struct household_row {
     struct household_input in;
+    struct household_place at;
     const char *categories[MAX_CATEGORIES];
 };
 
@@ -233,6 +234,11 @@ static int household_check(struct importer *im, const char *const *cells, void *
         r->in.area_id = v->id;
         r->in.group_id = group ? group->id : 0;
         r->in.grid_id = grid ? grid->id : 0;
+        r->at = (struct household_place){.village_id = v->id,
+                                         .group_id = r->in.group_id,
+                                         .grid_id = r->in.grid_id,
+                                         .village_code = v->code,
+                                         .area_path = grid ? grid->path : v->path};
     }
     check_text(im, HH_ADDR, cells[HH_ADDR], 200);
     r->in.address = *cells[HH_ADDR] ? cells[HH_ADDR] : NULL;
@@ -250,7 +256,7 @@ static int household_commit(struct importer *im, const void *row, struct error *
 {
     const struct household_row *r = row;
     int64_t id;
-    int rc = registry_household_create(imp_z(im), imp_defs(im), &r->in, &id, err);
+    int rc = registry_household_import(imp_z(im), imp_defs(im), &r->in, &r->at, &id, err);
     if (!rc)
         imp_imported(im);
     return rc;
@@ -302,7 +308,7 @@ static const struct import_column person_columns[] = {
 };
 
 struct person_row {
-    int64_t household_id;
+    struct import_household hh;
     struct person_input in;
     char id_number[19];
 };
@@ -327,7 +333,7 @@ static int person_check(struct importer *im, const char *const *cells, void *row
     bool have_hh = household_cell(im, P_HOUSEHOLD, cells[P_HOUSEHOLD], &hh, &rc, err);
     if (rc)
         return rc;
-    r->household_id = hh.id;
+    r->hh = hh;
     r->in.name = cells[P_NAME];
     check_text(im, P_NAME, cells[P_NAME], 50);
     const char *id = cells[P_ID];
@@ -377,10 +383,19 @@ static int person_commit(struct importer *im, const void *row, struct error *err
 {
     const struct person_row *r = row;
     int64_t id;
-    int rc = registry_person_add(imp_z(im), imp_defs(im), r->household_id, &r->in, &id, err);
-    if (!rc)
+    int rc = registry_person_import(imp_z(im), imp_defs(im), &r->hh, &r->in, &id, err);
+    if (!rc) {
         imp_imported(im);
+        imp_note_id(im, id);
+    }
+    if (!rc && r->in.relation && strcmp(r->in.relation, "head") == 0)
+        imp_household_forget(im);
     return rc;
+}
+
+static int person_finish(struct importer *im, struct error *err)
+{
+    return registry_flag_imported(imp_z(im), imp_first_id(im), err);
 }
 
 static const struct import_kind kind_persons = {
@@ -391,6 +406,7 @@ static const struct import_kind kind_persons = {
     .row_size = sizeof(struct person_row),
     .check = person_check,
     .commit = person_commit,
+    .finish = person_finish,
 };
 
 /* ---- incomes ------------------------------------------------------------ */

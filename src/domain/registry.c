@@ -7,6 +7,7 @@
 #include "idnum.h"
 #include "mask.h"
 #include "registry.h"
+#include "store/store_import.h"
 #include "store/store_registry.h"
 #include "banned.h"
 
@@ -93,8 +94,8 @@ static json_t *person_snapshot(const struct person *p)
 static int record(struct zctx *z, const char *action, int64_t household_id, int64_t person_id,
                   json_t *before, json_t *after, struct error *err)
 {
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
     struct registry_event e = {
         .household_id = household_id,
         .person_id = person_id,
@@ -197,13 +198,13 @@ static const char *join_categories(struct arena *a, const char **c, size_t n)
     return s;
 }
 
-int registry_household_create(struct zctx *z, const struct registry_defs *d,
-                              const struct household_input *in, int64_t *id, struct error *err)
+/* Creates household in placed at h's village, group and grid (place() or the importer's). */
+static int create_placed(struct zctx *z, const struct registry_defs *d,
+                         const struct household_input *in, struct household *h, int64_t *id,
+                         struct error *err)
 {
-    struct household h = {0};
     int rc;
-    if ((rc = place(z, in->area_id, in->group_id, in->grid_id, &h, err)) ||
-        (rc = categories_check(d, in->categories, in->ncategories, err)) ||
+    if ((rc = categories_check(d, in->categories, in->ncategories, err)) ||
         (rc = years_check(in->poor_year, in->exit_year, err)) ||
         (rc = phone_check(in->phone, "phone", err)))
         return rc;
@@ -219,24 +220,44 @@ int registry_household_create(struct zctx *z, const struct registry_defs *d,
                  (in->code[i] >= 'A' && in->code[i] <= 'Z') || in->code[i] == '-';
         if (!ok)
             return err_set(err, ZW_EINVAL, "code", "户编号应为 4 至 32 位数字、大写字母或“-”");
-        h.code = in->code;
-    } else if ((rc = store_household_next_code(z->db, h.village_id, h.village_code, z->arena,
-                                               &h.code, err))) {
+        h->code = in->code;
+    } else if ((rc = store_household_next_code(z->db, h->village_id, h->village_code, z->arena,
+                                               &h->code, err))) {
         return rc;
     }
-    h.address = in->address && *in->address ? in->address : NULL;
-    h.phone = in->phone && *in->phone ? in->phone : NULL;
-    h.note = in->note && *in->note ? in->note : NULL;
-    h.poor_year = in->poor_year;
-    h.exit_year = in->exit_year;
-    h.created_by = z->who ? z->who->user_id : 0;
-    h.created_at = z->now;
-    h.monitor_status = "none";
-    h.categories = join_categories(z->arena, in->categories, in->ncategories);
-    if ((rc = store_household_insert(z->db, &h, in->categories, in->ncategories, err)))
+    h->address = in->address && *in->address ? in->address : NULL;
+    h->phone = in->phone && *in->phone ? in->phone : NULL;
+    h->note = in->note && *in->note ? in->note : NULL;
+    h->poor_year = in->poor_year;
+    h->exit_year = in->exit_year;
+    h->created_by = z->who ? z->who->user_id : 0;
+    h->created_at = z->now;
+    h->monitor_status = "none";
+    h->categories = join_categories(z->arena, in->categories, in->ncategories);
+    if ((rc = store_household_insert(z->db, h, in->categories, in->ncategories, err)))
         return rc;
-    *id = h.id;
-    return record(z, "create", h.id, 0, NULL, household_snapshot(&h), err);
+    *id = h->id;
+    return record(z, "create", h->id, 0, NULL, household_snapshot(h), err);
+}
+
+int registry_household_create(struct zctx *z, const struct registry_defs *d,
+                              const struct household_input *in, int64_t *id, struct error *err)
+{
+    struct household h = {0};
+    int rc = place(z, in->area_id, in->group_id, in->grid_id, &h, err);
+    return rc ? rc : create_placed(z, d, in, &h, id, err);
+}
+
+int registry_household_import(struct zctx *z, const struct registry_defs *d,
+                              const struct household_input *in, const struct household_place *at,
+                              int64_t *id, struct error *err)
+{
+    struct household h = {.village_id = at->village_id,
+                          .village_code = at->village_code,
+                          .group_id = at->group_id,
+                          .grid_id = at->grid_id,
+                          .area_path = at->area_path};
+    return create_placed(z, d, in, &h, id, err);
 }
 
 int registry_household_get(struct zctx *z, int64_t id, struct household *out, struct error *err)
@@ -465,46 +486,95 @@ static int maybe_head(struct zctx *z, struct household *h, const struct person *
     return store_household_update(z->db, h, err);
 }
 
-int registry_person_add(struct zctx *z, const struct registry_defs *d, int64_t household_id,
-                        const struct person_input *in, int64_t *id, struct error *err)
+/* The household a new member joins: what add_member needs of it. */
+struct home {
+    int64_t id, village_id, head_person_id;
+    const char *area_path, *head_name;
+};
+
+/*
+ * Adds person in to household h: checks the input, then inserts the person,
+ * opens the membership, makes them head when they are one and h has none,
+ * flags likely duplicates and records the history.  imported: the importer
+ * has looked the ID number up already in this transaction, and flags likely
+ * duplicates once at the end (registry_flag_imported).
+ */
+static int add_member(struct zctx *z, const struct registry_defs *d, const struct home *h,
+                      const struct person_input *in, bool imported, int64_t *id, struct error *err)
 {
-    struct household h;
     struct person p = {0};
     int rc;
     char t[11];
     today(z, t);
     const char *on = in->joined_on && *in->joined_on ? in->joined_on : t;
     const char *reason = in->join_reason && *in->join_reason ? in->join_reason : "registered";
-    if ((rc = registry_household_get(z, household_id, &h, err)) ||
-        (rc = person_fill(z, d, in, &p, err)) ||
+    if ((rc = person_fill(z, d, in, &p, err)) ||
         (rc = past_date(z, on, "joinedOn", "入户日期", err)) ||
         (rc = code_check(&d->join_reasons, reason, true, "joinReason", "入户原因", err)))
         return rc;
-    if (h.dissolved_on)
-        return err_set(err, ZW_EINVAL, NULL, "该户已注销，不能再添加成员");
     if (strcmp(on, p.birth_date) < 0)
         return err_set(err, ZW_EINVAL, "joinedOn", "入户日期不能早于出生日期");
-    int64_t existing;
-    if ((rc = store_person_by_id_number(z->db, p.id_number, &existing, err)))
-        return rc;
-    if (existing)
-        return err_set(
-            err, ZW_ECONFLICT, "idNumber",
-            "该公民身份号码已登记，同一人不能同时在两户；如需迁入请使用“迁入已登记人员”");
-    p.household_id = h.id;
-    p.village_id = h.village_id;
-    p.area_path = h.area_path;
+    if (!imported) {
+        int64_t existing;
+        if ((rc = store_person_by_id_number(z->db, p.id_number, &existing, err)))
+            return rc;
+        if (existing)
+            return err_set(
+                err, ZW_ECONFLICT, "idNumber",
+                "该公民身份号码已登记，同一人不能同时在两户；如需迁入请使用“迁入已登记人员”");
+    }
+    bool head = p.relation && strcmp(p.relation, "head") == 0;
+    if (head && h->head_person_id)
+        return err_set(err, ZW_ECONFLICT, "relation", "该户已有户主（%s），请先变更户主",
+                       h->head_name ? h->head_name : "");
+    p.household_id = h->id;
+    p.village_id = h->village_id;
+    p.area_path = h->area_path;
     p.status = "active";
     p.updated_at = z->now;
     if ((rc = store_person_insert(z->db, &p, err)) ||
-        (rc = store_membership_open(z->db, p.id, h.id, on, reason, z->now, err)) ||
-        (rc = maybe_head(z, &h, &p, err)) || (rc = flag_likely(z, &p, err)))
+        (rc = store_membership_open(z->db, p.id, h->id, on, reason, z->now, err)) ||
+        (head && (rc = store_household_set_head(z->db, h->id, p.id, z->now, err))) ||
+        (!imported && (rc = flag_likely(z, &p, err))))
         return rc;
     *id = p.id;
     json_t *after = person_snapshot(&p);
     json_object_set_new(after, "joinedOn", json_string(on));
     json_object_set_new(after, "joinReason", json_string(reason));
-    return record(z, "person.add", h.id, p.id, NULL, after, err);
+    return record(z, "person.add", h->id, p.id, NULL, after, err);
+}
+
+int registry_person_add(struct zctx *z, const struct registry_defs *d, int64_t household_id,
+                        const struct person_input *in, int64_t *id, struct error *err)
+{
+    struct household h;
+    int rc = registry_household_get(z, household_id, &h, err);
+    if (rc)
+        return rc;
+    if (h.dissolved_on)
+        return err_set(err, ZW_EINVAL, NULL, "该户已注销，不能再添加成员");
+    struct home home = {.id = h.id,
+                        .village_id = h.village_id,
+                        .head_person_id = h.head_person_id,
+                        .area_path = h.area_path,
+                        .head_name = h.head_name};
+    return add_member(z, d, &home, in, false, id, err);
+}
+
+int registry_person_import(struct zctx *z, const struct registry_defs *d,
+                           const struct import_household *hh, const struct person_input *in,
+                           int64_t *id, struct error *err)
+{
+    struct home home = {.id = hh->id,
+                        .village_id = hh->village_id,
+                        .head_person_id = hh->head_person_id,
+                        .area_path = hh->area_path};
+    return add_member(z, d, &home, in, true, id, err);
+}
+
+int registry_flag_imported(struct zctx *z, int64_t first_id, struct error *err)
+{
+    return first_id ? store_person_dups_flag_from(z->db, first_id, z->now, err) : 0;
 }
 
 int registry_person_get(struct zctx *z, int64_t id, struct person *out, struct error *err)

@@ -76,6 +76,15 @@ struct household_input {
 /* Creates a household (no members yet); *id is its id. */
 int registry_household_create(struct zctx *z, const struct registry_defs *d,
                               const struct household_input *in, int64_t *id, struct error *err);
+/* Where the importer placed a household: its village, group and grid, in the uploader's scope. */
+struct household_place {
+    int64_t village_id, group_id, grid_id; /* 0 = none */
+    const char *village_code, *area_path;  /* area_path: the grid's when there is one */
+};
+/* The importer's create: in->area_id etc. are ignored for at (checked by the importer). */
+int registry_household_import(struct zctx *z, const struct registry_defs *d,
+                              const struct household_input *in, const struct household_place *at,
+                              int64_t *id, struct error *err);
 /* The household in the caller's scope (ZW_ENOTFOUND otherwise); arena-owned strings. */
 int registry_household_get(struct zctx *z, int64_t id, struct household *out, struct error *err);
 /*
@@ -133,6 +142,19 @@ struct person_input {
  */
 int registry_person_add(struct zctx *z, const struct registry_defs *d, int64_t household_id,
                         const struct person_input *in, int64_t *id, struct error *err);
+/*
+ * The importer's add (importer_kinds.c): hh is a living household the
+ * importer found by its code and checked in the uploader's scope, and the ID
+ * number was looked up in this transaction (in the file and the registry);
+ * every other rule of registry_person_add applies, except flagging likely
+ * duplicates: the importer does that for all its rows at the end.
+ */
+struct import_household;
+int registry_person_import(struct zctx *z, const struct registry_defs *d,
+                           const struct import_household *hh, const struct person_input *in,
+                           int64_t *id, struct error *err);
+/* After the rows: flags the likely duplicates of the persons imported, ids from first_id on. */
+int registry_flag_imported(struct zctx *z, int64_t first_id, struct error *err);
 /* The person in the caller's scope; arena-owned strings. */
 int registry_person_get(struct zctx *z, int64_t id, struct person *out, struct error *err);
 /*

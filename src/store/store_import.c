@@ -203,7 +203,7 @@ int store_import_person_by_id_number(struct db *db, const char *id_number, struc
 {
     static const char sql[] =
         "SELECT COALESCE(h.code, '') FROM persons p LEFT JOIN households h ON h.id = "
-        "p.household_id WHERE p.id_number = $1 AND p.status <> 'merged' ORDER BY p.id LIMIT 1";
+        "p.household_id WHERE p.id_number = $1 AND p.status <> 'merged'";
     struct db_stmt *st;
     *found = false;
     *household_code = "";

@@ -584,6 +584,23 @@ int store_person_dup_add(struct db *db, int64_t person_id, int64_t other_id, con
     return db_step_done(st, err);
 }
 
+int store_person_dups_flag_from(struct db *db, int64_t first_id, int64_t now, struct error *err)
+{
+    static const char sql[] =
+        "INSERT INTO person_duplicates (person_id, other_id, reason, area_path, created_at) "
+        "SELECT a.id, b.id, 'name_birth', a.area_path, $2 FROM persons a JOIN persons b ON "
+        "b.name = a.name AND b.birth_date = a.birth_date AND b.village_id = a.village_id AND "
+        "b.id < a.id AND b.status = 'active' WHERE a.id >= $1 AND a.status = 'active' "
+        "ON CONFLICT (person_id, other_id) DO NOTHING";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, first_id);
+    db_bind_int(st, 2, now);
+    return db_step_done(st, err);
+}
+
 int store_person_dup_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                          struct person_dup *out, struct error *err)
 {

@@ -103,6 +103,26 @@ static int hh_categories(struct db *db, struct arena *a, struct household *v, si
     return rc < 0 ? rc : 0;
 }
 
+static int add_categories(struct db *db, int64_t id, const char *const *categories, size_t n,
+                          const char *since, struct error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct db_stmt *st;
+        int rc = db_prepare(db,
+                            "INSERT INTO household_categories (household_id, category, since) "
+                            "VALUES ($1, $2, $3) ON CONFLICT (household_id, category) DO NOTHING",
+                            &st, err);
+        if (rc)
+            return rc;
+        db_bind_int(st, 1, id);
+        db_bind_text(st, 2, categories[i]);
+        db_bind_text(st, 3, since);
+        if ((rc = db_step_done(st, err)))
+            return rc;
+    }
+    return 0;
+}
+
 int store_household_insert(struct db *db, struct household *h, const char *const *categories,
                            size_t ncategories, struct error *err)
 {
@@ -135,7 +155,7 @@ int store_household_insert(struct db *db, struct household *h, const char *const
                                   : rc;
     h->version = 1;
     h->updated_at = h->created_at;
-    return store_household_set_categories(db, h->id, categories, ncategories, NULL, err);
+    return add_categories(db, h->id, categories, ncategories, NULL, err);
 }
 
 /* The scope conditions of hh_scope as fixed text, $1 prefix and $2 area or user, $3 the id. */
@@ -217,6 +237,28 @@ int store_household_update(struct db *db, struct household *h, struct error *err
     return 0;
 }
 
+int store_household_set_head(struct db *db, int64_t id, int64_t person_id, int64_t now,
+                             struct error *err)
+{
+    static const char sql[] =
+        "UPDATE households SET head_person_id = $1, updated_at = $2, version = version + 1 "
+        "WHERE id = $3 AND head_person_id IS NULL RETURNING version";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, person_id);
+    db_bind_int(st, 2, now);
+    db_bind_int(st, 3, id);
+    rc = db_step(st, err);
+    db_finish(st);
+    if (rc < 0)
+        return rc;
+    if (rc != DB_ROW)
+        return err_set(err, ZW_ECONFLICT, "relation", "该户已有户主，请先变更户主");
+    return 0;
+}
+
 int store_household_set_categories(struct db *db, int64_t id, const char *const *categories,
                                    size_t n, const char *since, struct error *err)
 {
@@ -227,20 +269,7 @@ int store_household_set_categories(struct db *db, int64_t id, const char *const 
     db_bind_int(st, 1, id);
     if ((rc = db_step_done(st, err)))
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        rc = db_prepare(db,
-                        "INSERT INTO household_categories (household_id, category, since) "
-                        "VALUES ($1, $2, $3) ON CONFLICT (household_id, category) DO NOTHING",
-                        &st, err);
-        if (rc)
-            return rc;
-        db_bind_int(st, 1, id);
-        db_bind_text(st, 2, categories[i]);
-        db_bind_text(st, 3, since);
-        if ((rc = db_step_done(st, err)))
-            return rc;
-    }
-    return 0;
+    return add_categories(db, id, categories, n, since, err);
 }
 
 /* The newest check of the household's kind failed (the newest: latest date, then id). */

@@ -101,6 +101,10 @@ int store_household_get(struct db *db, int64_t id, const struct scope *sc, struc
                         struct household *out, struct error *err);
 /* Writes the mutable columns of h if h->version is current (ZW_ESTALE otherwise); bumps it. */
 int store_household_update(struct db *db, struct household *h, struct error *err);
+/* Makes person_id the head of a household that has none (ZW_ECONFLICT if it has one); bumps the
+ * version. */
+int store_household_set_head(struct db *db, int64_t id, int64_t person_id, int64_t now,
+                             struct error *err);
 int store_household_set_categories(struct db *db, int64_t id, const char *const *categories,
                                    size_t n, const char *since, struct error *err);
 int store_household_list(struct db *db, const struct scope *sc, const struct household_filter *f,
@@ -158,6 +162,12 @@ int store_registry_events(struct db *db, int64_t household_id, int limit, struct
 
 int store_person_dup_add(struct db *db, int64_t person_id, int64_t other_id, const char *reason,
                          const char *area_path, int64_t now, struct error *err);
+/*
+ * Flags every living person with id >= first_id against each older living
+ * person with the same name and birth date in the village, in one statement
+ * (the importer's store_person_likely_dups + store_person_dup_add).
+ */
+int store_person_dups_flag_from(struct db *db, int64_t first_id, int64_t now, struct error *err);
 int store_person_dup_get(struct db *db, int64_t id, const struct scope *sc, struct arena *a,
                          struct person_dup *out, struct error *err);
 int store_person_dup_list(struct db *db, const struct scope *sc, const char *status,

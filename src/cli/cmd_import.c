@@ -2,9 +2,10 @@
  * cmd_import.c - `zhenwu import --db DB --kind households|persons|incomes|department
  * --file F [--commit valid|all] [--defs DIR]`: the registry import of
  * domain/importer.h from the command line, synchronously (no job, no
- * thread).  Always checks first and prints the report in Chinese; with
- * --commit, imports in one transaction (checking each row again) and prints
- * the count.  Progress goes to stderr every 10,000 rows.
+ * thread).  Always checks every row and prints the report in Chinese; with
+ * --commit, the same pass writes in one transaction (the valid rows, or all
+ * rows when none has an error) and prints the count.  Progress goes to
+ * stderr every 10,000 rows.
  *
  * Exit status: 0 when the file has no error (or the commit wrote its rows),
  * 1 when it has errors and nothing was written, 2 for wrong arguments.
@@ -104,6 +105,34 @@ int cmd_import(int argc, char **argv)
                             .mode = IMPORT_DRY_RUN,
                             .progress = print_progress,
                             .ud = &last};
+    if (mode != IMPORT_DRY_RUN) {
+        /*
+         * One pass checks every row and writes the valid ones in one
+         * transaction: its report is the dry run's.  Mode "all" stops at the
+         * first error and rolls back; the dry run below then lists them all.
+         */
+        o.mode = mode;
+        if ((rc = store_begin(db, true, &err)))
+            goto out;
+        rc = importer_run(&z, defs, &o, &done, &err);
+        if (!rc && done.imported)
+            rc = store_commit(db, &err);
+        if (rc || !done.imported)
+            store_rollback(db);
+        if (rc && rc != ZW_EINVAL)
+            goto out;
+        if (!rc) {
+            print_report(k, file, &done);
+            if (!done.imported)
+                printf("没有可导入的有效行\n");
+            else
+                printf("已导入%s %ld 行\n", k->name, done.imported);
+            status = done.imported ? 0 : 1;
+            goto out;
+        }
+        o.mode = IMPORT_DRY_RUN;
+        last = 0;
+    }
     if ((rc = store_begin(db, false, &err)))
         goto out;
     rc = importer_run(&z, defs, &o, &check, &err);
@@ -111,33 +140,13 @@ int cmd_import(int argc, char **argv)
     if (rc)
         goto out;
     print_report(k, file, &check);
-    if (mode == IMPORT_DRY_RUN) {
-        status = check.nerrors ? 1 : 0;
-        goto out;
-    }
-    if (mode == IMPORT_ALL && check.nerrors) {
+    status = check.nerrors ? 1 : 0;
+    if (mode != IMPORT_DRY_RUN) {
+        status = 1;
         printf("文件中有 %ld 处错误，未导入任何一行（可修改后重试，或用 --commit valid "
                "只导入有效行）\n",
                check.nerrors);
-        goto out;
     }
-    if (!check.valid) {
-        printf("没有可导入的有效行\n");
-        goto out;
-    }
-    o.mode = mode;
-    last = 0;
-    if ((rc = store_begin(db, true, &err)))
-        goto out;
-    rc = importer_run(&z, defs, &o, &done, &err);
-    if (!rc)
-        rc = store_commit(db, &err);
-    if (rc) {
-        store_rollback(db);
-        goto out;
-    }
-    printf("已导入%s %ld 行\n", k->name, done.imported);
-    status = 0;
 out:
     if (rc)
         status = cli_fail(&err);

@@ -6,8 +6,11 @@
 // visibility; hostile files (100 MB body, zip bomb, merged cells).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer } from '../lib/server.mjs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, BIN, ROOT } from '../lib/server.mjs';
 import { xlsx, zipBomb, idNumber } from '../lib/xlsx_build.mjs';
 import { login, expectError, expectStatus, sql, rawHttp, sleep, HAN } from './lib.mjs';
 
@@ -290,4 +293,64 @@ test('reg-import-9 a department list (hospital bills ...) becomes open monitorin
   // a village cadre of another village cannot raise alerts on it
   const other = await check(datang, 'department', csv([D_HEAD, [sick, '孙病', '受灾', '', '']]));
   assert.match(issues(other)[0][2], /不在您的管辖范围内/);
+});
+
+test('reg-import-10 zhenwu import on the command line: report, --commit all refuses a file with errors, --commit valid writes the valid rows once', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'zw-cli-import-'));
+  const file = path.join(dir, 'households.csv');
+  writeFileSync(file, csv([
+    HH_HEAD,
+    ['C10-0001', '500236126205', '灯塔村', '一组', '', '灯塔村一组9号', '', '一般农户', '', ''],
+    ['C10-0002', '999999999999', '', '', '', '', '', '', '', ''],
+    ['C10-0003', '', '大淌村', '', '', '', '', '脱贫户', '2015', '2019'],
+  ]));
+  const cli = (...extra) => spawnSync(BIN, ['import', '--db', srv.db, '--kind', 'households', '--file', file, ...extra],
+    { cwd: ROOT, encoding: 'utf8' });
+  const audits = count('audit_log', "action = 'import'");
+  try {
+    const dry = cli();
+    assert.equal(dry.status, 1, dry.stderr);
+    assert.match(dry.stdout, /共 3 行，有效 2 行，错误 1 处/);
+    assert.match(dry.stdout, /错误 第 3 行 村（社区）代码：未知的村（社区）代码“999999999999”/);
+    const all = cli('--commit', 'all');
+    assert.equal(all.status, 1, all.stderr);
+    assert.match(all.stdout, /共 3 行，有效 2 行，错误 1 处/, 'the whole report, not the first error only');
+    assert.match(all.stdout, /未导入任何一行/);
+    assert.equal(count('households', "code LIKE 'C10-%'"), 0);
+    const valid = cli('--commit', 'valid');
+    assert.equal(valid.status, 0, valid.stderr);
+    assert.match(valid.stdout, /共 3 行，有效 2 行，错误 1 处/);
+    assert.match(valid.stdout, /已导入户信息 2 行/);
+    assert.deepEqual(sql(srv.db, "SELECT code FROM households WHERE code LIKE 'C10-%' ORDER BY code").map((r) => r.code), ['C10-0001', 'C10-0003']);
+    assert.equal(count('audit_log', "action = 'import'"), audits + 1, 'one audit row, for the commit');
+    const again = cli('--commit', 'valid');
+    assert.equal(again.status, 1, 'nothing left to import');
+    assert.match(again.stdout, /户编号“C10-0001”已存在/);
+    assert.match(again.stdout, /没有可导入的有效行/);
+    assert.equal(count('households', "code LIKE 'C10-%'"), 2);
+    assert.equal(count('audit_log', "action = 'import'"), audits + 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reg-import-11 an import flags likely duplicates (same name and birth date in the village), against the registry and within the file', async () => {
+  const hh = await check(staff, 'households', csv([HH_HEAD,
+    ['D11-0001', '500236126205', '灯塔村', '', '', '', '', '一般农户', '', ''],
+    ['D11-0002', '500236126205', '灯塔村', '', '', '', '', '一般农户', '', '']]));
+  assert.equal((await commit(staff, hh.id, 'all')).status, 'done');
+  const first = await check(staff, 'persons', csv([P_HEAD,
+    ['D11-0001', '甄重名', idNumber('500236', '19660606', '101'), '户主', '', '', '', '', '', '', '', '', '']]));
+  assert.equal((await commit(staff, first.id, 'all')).imported, 1);
+  const second = await check(staff, 'persons', csv([P_HEAD,
+    ['D11-0002', '甄重名', idNumber('500236', '19660606', '202'), '户主', '', '', '', '', '', '', '', '', ''],
+    ['D11-0002', '甄重名', idNumber('500236', '19660606', '303'), '之子', '', '', '', '', '', '', '', '', ''],
+    ['D11-0002', '甄不同', idNumber('500236', '19660606', '404'), '配偶', '', '', '', '', '', '', '', '', '']]));
+  assert.deepEqual(issues(second), [], 'a likely duplicate is not an error');
+  assert.equal((await commit(staff, second.id, 'all')).imported, 3);
+  const pairs = sql(srv.db, `SELECT a.id_number AS a, b.id_number AS b, d.reason, d.status FROM person_duplicates d
+    JOIN persons a ON a.id = d.person_id JOIN persons b ON b.id = d.other_id WHERE a.name = '甄重名' ORDER BY a.id, b.id`);
+  assert.deepEqual(pairs.map((p) => [p.a.slice(14, 17), p.b.slice(14, 17), p.reason, p.status]),
+    [['202', '101', 'name_birth', 'open'], ['303', '101', 'name_birth', 'open'], ['303', '202', 'name_birth', 'open']]);
+  assert.equal(count('person_duplicates', "person_id IN (SELECT id FROM persons WHERE name = '甄不同')"), 0);
 });

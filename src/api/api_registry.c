@@ -176,6 +176,11 @@ bool api_household_filter_or_reply(struct api_ctx *c, struct household_filter *f
     f->monitor = http_query(c->req, "monitor");
     const char *failing = http_query(c->req, "failing");
     f->failing = failing && strcmp(failing, "1") == 0;
+    if (failing && *failing && !f->failing && strcmp(failing, "0") != 0) {
+        err_set(&c->err, ZW_EINVAL, "failing", "参数“failing”应为 0 或 1");
+        api_reply_error(c, &c->err);
+        return false;
+    }
     if (!api_paging_or_reply(c, &f->page, &f->page_size) ||
         !api_area_filter_or_reply(c, &f->in_path))
         return false;

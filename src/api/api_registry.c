@@ -478,12 +478,14 @@ void api_households_history(struct api_ctx *c)
         json_t *b = ev[i].before_json ? json_loads(ev[i].before_json, 0, NULL) : NULL;
         json_t *a = ev[i].after_json ? json_loads(ev[i].after_json, 0, NULL) : NULL;
         json_array_append_new(
-            arr, json_pack("{s:o, s:{s:I, s:s?}, s:s, s:s, s:o, s:o, s:o}", "at",
-                           jsonx_time(ev[i].at), "user", "id", (json_int_t)ev[i].user_id, "name",
-                           ev[i].user_name, "action", ev[i].action, "actionName", an, "person",
-                           ev[i].person_id ? json_pack("{s:I}", "id", (json_int_t)ev[i].person_id)
-                                           : json_null(),
-                           "before", b ? b : json_null(), "after", a ? a : json_null()));
+            arr,
+            json_pack("{s:o, s:{s:I, s:s?}, s:s, s:s, s:o, s:o, s:o}", "at", jsonx_time(ev[i].at),
+                      "user", "id", (json_int_t)ev[i].user_id, "name", ev[i].user_name, "action",
+                      ev[i].action, "actionName", an, "person",
+                      ev[i].person_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)ev[i].person_id,
+                                                  "name", ev[i].person_name)
+                                      : json_null(),
+                      "before", b ? b : json_null(), "after", a ? a : json_null()));
     }
     api_reply(c, 200, json_pack("{s:o}", "items", arr));
 }

@@ -157,8 +157,13 @@ test('reg-4 membership: one household at a time, dated moves and leaving, head f
   assert.equal(g.head, null);
   assert.equal(g.members, 0);
   // history keeps every step, newest first
-  const hist = (await staff.get(`/api/v1/households/${a.id}/history`)).body.items.map((x) => x.actionName);
+  const items = (await staff.get(`/api/v1/households/${a.id}/history`)).body.items;
+  const hist = items.map((x) => x.actionName);
   assert.deepEqual(hist.slice(0, 4), ['成员离户', '迁出', '新增成员', '新增成员']);
+  // each member's change names the member (docs: person {id, name})
+  assert.deepEqual(items.slice(0, 4).map((x) => x.person), [
+    { id: head.id, name: '赵大' }, { id: son.id, name: '赵二' }, { id: son.id, name: '赵二' }, { id: head.id, name: '赵大' }]);
+  assert.equal(items.at(-1).person, null);
   assert.equal(hist.at(-1), '建户');
 });
 

@@ -176,6 +176,11 @@ bool api_household_filter_or_reply(struct api_ctx *c, struct household_filter *f
     f->monitor = http_query(c->req, "monitor");
     const char *failing = http_query(c->req, "failing");
     f->failing = failing && strcmp(failing, "1") == 0;
+    if (failing && *failing && !f->failing && strcmp(failing, "0") != 0) {
+        err_set(&c->err, ZW_EINVAL, "failing", "参数“failing”应为 0 或 1");
+        api_reply_error(c, &c->err);
+        return false;
+    }
     if (!api_paging_or_reply(c, &f->page, &f->page_size) ||
         !api_area_filter_or_reply(c, &f->in_path))
         return false;
@@ -473,12 +478,14 @@ void api_households_history(struct api_ctx *c)
         json_t *b = ev[i].before_json ? json_loads(ev[i].before_json, 0, NULL) : NULL;
         json_t *a = ev[i].after_json ? json_loads(ev[i].after_json, 0, NULL) : NULL;
         json_array_append_new(
-            arr, json_pack("{s:o, s:{s:I, s:s?}, s:s, s:s, s:o, s:o, s:o}", "at",
-                           jsonx_time(ev[i].at), "user", "id", (json_int_t)ev[i].user_id, "name",
-                           ev[i].user_name, "action", ev[i].action, "actionName", an, "person",
-                           ev[i].person_id ? json_pack("{s:I}", "id", (json_int_t)ev[i].person_id)
-                                           : json_null(),
-                           "before", b ? b : json_null(), "after", a ? a : json_null()));
+            arr,
+            json_pack("{s:o, s:{s:I, s:s?}, s:s, s:s, s:o, s:o, s:o}", "at", jsonx_time(ev[i].at),
+                      "user", "id", (json_int_t)ev[i].user_id, "name", ev[i].user_name, "action",
+                      ev[i].action, "actionName", an, "person",
+                      ev[i].person_id ? json_pack("{s:I, s:s?}", "id", (json_int_t)ev[i].person_id,
+                                                  "name", ev[i].person_name)
+                                      : json_null(),
+                      "before", b ? b : json_null(), "after", a ? a : json_null()));
     }
     api_reply(c, 200, json_pack("{s:o}", "items", arr));
 }

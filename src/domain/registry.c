@@ -68,12 +68,13 @@ static int code_check(const struct reg_table *t, const char *s, bool required, c
 
 static json_t *household_snapshot(const struct household *h)
 {
-    return json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:I, s:I, s:i, s:i, s:s?, s:s?, s:s?}", "code",
-                     h->code, "address", h->address, "phone", h->phone, "note", h->note,
+    return json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:I, s:I, s:I, s:i, s:i, s:s?, s:s?, s:s?}",
+                     "code", h->code, "address", h->address, "phone", h->phone, "note", h->note,
                      "categories", h->categories ? h->categories : "", "groupId",
-                     (json_int_t)h->group_id, "gridId", (json_int_t)h->grid_id, "poorYear",
-                     h->poor_year, "exitYear", h->exit_year, "monitorStatus", h->monitor_status,
-                     "monitorCategory", h->monitor_category, "monitorRisks", h->monitor_risks);
+                     (json_int_t)h->group_id, "gridId", (json_int_t)h->grid_id, "headPersonId",
+                     (json_int_t)h->head_person_id, "poorYear", h->poor_year, "exitYear",
+                     h->exit_year, "monitorStatus", h->monitor_status, "monitorCategory",
+                     h->monitor_category, "monitorRisks", h->monitor_risks);
 }
 
 static json_t *person_snapshot(const struct person *p)

@@ -433,9 +433,10 @@ int store_registry_events(struct db *db, int64_t household_id, int limit, struct
                           struct registry_event **items, size_t *n, struct error *err)
 {
     static const char sql[] =
-        "SELECT id, COALESCE(household_id, 0), COALESCE(person_id, 0), COALESCE(user_id, 0), at, "
-        "user_name, action, before_json, after_json FROM registry_history WHERE household_id = $1 "
-        "ORDER BY id DESC LIMIT $2";
+        "SELECT h.id, COALESCE(h.household_id, 0), COALESCE(h.person_id, 0), "
+        "COALESCE(h.user_id, 0), h.at, h.user_name, h.action, h.before_json, h.after_json, p.name "
+        "FROM registry_history h LEFT JOIN persons p ON p.id = h.person_id "
+        "WHERE h.household_id = $1 ORDER BY h.id DESC LIMIT $2";
     struct db_stmt *st;
     *items = NULL;
     *n = 0;
@@ -458,6 +459,7 @@ int store_registry_events(struct db *db, int64_t household_id, int limit, struct
         e->action = st_dup(a, db_col_text(st, 6));
         e->before_json = st_dup(a, db_col_text(st, 7));
         e->after_json = st_dup(a, db_col_text(st, 8));
+        e->person_name = st_dup(a, db_col_text(st, 9));
     }
     db_finish(st);
     if (rc < 0)

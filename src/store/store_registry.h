@@ -71,6 +71,7 @@ struct income {
 struct registry_event {
     int64_t id, household_id, person_id, user_id, at;
     const char *user_name, *action, *before_json, *after_json;
+    const char *person_name; /* the person's current name, NULL when none */
 };
 
 struct person_dup {

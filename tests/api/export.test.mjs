@@ -1,16 +1,16 @@
 // export.test.mjs - Excel exports: GET /api/v1/cases/export.xlsx (the list's
 // filters and scope), /api/v1/users/export.xlsx and /api/v1/audit/export.xlsx.
-// The .xlsx is unzipped (Debian's unzip) and its sheet XML read: headers, the
+// The .xlsx is unzipped (tests/lib/xlsx_read.mjs) and its sheet XML read: headers, the
 // row count against the list's total, masked phones (no full 11-digit number
 // anywhere), a confidential requester absent, the audit row, the row cap
 // (export_max_rows = 4 in this server's config file).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
+import { readXlsx } from '../lib/xlsx_read.mjs';
 import { login, expectStatus, expectError, areaTree, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
 
 const CAP = 4;
@@ -18,31 +18,6 @@ const CASE_HEADERS = ['编号', '类型', '标题', '村/网格', '状态', '诉
 const FULL_PHONE = /(?<!\d)1\d{10}(?!\d)|(?<!\d)0\d{10}(?!\d)/;
 
 let dir, srv, staff, leader, dengta, admin, auditor, tree;
-
-const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-
-// The first sheet of an .xlsx as { xml, rows: [[cell text...]] } (inline or shared strings).
-function readXlsx(buf) {
-  const f = path.join(dir, `x${Math.random().toString(36).slice(2)}.xlsx`);
-  writeFileSync(f, buf);
-  const part = (name) => { try { return execFileSync('unzip', ['-p', f, name], { encoding: 'utf8' }); } catch { return ''; } };
-  const xml = part('xl/worksheets/sheet1.xml');
-  assert.ok(xml.includes('<sheetData'), 'a worksheet');
-  const shared = [...part('xl/sharedStrings.xml').matchAll(/<si>(.*?)<\/si>/gs)].map((m) => [...m[1].matchAll(/<t[^>]*>(.*?)<\/t>/gs)].map((t) => unescape(t[1])).join(''));
-  const col = (ref) => [...ref].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-  const rows = [...xml.matchAll(/<row [^>]*>(.*?)<\/row>/gs)].map((r) => {
-    const cells = [];
-    for (const c of r[1].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>(.*?)<\/c>)/gs)) {
-      const inner = c[3] || '';
-      let v = [...inner.matchAll(/<t[^>]*>(.*?)<\/t>/gs)].map((t) => unescape(t[1])).join('');
-      if (/t="s"/.test(c[2])) v = shared[Number(/<v>(\d+)<\/v>/.exec(inner)[1])];
-      else if (!v) { const m = /<v>(.*?)<\/v>/.exec(inner); v = m ? m[1] : ''; }
-      cells[col(c[1])] = v;
-    }
-    return Array.from(cells, (x) => x ?? '');
-  });
-  return { xml: xml + part('xl/sharedStrings.xml'), rows };
-}
 
 async function download(c, p) {
   const r = await fetch(c.base + p, { headers: { cookie: c.cookie } });

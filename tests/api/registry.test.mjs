@@ -157,8 +157,13 @@ test('reg-4 membership: one household at a time, dated moves and leaving, head f
   assert.equal(g.head, null);
   assert.equal(g.members, 0);
   // history keeps every step, newest first
-  const hist = (await staff.get(`/api/v1/households/${a.id}/history`)).body.items.map((x) => x.actionName);
+  const items = (await staff.get(`/api/v1/households/${a.id}/history`)).body.items;
+  const hist = items.map((x) => x.actionName);
   assert.deepEqual(hist.slice(0, 4), ['成员离户', '迁出', '新增成员', '新增成员']);
+  // each member's change names the member (docs: person {id, name})
+  assert.deepEqual(items.slice(0, 4).map((x) => x.person), [
+    { id: head.id, name: '赵大' }, { id: son.id, name: '赵二' }, { id: son.id, name: '赵二' }, { id: head.id, name: '赵大' }]);
+  assert.equal(items.at(-1).person, null);
   assert.equal(hist.at(-1), '建户');
 });
 
@@ -348,4 +353,49 @@ test('reg-11 code tables come from defs/registry.json', async () => {
   assert.deepEqual(r.body.categories.map((c) => c.name), ['脱贫户', '监测对象', '低保户', '特困供养户', '一般农户']);
   assert.equal(r.body.guarantees.water.litresPerPersonDay, 35);
   assert.ok(r.body.monitoring.lines.some((l) => l.province === '43' && l.year === 2023 && l.yuan === 7500));
+});
+
+test('reg-12 bad filters on the household list: 400 invalid_input naming the field, in Chinese', async () => {
+  const h = await newHousehold(staff, { categories: ['dibao'] });
+  const bad = [
+    ['category=rich', 'category', '户类别不正确'],
+    ['category=%E8%84%B1%E8%B4%AB%E6%88%B7', 'category', '户类别不正确'], // the name 脱贫户, not its code
+    ['monitor=watching', 'monitor', '监测状态不正确'],
+    ['monitor=MONITORED', 'monitor', '监测状态不正确'],
+    ['failing=yes', 'failing', '参数“failing”应为 0 或 1'],
+    ['areaId=abc', 'areaId', '参数“areaId”应为非负整数'],
+    ['areaId=-3', 'areaId', '参数“areaId”应为非负整数'],
+    ['areaId=1.5', 'areaId', '参数“areaId”应为非负整数'],
+    ['pageSize=201', 'pageSize', '每页条数应在 1 至 200 之间'],
+    ['pageSize=0', 'pageSize', '每页条数应在 1 至 200 之间'],
+    ['pageSize=ten', 'pageSize', '参数“pageSize”应为非负整数'],
+    ['page=0', 'page', '页码应从 1 开始'],
+  ];
+  for (const [q, field, message] of bad) {
+    for (const p of ['/api/v1/households', '/api/v1/exports/households.xlsx']) {
+      const r = await staff.get(`${p}?${q}`);
+      expectError(r, 400, 'invalid_input', field);
+      assert.equal(r.body.error.message, message, `${p}?${q}`);
+    }
+  }
+  // an area id that is a number but not an area of the scope: 404, as for any unknown id
+  expectError(await staff.get('/api/v1/households?areaId=99999999'), 404, 'not_found');
+  expectError(await dengta.get(`/api/v1/households?areaId=${datangArea.id}`), 404, 'not_found');
+  // the good values of the same filters answer, and filter
+  const ok = async (q) => {
+    const r = await staff.get(`/api/v1/households?${q}&q=${h.code}`);
+    expectStatus(r, 200, q);
+    return r.body.items.map((x) => x.id);
+  };
+  assert.deepEqual(await ok('category=dibao'), [h.id]);
+  assert.deepEqual(await ok('category=tuopin'), []);
+  assert.deepEqual(await ok('category='), [h.id], 'an empty filter is no filter');
+  assert.deepEqual(await ok('monitor=none'), [h.id]);
+  assert.deepEqual(await ok('monitor=monitored'), []);
+  assert.deepEqual(await ok('failing=0'), [h.id]);
+  assert.deepEqual(await ok('failing=1'), []);
+  assert.deepEqual(await ok(`areaId=${dengtaArea.id}&pageSize=200`), [h.id]);
+  const max = await staff.get('/api/v1/households?pageSize=200');
+  expectStatus(max, 200);
+  assert.equal(max.body.pager.pageSize, 200);
 });

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import { png } from './samples.mjs';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
+import { readXlsx } from '../lib/xlsx_read.mjs';
 import {
   login, expectError, expectStatus, areaTree, children, roleIds, walk, createUser,
   VILLAGES, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE, STRONG,
@@ -269,8 +270,40 @@ const ROWS = [
   {
     name: 'GET /api/v1/exports/households.xlsx?areaId=<village>', perm: 'registry.read', kind: 'list-file', ok: 200,
     call: (v) => ({ method: 'GET', path: `/api/v1/exports/households.xlsx?areaId=${v.area.id}` }),
+    // the file itself (zipped, so the text leak check cannot see into it): only this village, masked
+    check: async (r, v, c) => checkHouseholdsXlsx(await c.bytes(`/api/v1/exports/households.xlsx?areaId=${v.area.id}`), v),
+  },
+  {
+    name: 'GET /api/v1/exports/households.xlsx (whole scope)', perm: 'registry.read', kind: 'list-file', shared: true, mustSucceed: true,
+    call: () => ({ method: 'GET', path: '/api/v1/exports/households.xlsx' }),
+    own: async (r, me, c) => checkHouseholdsXlsx(await c.bytes('/api/v1/exports/households.xlsx'), me.own, me.other),
   },
 ];
+
+// The households export of village v as its cadre gets it: every row of v, v's
+// matrix household among them with its head's ID number masked (never in full),
+// and nothing of village `other`.
+function checkHouseholdsXlsx(file, v, other = null) {
+  assert.equal(file.status, 200);
+  assert.match(file.headers.get('content-type'), /spreadsheetml/);
+  const { xml, rows } = readXlsx(file.bytes);
+  const head = rows[0];
+  const col = (name) => { const i = head.indexOf(name); assert.ok(i >= 0, `column ${name}`); return i; };
+  const body = rows.slice(1);
+  assert.ok(body.length >= 1, 'the village has households');
+  assert.deepEqual([...new Set(body.map((r) => r[col('村（社区）')]))], [v.area.name], 'only this village');
+  const mine = body.filter((r) => r[col('户编号')] === v.hh.code);
+  assert.equal(mine.length, 1, `household ${v.hh.code} exported once`);
+  assert.equal(mine[0][col('户主')], v.person.name);
+  const masked = `${v.idNumber.slice(0, 6)}********${v.idNumber.slice(14)}`;
+  assert.equal(mine[0][col('户主身份证号')], masked);
+  for (const r of body) assert.match(r[col('户主身份证号')], /^(|\d{6}\*{8}\d{3}[\dX])$/, 'every ID number masked');
+  assert.ok(!xml.includes(v.idNumber), 'no full ID number anywhere in the file');
+  if (other) {
+    assert.ok(!xml.includes(other.hh.code) && !xml.includes(other.idNumber) && !xml.includes(other.area.name),
+      'nothing of the other village');
+  }
+}
 
 // A fresh open case of a village registered by the admin (links and merges consume them).
 async function adminCase(area, title = `矩阵事件${++seq}`, content = '矩阵测试') {
@@ -345,10 +378,11 @@ before(async () => {
     // a household of this village with its head
     const hr = await admin.post('/api/v1/households', { areaId: area.id, address: `${area.name}矩阵户地址`, categories: ['yiban'] });
     expectStatus(hr, 201, `admin registers a household in ${code}:`);
-    const pr = await admin.post(`/api/v1/households/${hr.body.id}/persons`, { name: `${area.name.slice(0, 2)}矩阵户主`, idNumber: matrixId(), relation: 'head', joinedOn: '2010-01-01' });
+    const idNumber = matrixId();
+    const pr = await admin.post(`/api/v1/households/${hr.body.id}/persons`, { name: `${area.name.slice(0, 2)}矩阵户主`, idNumber, relation: 'head', joinedOn: '2010-01-01' });
     expectStatus(pr, 201, `admin adds a head in ${code}:`);
     V[code] = {
-      hh: hr.body, person: pr.body,
+      hh: hr.body, person: pr.body, idNumber,
       area, group, cadre, kase, att: ar.body, doc: dr.body, spare, lamp, ids: new Set([area.id, ...kids.map((k) => k.id)]),
       names: [area.name, ...kids.map((k) => k.name), kase.title, kase.serial, `${area.name}申请人`, `${area.name}矩阵户地址`, pr.body.name, hr.body.code],
     };
@@ -384,7 +418,7 @@ function perspective(actorName, ownCode, otherCode) {
             expectError(r, 404, 'not_found');
           }
           assert.deepEqual(leaks(r, other), [], `${row.name} shows ${otherCode} data: ${r.text.slice(0, 500)}`);
-          if (r.status === 200 && row.own) row.own(r, me);
+          if (r.status === 200 && row.own) await row.own(r, me, c);
           return;
         }
 
@@ -411,7 +445,7 @@ function perspective(actorName, ownCode, otherCode) {
         const r2 = await c.req(q2.method, q2.path, q2.body, q2.headers);
         if (!has) return expectError(r2, 403, 'forbidden');
         expectStatus(r2, row.ok, `${q2.method} ${q2.path} for own village:`);
-        if (row.check) row.check(r2, own);
+        if (row.check) await row.check(r2, own, c);
         assert.deepEqual(leaks(r2, other), [], `${row.name} (own) shows ${otherCode} data`);
       });
     }

@@ -197,8 +197,7 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
             continue;
         /* Guarded ones only when their history and clocks allow them now. */
         struct error ge;
-        if ((tr->max_times || tr->after >= 0 || tr->within >= 0) &&
-            cases_guard(&c->z, t, r, (int)i, clocks, nclocks, &ge) != 0)
+        if (cases_guarded(tr) && cases_guard(&c->z, t, r, (int)i, clocks, nclocks, &ge) != 0)
             continue;
         /* An extension is offered only while its clock runs and has extensions left. */
         if (tr->extends >= 0) {

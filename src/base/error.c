@@ -46,6 +46,7 @@ static const struct err_info err_table[] = {
     {ZW_ESERIAL, "serialization_failure", 503, "数据冲突，请重试"},
     {ZW_ETRANSITION, "invalid_transition", 409, "办件当前状态下不能进行此操作"},
     {ZW_ERATELIMIT, "rate_limited", 429, "请求过于频繁，请稍后再试"},
+    {ZW_EPERIOD, "period_running", 409, "规定的期限（如公示期）尚未届满，暂不能进行此操作"},
 };
 
 static const struct err_info *err_find(int code)

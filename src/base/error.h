@@ -44,7 +44,8 @@ enum zw_err {
     ZW_ESERIAL = -29,      /* serialization failure: retry the transaction */
     ZW_ETRANSITION = -30,  /* invalid_transition: not allowed from the case's state */
     ZW_ERATELIMIT = -31,   /* rate_limited: too many requests; Retry-After says when */
-    ZW_ERR_MIN = -32
+    ZW_EPERIOD = -32,      /* period_running: a period (公示期) must run its full length first */
+    ZW_ERR_MIN = -33
 };
 
 struct error {

@@ -66,6 +66,14 @@ static const char *text(struct arena *a, json_t *o, const char *key, size_t max)
     return s && *s && utf8_chars(s) <= max ? arena_strdup(a, s) : NULL;
 }
 
+static bool type_has_category(const struct case_type *t, const char *code)
+{
+    for (size_t i = 0; t && i < t->ncategories; i++)
+        if (strcmp(t->categories[i].code, code) == 0)
+            return true;
+    return false;
+}
+
 static int parse_programme(json_t *o, size_t i, const struct case_types *types, struct arena *a,
                            struct programme *p, struct error *err)
 {
@@ -169,15 +177,22 @@ static int programmes_parse(json_t *root, const struct case_types *types, struct
     for (size_t i = 0; i < n; i++) {
         if ((rc = parse_programme(json_array_get(list, i), i, types, a, &p->v[i], err)))
             return rc;
-        for (size_t k = 0; k < i; k++) {
+        for (size_t k = 0; k < i; k++)
             if (strcmp(p->v[k].code, p->v[i].code) == 0)
                 return fail(err, "programmes", i, "code 重复：", p->v[i].code);
-            if (p->v[i].case_type && p->v[k].case_type &&
-                strcmp(p->v[k].case_type, p->v[i].case_type) == 0)
-                return fail(err, "programmes", i, "两个项目用了同一个办件类型：",
-                            p->v[i].case_type);
-        }
         p->n++;
+    }
+    /* A case type shared by several programmes tells them apart by its categories. */
+    for (size_t i = 0; types && i < p->n; i++) {
+        const struct programme *g = &p->v[i];
+        size_t sharing = 0;
+        for (size_t k = 0; g->case_type && k < p->n; k++)
+            sharing += p->v[k].case_type && strcmp(p->v[k].case_type, g->case_type) == 0;
+        if (sharing > 1 && !type_has_category(casedef_find(types, g->case_type), g->code))
+            return err_set(err, ZW_EINVAL, NULL,
+                           "programmes.json：programmes[%zu]：办件类型 %s 由多个项目共用，"
+                           "其 categories 中应有与项目代码相同的类别：%s",
+                           i, g->case_type, g->code);
     }
     json_t *std = json_object_get(root, "dibaoStandards");
     if (std && (!json_is_array(std) || json_array_size(std) > STANDARDS_MAX))
@@ -236,12 +251,21 @@ const struct programme *benefits_programme(const struct programmes *p, const cha
     return NULL;
 }
 
-const struct programme *benefits_programme_of_type(const struct programmes *p, const char *type)
+const struct programme *benefits_programme_of_case(const struct programmes *p,
+                                                   const struct case_type *t, const char *category)
 {
-    for (size_t i = 0; p && type && i < p->n; i++)
-        if (p->v[i].case_type && strcmp(p->v[i].case_type, type) == 0)
-            return &p->v[i];
-    return NULL;
+    const struct programme *only = NULL;
+    size_t n = 0;
+    for (size_t i = 0; p && t && i < p->n; i++) {
+        const struct programme *g = &p->v[i];
+        if (!g->case_type || strcmp(g->case_type, t->code) != 0)
+            continue;
+        if (category && strcmp(g->code, category) == 0 && type_has_category(t, g->code))
+            return g;
+        only = g;
+        n++;
+    }
+    return n == 1 ? only : NULL;
 }
 
 int64_t benefits_dibao_standard(const struct programmes *p, const char *area_code, int year)
@@ -338,7 +362,7 @@ int benefits_case_hook(struct zctx *z, void *arg, const struct case_type *t,
                        const struct case_row *c, const char *transition, struct error *err)
 {
     const struct programmes *p = arg;
-    const struct programme *prog = benefits_programme_of_type(p, t->code);
+    const struct programme *prog = benefits_programme_of_case(p, t, c->category);
     if (!prog || strcmp(c->outcome, "resolved") != 0)
         return 0;
     int64_t *ids;
@@ -369,12 +393,22 @@ int benefits_apply(struct zctx *z, const struct programmes *p, const struct case
     if (!prog->case_type)
         return err_set(err, ZW_EINVAL, "programme", "%s没有申请审批程序，请直接登记发放",
                        prog->short_name);
+    /* A case type shared by programmes files each application under the programme's category. */
+    const struct case_type *t = casedef_find(types, prog->case_type);
+    const char *category = in->category;
+    if (t && type_has_category(t, prog->code)) {
+        if (category && strcmp(category, prog->code) != 0)
+            return err_set(err, ZW_EINVAL, "category", "%s申请的类别只能是 %s", prog->short_name,
+                           prog->code);
+        category = prog->code;
+    }
     struct household h;
     int rc = registry_household_get(z, household_id, &h, err);
     if (rc)
         return rc;
     int64_t open_id;
-    if ((rc = store_household_open_case(z->db, household_id, prog->case_type, &open_id, err)))
+    if ((rc = store_household_open_case(z->db, household_id, prog->case_type,
+                                        category == prog->code ? category : NULL, &open_id, err)))
         return rc;
     if (open_id)
         return err_set(err, ZW_ECONFLICT, "programme", "该户已有办理中的%s申请（办件 %lld）",
@@ -389,7 +423,7 @@ int benefits_apply(struct zctx *z, const struct programmes *p, const struct case
                                : arena_printf(z->arena, "%s%s户（户编号 %s，在册 %d 人）申请%s。",
                                               h.village_name ? h.village_name : "",
                                               head ? head : "", h.code, h.members, prog->name),
-        .category = in->category,
+        .category = category,
         .channel = in->channel ? in->channel : "visit",
         .area_id = h.village_id,
         .requester_name = head,

@@ -53,13 +53,21 @@ struct programmes {
  * Loads and checks <defs_dir>/programmes.json into p (strings arena-owned).
  * Unknown keys, repeated or malformed codes, an unknown case type (when
  * types is not NULL), unit, periodicity or run, and malformed standards are
- * errors naming the entry.
+ * errors naming the entry.  Several programmes may share one case type (the
+ * generic application procedure) if the type has a category named after each
+ * of them: the application is filed under it and names the programme.
  */
 int benefits_load(const char *defs_dir, const struct case_types *types, struct arena *a,
                   struct programmes *p, struct error *err);
 const struct programme *benefits_programme(const struct programmes *p, const char *code);
-/* The programme whose application procedure is case type `type`, or NULL. */
-const struct programme *benefits_programme_of_type(const struct programmes *p, const char *type);
+/*
+ * The programme a case of type t with category `category` applies for: the
+ * programme of that code whose procedure is t when t has it as a category
+ * (a case type shared by programmes, e.g. benefit), else the one programme
+ * whose procedure is t; NULL if none or ambiguous.
+ */
+const struct programme *benefits_programme_of_case(const struct programmes *p,
+                                                   const struct case_type *t, const char *category);
 /* The 低保 standard (fen per person per month) for an area code and year; 0 if none. */
 int64_t benefits_dibao_standard(const struct programmes *p, const char *area_code, int year);
 /* Monthly per-person income from a yearly per-person income (see above). */
@@ -74,7 +82,7 @@ bool benefits_period_ok(const char *s);
  * The case hook (cases_hook_add, arg = struct programmes *): when a case of
  * a programme's application type reaches a final state with outcome
  * "resolved", every household linked to it (household_cases) is enrolled in
- * the programme from the decision's date, covering the case's
+ * its programme (benefits_programme_of_case) from the decision's date, covering the case's
  * covered_persons field, else the household's members.  A household's open
  * enrolment in the programme is ended the day before.
  */
@@ -93,9 +101,10 @@ struct application_input {
 
 /*
  * Opens the programme's application case for household hh (in scope) and
- * links it to the household; the requester is the household's head.
- * Refused (ZW_ECONFLICT) while the household has an open application of
- * the same type.
+ * links it to the household; the requester is the household's head.  On a
+ * case type shared by programmes the category is the programme's code
+ * (another one given is refused).  Refused (ZW_ECONFLICT) while the household
+ * has an open application of the same programme.
  */
 int benefits_apply(struct zctx *z, const struct programmes *p, const struct case_types *types,
                    int64_t household_id, const struct application_input *in, struct case_row *out,

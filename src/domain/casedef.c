@@ -405,8 +405,8 @@ static int collect_codes(struct ctx *c, json_t *root, const char *key, const cha
 }
 
 /*
- * "max_times": n, "after": {"transition", "times"}, "within": "<clock>" of
- * transition i (see docs/case-types.md, "Guards").
+ * "max_times": n, "after": {"transition", "times"}, "within": "<clock>",
+ * "after_clock": "<clock>" of transition i (see docs/case-types.md, "Guards").
  */
 static int parse_guards(struct ctx *c, json_t *v, const char *path, size_t i,
                         const char *const *after_keys)
@@ -417,6 +417,7 @@ static int parse_guards(struct ctx *c, json_t *v, const char *path, size_t i,
     tr->after = -1;
     tr->after_times = 0;
     tr->within = -1;
+    tr->after_clock = -1;
     json_t *mt = json_object_get(v, "max_times");
     if (mt) {
         if (!json_is_integer(mt) || json_integer_value(mt) < 1 || json_integer_value(mt) > 99)
@@ -445,15 +446,23 @@ static int parse_guards(struct ctx *c, json_t *v, const char *path, size_t i,
         return rc;
     if (within && (tr->within = FIND(t->clocks, t->nclocks, within)) < 0)
         return fail(c, sub(c, path, "within"), "未知计时“%.40s”", within);
+    const char *waits;
+    if ((rc = get_str(c, v, "after_clock", path, false, 32, &waits)))
+        return rc;
+    if (waits && (tr->after_clock = FIND(t->clocks, t->nclocks, waits)) < 0)
+        return fail(c, sub(c, path, "after_clock"), "未知计时“%.40s”", waits);
+    if (waits && tr->after_clock == tr->within)
+        return fail(c, sub(c, path, "after_clock"), "同一计时“%s”不能既是 within 又是 after_clock",
+                    waits);
     return 0;
 }
 
 static int parse_transitions(struct ctx *c, json_t *root)
 {
-    static const char *const keys[] = {"code",     "name",      "from",    "to",     "roles",
-                                       "requires", "document",  "extends", "pauses", "resumes",
-                                       "reopens",  "max_times", "after",   "within", "rework",
-                                       "accepts",  NULL};
+    static const char *const keys[] = {"code",     "name",        "from",    "to",     "roles",
+                                       "requires", "document",    "extends", "pauses", "resumes",
+                                       "reopens",  "max_times",   "after",   "within", "rework",
+                                       "accepts",  "after_clock", NULL};
     static const char *const after_keys[] = {"transition", "times", NULL};
     struct case_type *t = c->t;
     json_t *arr = json_object_get(root, "transitions");

@@ -71,6 +71,7 @@ struct cd_transition {
     int max_times;          /* taken at most this often on one case */
     int after, after_times; /* only once transition `after` was taken after_times times */
     int within;             /* only while this clock runs and is not past due */
+    int after_clock;        /* only once this clock has run its full length (公示期满) */
 };
 
 struct cd_escalation {

@@ -204,7 +204,31 @@ int cases_guard(struct zctx *z, const struct case_type *t, const struct case_row
             return err_set(err, ZW_ETRANSITION, NULL, "已超过“%s”，不能再“%s”", def->name,
                            tr->name);
     }
+    if (tr->after_clock >= 0) {
+        /* The period must have run its full length: reached its deadline while running
+         * (a paused clock has not), or stopped at or after it. */
+        const struct cd_clock *def = &t->clocks[tr->after_clock];
+        const struct case_clock *k = NULL;
+        for (size_t i = 0; i < nclocks; i++)
+            if (strcmp(clocks[i].clock, def->code) == 0)
+                k = &clocks[i];
+        if (!k)
+            return err_set(err, ZW_EPERIOD, NULL, "“%s”尚未开始，不能“%s”", def->name, tr->name);
+        bool over =
+            k->stopped_at ? k->stopped_at >= k->due_at : !k->paused_at && z->now >= k->due_at;
+        if (!over) {
+            char due[11];
+            cal_format_date(cal_local_ymd(k->due_at), due);
+            return err_set(err, ZW_EPERIOD, NULL, "“%s”至 %s 届满，期满前不能“%s”", def->name, due,
+                           tr->name);
+        }
+    }
     return 0;
+}
+
+bool cases_guarded(const struct cd_transition *tr)
+{
+    return tr->max_times || tr->after >= 0 || tr->within >= 0 || tr->after_clock >= 0;
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -614,10 +638,11 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
                        tr->name);
     if (!cases_may(z, t, out, tr))
         return err_set(err, ZW_EFORBIDDEN, NULL, "您的角色不能对此办件“%s”", tr->name);
-    if (tr->max_times || tr->after >= 0 || tr->within >= 0) {
+    if (cases_guarded(tr)) {
         struct case_clock *v = NULL;
         size_t n = 0;
-        if (tr->within >= 0 && (rc = store_case_clocks(z->db, out->id, z->arena, &v, &n, err)))
+        if ((tr->within >= 0 || tr->after_clock >= 0) &&
+            (rc = store_case_clocks(z->db, out->id, z->arena, &v, &n, err)))
             return rc;
         if ((rc = cases_guard(z, t, out, ti, v, n, err)))
             return rc;

@@ -59,12 +59,16 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
 bool cases_may(const struct zctx *z, const struct case_type *type, const struct case_row *c,
                const struct cd_transition *t);
 /*
- * Whether the guards of transition ti (max_times, after, within) allow it on
- * case c now, given its clocks: 0, or ZW_ETRANSITION with a Chinese reason.
+ * Whether the guards of transition ti (max_times, after, within, after_clock)
+ * allow it on case c now, given its clocks: 0, or ZW_ETRANSITION (ZW_EPERIOD
+ * for after_clock: the period has not run its full length) with a Chinese
+ * reason.
  */
 int cases_guard(struct zctx *z, const struct case_type *type, const struct case_row *c, int ti,
                 const struct case_clock *clocks, size_t nclocks, struct error *err);
 /* The traffic light of a clock at now: "green", "yellow", "red", "paused", "done", "late". */
+/* Whether transition tr has any guard (cases_guard needs checking). */
+bool cases_guarded(const struct cd_transition *tr);
 const char *cases_clock_status(const struct case_clock *k, int64_t now);
 /* Extensions still allowed on clock k of type (by code). */
 int cases_extensions_left(const struct case_type *type, const struct case_clock *k);

@@ -18,8 +18,8 @@
 #define BLANK "________"
 
 static const char *const ph_names[DP_NSIMPLE] = {
-    "serial",    "title",    "content",    "type", "document", "town",    "area",
-    "requester", "assignee", "registered", "date", "user",     "comment", "deadline",
+    "serial",   "title",      "content", "type", "document", "town",     "area",     "requester",
+    "assignee", "registered", "date",    "user", "comment",  "deadline", "category",
 };
 
 enum { SEG_TEXT, SEG_SIMPLE, SEG_CLOCK, SEG_FIELD };

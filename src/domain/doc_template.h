@@ -31,6 +31,7 @@ enum doc_ph {
     DP_USER,       /* the issuing officer */
     DP_COMMENT,    /* the action's comment */
     DP_DEADLINE,   /* due date of the clock the action extends (or the running one) */
+    DP_CATEGORY,   /* the name of the case's category (救助项目 of a shared application) */
     DP_NSIMPLE
 };
 

@@ -104,6 +104,9 @@ static int gather(struct zctx *z, const struct case_type *t, const struct case_r
     v->simple[DP_DATE] = arena_strdup(z->arena, date);
     v->simple[DP_USER] = z->who->name ? z->who->name : z->who->username;
     v->simple[DP_COMMENT] = comment;
+    for (size_t i = 0; i < t->ncategories; i++)
+        if (strcmp(t->categories[i].code, c->category) == 0)
+            v->simple[DP_CATEGORY] = t->categories[i].name;
 
     struct case_clock *k;
     size_t nk;

@@ -122,20 +122,26 @@ int store_case_households(struct db *db, int64_t case_id, struct arena *a, int64
     return rc < 0 ? rc : 0;
 }
 
-int store_household_open_case(struct db *db, int64_t household_id, const char *type, int64_t *id,
-                              struct error *err)
+int store_household_open_case(struct db *db, int64_t household_id, const char *type,
+                              const char *category, int64_t *id, struct error *err)
 {
     static const char sql[] =
         "SELECT c.id FROM household_cases hc JOIN cases c ON c.id = hc.case_id "
         "WHERE hc.household_id = $1 AND c.type = $2 AND c.closed_at = 0 "
         "ORDER BY c.id LIMIT 1";
+    static const char sql_cat[] =
+        "SELECT c.id FROM household_cases hc JOIN cases c ON c.id = hc.case_id "
+        "WHERE hc.household_id = $1 AND c.type = $2 AND c.category = $3 AND c.closed_at = 0 "
+        "ORDER BY c.id LIMIT 1";
     struct db_stmt *st;
     *id = 0;
-    int rc = db_prepare(db, sql, &st, err);
+    int rc = db_prepare(db, category ? sql_cat : sql, &st, err);
     if (rc)
         return rc;
     db_bind_int(st, 1, household_id);
     db_bind_text(st, 2, type);
+    if (category)
+        db_bind_text(st, 3, category);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         *id = db_col_int(st, 0);

@@ -91,9 +91,9 @@ int store_enrolments(struct db *db, int64_t household_id, struct arena *a, struc
 /* Households linked to a case (household_cases), any scope. */
 int store_case_households(struct db *db, int64_t case_id, struct arena *a, int64_t **ids, size_t *n,
                           struct error *err);
-/* The id of an open case of type linked to the household, 0 if none. */
-int store_household_open_case(struct db *db, int64_t household_id, const char *type, int64_t *id,
-                              struct error *err);
+/* The id of an open case of type (and category, unless NULL) linked to the household, 0 if none. */
+int store_household_open_case(struct db *db, int64_t household_id, const char *type,
+                              const char *category, int64_t *id, struct error *err);
 
 /*
  * Households in scope enrolled in programme for some day of [first, last]

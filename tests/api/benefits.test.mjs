@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, sql, DENGTA_CODE, DATANG_CODE, HAN } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, sql, elapseClock, DENGTA_CODE, DATANG_CODE, HAN } from './lib.mjs';
 
 // A valid ID number (GB 11643 check character) from its first 17 digits.
 function idnum(first17) {
@@ -87,6 +87,13 @@ async function enrol(h, persons) {
     data_check: '车辆、工商、存款信息核查无异常', initial_opinion: '建议批准', covered_persons: persons,
   });
   await act(dengta, id, 'publish', { notice_place: '灯塔村村务公开栏' });
+  // the 7 working days of the village notice run first: approval before then is refused
+  const v = (await leader.get(`/api/v1/cases/${id}`)).body.version;
+  const early = await leader.post(`/api/v1/cases/${id}/actions/approve`, { fields: { approval_note: '同意', covered_persons: persons } }, { 'if-match': `"v${v}"` });
+  expectError(early, 409, 'period_running');
+  assert.match(early.body.error.message, /村级公示期.*届满/);
+  assert.equal((await leader.get(`/api/v1/cases/${id}`)).body.version, v, 'a refused approval changes nothing');
+  elapseClock(srv.db, id, 'notice');
   const k = await act(leader, id, 'approve', { approval_note: '同意纳入农村低保', covered_persons: persons });
   assert.equal(k.state.code, 'approved');
   return id;
@@ -104,7 +111,11 @@ test('ben-1 programmes from defs/programmes.json; sample standards marked; benef
   assert.equal(dibao.unit, 'person');
   assert.equal(dibao.periodicity, 'monthly');
   assert.equal(dibao.run, 'dibao');
-  assert.equal(r.body.items.find((p) => p.code === 'jiaoyu').caseType, null);
+  // every programme has its application procedure; the generic one is shared
+  assert.deepEqual(Object.fromEntries(r.body.items.map((p) => [p.code, p.caseType])), {
+    dibao: 'dibao', tekun: 'tekun', linshi: 'linshi', yiliao: 'benefit', jiaoyu: 'benefit', weifang: 'weifang',
+    chanye: 'benefit', jiaotong: 'benefit', gongyi: 'benefit', xindai: 'benefit', gaoling: 'benefit',
+  });
   assert.ok(r.body.dibaoStandards.length >= 1);
   for (const s of r.body.dibaoStandards) assert.equal(s.note, '示例标准，请按本地民政部门公布标准修改');
   expectError(await grid.get('/api/v1/programmes'), 403, 'forbidden');
@@ -116,7 +127,7 @@ test('ben-2 a 低保 application for a household: linked case, refusals, approva
   const cases0 = count('cases');
   expectError(await staff.post(`/api/v1/households/${hA.id}/applications`, { programme: 'nope' }), 400, 'invalid_input', 'programme');
   expectError(await staff.post(`/api/v1/households/${hA.id}/applications`, { programme: 5 }), 400, 'invalid_input', 'programme');
-  expectError(await staff.post(`/api/v1/households/${hA.id}/applications`, { programme: 'jiaoyu' }), 400, 'invalid_input', 'programme');
+  expectError(await staff.post(`/api/v1/households/${hA.id}/applications`, { programme: 'jiaoyu', category: 'yiliao' }), 400, 'invalid_input', 'category');
   expectError(await staff.post(`/api/v1/households/${hA.id}/applications`, {}), 400, 'invalid_input', 'programme');
   expectError(await staff.post(`/api/v1/households/${hA.id}/applications`, { programme: 'dibao', colour: 1 }), 400, 'unknown_field');
   expectError(await datang.post(`/api/v1/households/${hA.id}/applications`, { programme: 'dibao' }), 404, 'not_found');

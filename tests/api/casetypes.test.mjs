@@ -7,7 +7,9 @@
 //   1.2  a fresh case: initial state, serial pattern, clocks that start on create
 //   1.3  the legal path (BFS over the transitions, to a final state), step by step:
 //        state, version, one timeline entry (and one for the document it issues), fields,
-//        clocks started, stopped, extended
+//        clocks started, stopped, extended; a step guarded by `after_clock` (公示期) is first
+//        refused with 409 period_running while the clock runs, then taken once it is moved
+//        to its deadline
 //   1.4  at every state of the path, every transition whose `from` lacks that state
 //        is refused with 409 invalid_transition for a user holding its role; nothing changes
 //   1.5  at every step, the users in scope holding none of the step's roles, and assist
@@ -28,12 +30,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, DENGTA_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, elapseClock, DENGTA_CODE } from './lib.mjs';
 import { PNG } from './samples.mjs';
 import { range, HOLIDAYS, MAKEUP, isWorkday, ms, localDate, nextDate, addWorkdays, fmt } from './cal2026.mjs';
 
 const DEF_DIR = path.join(ROOT, 'defs/case_types');
-const TYPES = ['petition', 'hotline', 'grid_event', 'dispute', 'hazard', 'rectification', 'supervision', 'dibao'];
+const TYPES = ['petition', 'hotline', 'grid_event', 'dispute', 'hazard', 'rectification', 'supervision', 'dibao',
+  'tekun', 'linshi', 'weifang', 'benefit'];
 const DEFS = Object.fromEntries(TYPES.map((c) => [c, JSON.parse(readFileSync(path.join(DEF_DIR, `${c}.json`), 'utf8'))]));
 
 const MIN = 60 * 1000;
@@ -144,7 +147,7 @@ const describe = (p) => p.map((s) => `${s.t.code}(${s.from}→${s.to} by ${s.act
 
 // ---- server, users
 let srv, U, dengtaArea, gridArea;
-const COUNTS = Object.fromEntries(TYPES.map((c) => [c, { steps: 0, illegal: 0, forbidden: 0, extensions: 0, extensionRefusals: 0, finals: 0, offered: 0 }]));
+const COUNTS = Object.fromEntries(TYPES.map((c) => [c, { steps: 0, illegal: 0, forbidden: 0, extensions: 0, extensionRefusals: 0, finals: 0, offered: 0, early: 0 }]));
 
 before(async () => {
   // the calendar helper itself, on the published 2026 arithmetic (调休 and the Spring Festival)
@@ -312,6 +315,19 @@ async function newCase(d) {
 async function takeStep(d, run, step, label) {
   const { t } = step;
   const where = `${d.code} ${label} ${t.code} (${step.from ?? run.k.state.code}→${t.to}) by ${step.actor}`;
+  if (t.after_clock) {
+    // guarded by a period (公示期): refused with 409 period_running while it runs, nothing
+    // changed; then the clock is moved to its deadline (elapseClock) and the step is taken
+    const k0 = await getCase(U.staff, run.k.id);
+    const x = clock(k0, t.after_clock);
+    if (x && ['green', 'yellow'].includes(x.status)) {
+      const body = bodyFor(d, t);
+      await refused(d, run.k.id, `${where}: before ${t.after_clock} has run its length`,
+        () => act(U[step.actor], run.k.id, t.code, body, k0.version), 409, 'period_running');
+      COUNTS[d.code].early++;
+    }
+    elapseClock(srv.db, run.k.id, t.after_clock);
+  }
   const b = await getCase(U.staff, run.k.id);
   assert.equal(b.state.code, step.from ?? b.state.code, `${where}: case in ${b.state.code}`);
   const c = U[step.actor];
@@ -462,12 +478,14 @@ async function checkHistory(d, run) {
 
 // How often each transition was taken on case k (its timeline).
 const takenCounts = (k) => k.timeline.filter((e) => e.kind === 'action').reduce((m, e) => m.set(e.action, (m.get(e.action) || 0) + 1), new Map());
-// Whether the guards of t (max_times, after, within; docs/case-types.md) allow it on k now.
+// Whether the guards of t (max_times, after, within, after_clock; docs/case-types.md) allow it on k now.
 function guardsAllow(t, k) {
   const n = takenCounts(k);
   if (t.max_times && (n.get(t.code) || 0) >= t.max_times) return false;
   if (t.after && (n.get(t.after.transition) || 0) < t.after.times) return false;
   if (t.within && !['green', 'yellow', 'paused'].includes(clock(k, t.within)?.status)) return false;
+  // after_clock: once the clock has reached its deadline (running past it, or stopped after it)
+  if (t.after_clock && !['red', 'late'].includes(clock(k, t.after_clock)?.status)) return false;
   return true;
 }
 

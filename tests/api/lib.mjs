@@ -74,6 +74,17 @@ export function sqlExec(db, query) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, query], { encoding: 'utf8' });
 }
 
+// Lets a running case clock (a 公示期) reach its deadline: the clock is moved back as a
+// whole, as if it had started (due_at - now + 1) seconds earlier, so a transition
+// guarded by `after_clock` may be taken (docs/case-types.md, Guards).  The server's own
+// time is not touched.
+export function elapseClock(db, caseId, clock) {
+  const now = Math.floor(Date.now() / 1000);
+  sqlExec(db, `UPDATE case_clocks SET started_at = started_at - (due_at - ${now} + 1), `
+    + `warn_at = warn_at - (due_at - ${now} + 1), due_at = ${now} - 1 `
+    + `WHERE case_id = ${Number(caseId)} AND clock = '${clock.replace(/'/g, "''")}' AND stopped_at = 0 AND due_at >= ${now}`);
+}
+
 // Reads the area tree as a user with scope `all` (admin or leader):
 // { county, township, villages: Map code -> area, byCode(code) }.
 export async function areaTree(c) {

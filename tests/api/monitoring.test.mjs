@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, sql, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, sql, sqlExec, elapseClock, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
 
 // A valid ID number (GB 11643 check character) from its first 17 digits.
 function idnum(first17) {
@@ -190,6 +190,12 @@ test('mon-3 identification from an alert to the county decision sets the househo
   expectStatus(await act(staff, id, 'check_data', { data_check: '无财政供养人员，无车辆' }), 200);
   expectStatus(await act(dengta, id, 'review', { review_note: '村民代表会议同意' }), 200);
   expectStatus(await act(dengta, id, 'publish', { notice_from: today() }), 200);
+  // the notice runs its 7 days before 公示期满 can be recorded
+  const early = await act(dengta, id, 'notice_end', { notice_result: '公示7日无异议' });
+  expectError(early, 409, 'period_running');
+  assert.match(early.body.error.message, /^“公示期”至 \d{4}-\d\d-\d\d 届满，期满前不能“公示期满”$/);
+  assert.equal((await staff.get(`/api/v1/cases/${id}`)).body.state.code, 'publicizing', 'refused: unchanged');
+  elapseClock(srv.db, id, 'notice');
   expectStatus(await act(dengta, id, 'notice_end', { notice_result: '公示7日无异议' }), 200);
   expectStatus(await act(staff, id, 'township_review', { township_opinion: '同意' }), 200);
   // an unknown risk name in the free list refuses the decision and changes nothing
@@ -300,6 +306,8 @@ test('mon-5 elimination: criteria checked by the system, exactly six months, ref
   expectStatus(await act(dengta, id, 'verify', { verifier1: dengta.me.id, verifier2: '李组长', verify_note: '收入稳定' }), 200);
   expectStatus(await act(dengta, id, 'review', { review_note: '同意' }), 200);
   expectStatus(await act(dengta, id, 'publish', { notice_from: today() }), 200);
+  expectError(await act(dengta, id, 'notice_end', { notice_result: '无异议' }), 409, 'period_running');
+  elapseClock(srv.db, id, 'notice');
   expectStatus(await act(dengta, id, 'notice_end', { notice_result: '无异议' }), 200);
   expectStatus(await act(staff, id, 'township_review', { township_opinion: '同意' }), 200);
   const done = await act(leader, id, 'county_approve', { county_opinion: '同意标注风险消除' });

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
-import { login, areaTree, DENGTA_CODE } from '../api/lib.mjs';
+import { login, areaTree, elapseClock, DENGTA_CODE } from '../api/lib.mjs';
 import { launch, newPage, closePage, visit, settle, loginAs } from './browser.mjs';
 
 function idnum(first17) {
@@ -62,6 +62,7 @@ before(async () => {
       visit_record: '入户核实', neighbour_record: '邻里无异议', data_check: '核查无异常', initial_opinion: '建议批准', covered_persons: members,
     });
     await act(dengta, c.id, 'publish', { notice_place: '村务公开栏' });
+    elapseClock(server.db, c.id, 'notice'); // approval waits for the 7 working days of the notice
     await act(leader, c.id, 'approve', { approval_note: '同意', covered_persons: members });
     households.push({ ...h, name, members });
   }

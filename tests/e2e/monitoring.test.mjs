@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT, PASSWORD } from '../lib/server.mjs';
-import { login, DENGTA_CODE, areaTree } from '../api/lib.mjs';
+import { login, elapseClock, DENGTA_CODE, areaTree } from '../api/lib.mjs';
 import { png } from '../api/samples.mjs';
 import { launch, newPage, closePage, visit, settle, loginAs, chooseOption } from './browser.mjs';
 
@@ -134,6 +134,14 @@ test('identification: 筛查 → 立案 from the alert → every step in the bro
   await step('staff', id, 'check_data', { data_check: '比对无财政供养、无车辆、无商品房' });
   await step('dengta', id, 'review', { review_note: '村民代表会议一致同意' });
   await step('dengta', id, 'publish', { notice_from: today() });
+  // 公示期满 is not offered while the 7 days of the notice run; once they have, it is
+  const during = await pageOf('dengta');
+  await during.goto(`${base}/cases/${id}`);
+  await during.locator('[data-test="case-state-name"]', { hasText: exact(stateName('publicizing')) }).waitFor();
+  await settle(during);
+  assert.equal(await during.locator('[data-test="case-action-notice_end"]').count(), 0, '公示期满 not offered during the notice');
+  assert.deepEqual((await U.dengta.get(`/api/v1/cases/${id}`)).body.actions.map((a) => a.code), []);
+  elapseClock(server.db, id, 'notice');
   await step('dengta', id, 'notice_end', { notice_result: '公示期满无异议' });
   await step('staff', id, 'township_review', { township_opinion: '同意上报' });
   const last = await step('leader', id, 'county_decide', { category: '脱贫不稳定户', risk: '因务工就业不稳', county_opinion: '同意纳入监测' });

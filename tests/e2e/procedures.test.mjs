@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT, PASSWORD } from '../lib/server.mjs';
-import { login } from '../api/lib.mjs';
+import { login, elapseClock } from '../api/lib.mjs';
 import { PNG } from '../api/samples.mjs';
 import {
   launch, newPage, closePage, visit, settle, loginAs, chooseOption, pickArea,
@@ -260,6 +260,12 @@ async function takeStep(d, id, step, n) {
   const { t, actor } = step;
   const where = `${d.code} ${t.code} (${step.from}→${step.to}) by ${actor}`;
   const api = U[actor];
+  if (t.after_clock) {
+    // a step that waits for a period (公示期): the clock is moved to its deadline, and the
+    // page reloaded so that it offers the step (docs/case-types.md, Guards)
+    elapseClock(server.db, id, t.after_clock);
+    lastPage = null;
+  }
   const kase = (await api.get(`/api/v1/cases/${id}`)).body;
   assert.equal(kase.state.code, step.from, `${where}: the case is in ${step.from}`);
   assert.equal(kase.timeline.length, n, `${where}: ${n} timeline entries before`);

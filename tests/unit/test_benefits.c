@@ -103,8 +103,10 @@ static void test_load(void **state)
     assert_non_null(d);
     assert_string_equal(d->case_type, "dibao");
     assert_string_equal(d->run, "dibao");
-    assert_ptr_equal(benefits_programme_of_type(&p, "dibao"), d);
     assert_null(benefits_programme(&p, "nope"));
+    for (size_t i = 0; i < p.n; i++)
+        if (!p.v[i].case_type)
+            fail_msg("benefits-4.1 %s has no application procedure (caseType)", p.v[i].code);
     assert_true(p.nstd >= 1);
     for (size_t i = 0; i < p.nstd; i++)
         assert_non_null(strstr(p.std[i].note, "示例标准"));
@@ -148,6 +150,76 @@ static void test_load(void **state)
     }
     unlink(path);
     rmdir(dir);
+}
+
+/*
+ * With the shipped case types: every programme's caseType exists; the hook's
+ * programme of a case is the category's on the shared type, the type's own
+ * otherwise; two programmes on one type without such categories are refused.
+ */
+static void test_shared_type(void **state)
+{
+    (void)state;
+    struct arena a = {0};
+    struct case_types types;
+    struct programmes p;
+    struct error err = {0};
+    if (casedef_load_dir(DEFS_DIR "/case_types", &a, &types, &err) ||
+        benefits_load(DEFS_DIR, &types, &a, &p, &err))
+        fail_msg("benefits-4.2: %s", err.message);
+    const struct case_type *dibao = casedef_find(&types, "dibao");
+    const struct case_type *shared = casedef_find(&types, "benefit");
+    assert_non_null(dibao);
+    assert_non_null(shared);
+    assert_ptr_equal(benefits_programme_of_case(&p, dibao, "new"), benefits_programme(&p, "dibao"));
+    assert_ptr_equal(benefits_programme_of_case(&p, dibao, NULL), benefits_programme(&p, "dibao"));
+    static const char *const on_shared[] = {"yiliao", "jiaoyu", "chanye", "jiaotong",
+                                            "gongyi", "xindai", "gaoling"};
+    for (size_t i = 0; i < sizeof(on_shared) / sizeof(on_shared[0]); i++) {
+        const struct programme *g = benefits_programme(&p, on_shared[i]);
+        assert_non_null(g);
+        assert_string_equal(g->case_type, "benefit");
+        assert_ptr_equal(benefits_programme_of_case(&p, shared, on_shared[i]), g);
+    }
+    /* a category that names no programme (or a programme of another type): none */
+    assert_null(benefits_programme_of_case(&p, shared, NULL));
+    assert_null(benefits_programme_of_case(&p, shared, "dibao"));
+    assert_null(benefits_programme_of_case(&p, shared, "nope"));
+    assert_string_equal(benefits_programme(&p, "tekun")->case_type, "tekun");
+    assert_string_equal(benefits_programme(&p, "linshi")->case_type, "linshi");
+    assert_string_equal(benefits_programme(&p, "weifang")->case_type, "weifang");
+
+    /* two programmes on dibao, which has no category named after them: refused */
+    char dir[] = "/tmp/zwbenXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof(path), "%s/programmes.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"programmes\": [{\"code\": \"x\", \"name\": \"甲\", \"fundSource\": \"乙\", "
+          "\"unit\": \"person\", \"periodicity\": \"once\", \"caseType\": \"dibao\"}, "
+          "{\"code\": \"y\", \"name\": \"丙\", \"fundSource\": \"乙\", \"unit\": "
+          "\"person\", \"periodicity\": \"once\", \"caseType\": \"dibao\"}]}",
+          f);
+    fclose(f);
+    struct programmes bad;
+    memset(&err, 0, sizeof(err));
+    assert_int_equal(benefits_load(dir, &types, &a, &bad, &err), ZW_EINVAL);
+    if (!strstr(err.message, "办件类型 dibao 由多个项目共用") || !strstr(err.message, "：x"))
+        fail_msg("benefits-4.2: %s", err.message);
+    /* one programme alone on a type needs no category */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"programmes\": [{\"code\": \"x\", \"name\": \"甲\", \"fundSource\": \"乙\", "
+          "\"unit\": \"person\", \"periodicity\": \"once\", \"caseType\": \"dibao\"}]}",
+          f);
+    fclose(f);
+    if (benefits_load(dir, &types, &a, &bad, &err))
+        fail_msg("benefits-4.2: %s", err.message);
+    assert_ptr_equal(benefits_programme_of_case(&bad, dibao, "new"), &bad.v[0]);
+    unlink(path);
+    rmdir(dir);
+    arena_release(&a);
 }
 
 /* ---- the demo over a fixture: 2 villages, 700 households of 3, 110 tagged dibao ---- */
@@ -284,6 +356,8 @@ static void test_demo(void **state)
 static const struct plain_case plain[] = {
     {"benefits-3.1 the standard: longest area prefix, newest year not after", test_standard},
     {"benefits-4.1 defs/programmes.json loads; broken files are refused", test_load},
+    {"benefits-4.2 every programme has a procedure; a shared case type names it by category",
+     test_shared_type},
     {"benefits-5.1 the demo's 2018 figures over a fixture, reproducibly", test_demo},
 };
 

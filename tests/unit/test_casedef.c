@@ -197,6 +197,13 @@ static const struct {
      "应为日期字段"},
     {"casedef-6.9 extension due_field that is not a date", "clocks.1.extension.due_field",
      "\"decision\"", "应为日期字段"},
+    {"casedef-6.10 after_clock an unknown clock", "transitions.4.after_clock", "\"notice\"",
+     "transitions[4].after_clock：未知计时“notice”"},
+    {"casedef-6.11 after_clock not a clock code", "transitions.4.after_clock", "7", "应为非空文本"},
+    {"casedef-6.12 after_clock and within on one clock", "transitions.4",
+     "{\"code\":\"answer\",\"name\":\"出具处理意见书\",\"from\":[\"accepted\"],\"to\":"
+     "\"closed\",\"roles\":[\"assignee\"],\"within\":\"handle\",\"after_clock\":\"handle\"}",
+     "不能既是 within 又是 after_clock"},
     {"casedef-6.6 after with an unknown key", "transitions.1.after",
      "{\"transition\":\"answer\",\"times\":1,\"when\":1}", "不认识的键“when”"},
 };
@@ -219,6 +226,14 @@ static void test_guards(void **state)
     if (parse_mutated("transitions.1.within", "\"accept\"", &a, &t, &err))
         fail_msg("casedef-6.7: %s", err.message);
     assert_int_equal(t.transitions[1].within, 0);
+    /* after_clock: the clock's index; absent, -1 */
+    assert_int_equal(t.transitions[4].after_clock, -1);
+    arena_release(&a);
+    if (parse_mutated("transitions.4.after_clock", "\"accept\"", &a, &t, &err))
+        fail_msg("casedef-6.10: %s", err.message);
+    assert_int_equal(t.transitions[4].after_clock, 0);
+    assert_int_equal(t.transitions[4].within, -1);
+    assert_int_equal(t.transitions[0].after_clock, -1);
     arena_release(&a);
     if (parse_mutated("transitions.6.max_times", "3", &a, &t, &err))
         fail_msg("casedef-6.7: %s", err.message);

@@ -266,7 +266,7 @@ static int ledger_duplicate(struct importer *im, const struct programme *prog, i
         const char *theirs = note_person(z->arena, v[i].note);
         if (*mark && *theirs && strcmp(theirs, mark) != 0)
             continue;
-        imp_error(im, PAY_PERIOD, "%s%s 的%s已发放（%s，%lld.%02lld 元%s），不能重复发放",
+        imp_error(im, PAY_PERIOD, "%s %s 的%s已发放（%s 发放 %lld.%02lld 元%s），不能重复发放",
                   *mark ? "此人" : "该户", period, prog->short_name, v[i].paid_on,
                   (long long)(v[i].amount_fen / 100), (long long)(v[i].amount_fen % 100),
                   *mark && !*theirs ? "，未注明享受人" : "");

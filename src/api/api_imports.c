@@ -1,5 +1,5 @@
 /*
- * api_imports.c - registry imports (docs/registry.md "Imports and exports"):
+ * api_imports.c - registry and payments imports (docs/registry.md "Imports and exports"):
  * upload a CSV or XLSX (a job: the dry run runs in the background), read the
  * job with its progress and report, commit the valid rows or all of them,
  * and download the report as a spreadsheet.
@@ -54,7 +54,8 @@ void api_imports_create(struct api_ctx *c)
         return;
     if (!importer_kind(kind)) {
         err_set(&c->err, ZW_EINVAL, "kind",
-                "kind 应为 households（户信息）、persons（家庭成员）或 incomes（收入）");
+                "kind 应为 households（户信息）、persons（家庭成员）、incomes（收入）、"
+                "department（部门预警名单）或 payments（发放明细）");
         api_reply_error(c, &c->err);
         return;
     }

@@ -1,6 +1,6 @@
 /*
- * cmd_import.c - `zhenwu import --db DB --kind households|persons|incomes|department
- * --file F [--commit valid|all] [--defs DIR]`: the registry import of
+ * cmd_import.c - `zhenwu import --db DB --kind households|persons|incomes|department|payments
+ * --file F [--commit valid|all] [--defs DIR]`: the registry and payments import of
  * domain/importer.h from the command line, synchronously (no job, no
  * thread).  Always checks every row and prints the report in Chinese; with
  * --commit, the same pass writes in one transaction (the valid rows, or all
@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "domain/importer.h"
+#include "domain/importer_payments.h"
 #include "limits.h"
 #include "banned.h"
 
@@ -75,11 +76,12 @@ int cmd_import(int argc, char **argv)
     const struct import_kind *k = importer_kind(kind);
     int mode = commit ? importer_mode_parse(commit) : IMPORT_DRY_RUN;
     if (!db_target || !file || !k || mode < 0) {
-        fprintf(stderr,
-                "用法: zhenwu import --db 数据库 --kind households|persons|incomes|department "
-                "--file 文件(.csv/.xlsx) [--commit valid|all]\n"
-                "  先检查并打印报告；--commit valid 只导入有效行，--commit all "
-                "仅在没有错误时全部导入\n");
+        fprintf(
+            stderr,
+            "用法: zhenwu import --db 数据库 --kind households|persons|incomes|department|payments "
+            "--file 文件(.csv/.xlsx) [--commit valid|all]\n"
+            "  先检查并打印报告；--commit valid 只导入有效行，--commit all "
+            "仅在没有错误时全部导入\n");
         return 2;
     }
     struct error err = {0};
@@ -88,9 +90,12 @@ int cmd_import(int argc, char **argv)
     struct arena a = {0};
     struct import_result check = {0}, done = {0};
     int status = 1, rc;
+    struct programmes programmes;
     if ((rc = registry_load(defs_dir, &defs, &err)) ||
+        (rc = benefits_load(defs_dir, NULL, &a, &programmes, &err)) ||
         (rc = store_open(db_target, true, &store, &err)))
         goto out;
+    importer_payments_use(&programmes);
     struct db *db = store_db(store, &err);
     if (!db) {
         rc = err.code;

@@ -27,6 +27,7 @@
 #include "domain/monitoring.h"
 #include "domain/registry.h"
 #include "domain/importer_jobs.h"
+#include "domain/importer_payments.h"
 #include "domain/benefits.h"
 #include "domain/cases.h"
 #include "domain/services.h"
@@ -272,6 +273,7 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     cases_hook_add(benefits_case_hook, &programmes);
+    importer_payments_use(&programmes);
     api_env.programmes = &programmes;
     api_env.registry = registry;
     /* What the monitoring procedures do on their decisions (cases_hook_add). */

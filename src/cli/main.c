@@ -104,7 +104,8 @@ static void usage(FILE *f)
         "          Open311 接口密钥（新建时只显示一次）\n"
         "  import  --db 数据库 --kind households|persons|incomes|department --file 文件 [--commit "
         "valid|all]\n"
-        "          从 CSV / XLSX 导入户籍台账：先检查并打印报告，--commit 再导入\n"
+        "          从 CSV / XLSX 导入户籍台账（--kind payments 为救助发放明细）：先检查并打印报告，"
+        "--commit 再导入\n"
         "\n"
         "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
         f);

@@ -129,13 +129,15 @@ int benefits_issue(struct zctx *z, const struct programmes *p, int64_t batch_id,
 struct payment_input {
     const char *programme;
     int64_t household_id;
-    int persons; /* 0: one for a per-person programme ... see benefits_pay */
+    int persons; /* 0: the household's current members */
     int64_t amount_fen;
     const char *period, *fund_source, *paid_on, *note;
 };
 /*
- * Records one payment entered by hand.  persons 0 means the household's
- * current members.  fund_source NULL means the programme's default.
+ * Records one payment entered by hand (or imported).  persons 0 means the
+ * household's current members.  fund_source NULL means the programme's
+ * default.  Writes its audit row unless z->bulk (an import, which writes one
+ * for the whole file).
  */
 int benefits_pay(struct zctx *z, const struct programmes *p, const struct payment_input *in,
                  int64_t *id, struct error *err);

@@ -59,12 +59,18 @@ struct import_kind {
     int (*commit)(struct importer *im, const void *row, struct error *err);
     /* Optional: set-based work after the rows of a commit, in the same transaction. */
     int (*finish)(struct importer *im, struct error *err);
+    /* The permission an import of the kind needs; NULL: "registry.write". */
+    const char *right;
 };
 
 /* The kinds (importer_kinds.c); NULL if code is not one. */
 const struct import_kind *importer_kind(const char *code);
 extern const struct import_kind *const importer_kinds[];
 extern const size_t importer_nkinds;
+/* The permission importing k needs (its right, else "registry.write"). */
+const char *importer_kind_right(const struct import_kind *k);
+/* Payments (发放明细, importer_payments.c): kept apart from the registry's kinds. */
+extern const struct import_kind importer_kind_payments;
 
 enum import_mode { IMPORT_DRY_RUN = 0, IMPORT_VALID = 1, IMPORT_ALL = 2 };
 

@@ -72,6 +72,21 @@ static int keep_upload(struct arena *a, const void *data, size_t len, const char
     return 0;
 }
 
+const char *importer_kind_right(const struct import_kind *k)
+{
+    return k->right ? k->right : "registry.write";
+}
+
+/* ZW_EFORBIDDEN unless the caller may import kind k. */
+static int kind_allowed(const struct zctx *z, const struct import_kind *k, struct error *err)
+{
+    const char *right = importer_kind_right(k);
+    if (!principal_can(z->who, right))
+        return err_set(err, ZW_EFORBIDDEN, NULL, "没有权限：导入%s需要“%s”", k->name,
+                       perm_name(right));
+    return 0;
+}
+
 int importer_job_create(struct zctx *z, const char *kind, const char *name, const void *data,
                         size_t len, int64_t *id, struct error *err)
 {
@@ -79,14 +94,18 @@ int importer_job_create(struct zctx *z, const char *kind, const char *name, cons
     if (!k)
         return err_set(err, ZW_EINVAL, "kind",
                        "不支持导入“%.40s”（可导入：户信息 households、"
-                       "家庭成员 persons、收入 incomes、部门预警名单 department）",
+                       "家庭成员 persons、收入 incomes、部门预警名单 department、"
+                       "发放明细 payments）",
                        kind ? kind : "");
+    int rc = kind_allowed(z, k, err);
+    if (rc)
+        return rc;
     if (!len)
         return err_set(err, ZW_EINVAL, "file", "上传的文件为空");
     if (!upload_dir[0])
         return err_set(err, ZW_EINTERNAL, NULL, "导入功能未初始化");
     const char *path = NULL;
-    int rc = keep_upload(z->arena, data, len, &path, err);
+    rc = keep_upload(z->arena, data, len, &path, err);
     if (rc)
         return rc;
     struct import_job j = {
@@ -120,7 +139,8 @@ int importer_job_get(struct zctx *z, int64_t id, struct import_job *out, struct 
                    (sc.kind == SCOPE_AREA && sc.path && strcmp(out->area_path, sc.path) == 0);
     if (!mine && !covered)
         return err_set(err, ZW_ENOTFOUND, NULL, "导入任务不存在");
-    return 0;
+    const struct import_kind *k = importer_kind(out->kind);
+    return k ? kind_allowed(z, k, err) : 0;
 }
 
 int importer_job_commit(struct zctx *z, int64_t id, const char *mode, struct error *err)
@@ -209,7 +229,7 @@ static int run_job(struct db *db, int64_t id, struct error *err)
         return rc;
     }
     const struct import_kind *k = importer_kind(j.kind);
-    if (!user_ok || !k || !principal_can(&who, "registry.write")) {
+    if (!user_ok || !k || !principal_can(&who, importer_kind_right(k))) {
         rc = fail_job(db, &j, !k ? "不支持的导入类型" : "上传人已不能导入（账号停用或权限变更）",
                       NULL, err);
         arena_release(&a);

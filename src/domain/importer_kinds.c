@@ -635,7 +635,7 @@ static const struct import_kind kind_department = {
 /* ---- the table of kinds ------------------------------------------------- */
 
 const struct import_kind *const importer_kinds[] = {&kind_households, &kind_persons, &kind_incomes,
-                                                    &kind_department};
+                                                    &kind_department, &importer_kind_payments};
 const size_t importer_nkinds = sizeof(importer_kinds) / sizeof(importer_kinds[0]);
 
 const struct import_kind *importer_kind(const char *code)

@@ -473,6 +473,42 @@ int store_payment_insert(struct db *db, struct payment *p, struct error *err)
     return rc < 0 ? rc : 0;
 }
 
+int store_payments_of_period(struct db *db, const char *programme, int64_t household_id,
+                             const char *period, struct arena *a, struct payment **items, size_t *n,
+                             struct error *err)
+{
+    static const char sql[] =
+        "SELECT id, persons, amount_fen, paid_on, note FROM payments WHERE household_id = $1 AND "
+        "programme = $2 AND period = $3 ORDER BY id LIMIT 100";
+    struct db_stmt *st;
+    *items = NULL;
+    *n = 0;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, household_id);
+    db_bind_text(st, 2, programme);
+    db_bind_text(st, 3, period);
+    size_t cap = 4;
+    struct payment *v = arena_alloc(a, cap * sizeof(*v));
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        v = st_grow(a, v, &cap, *n, sizeof(*v));
+        struct payment *p = &v[(*n)++];
+        memset(p, 0, sizeof(*p));
+        p->id = db_col_int(st, 0);
+        p->household_id = household_id;
+        p->programme = programme;
+        p->period = period;
+        p->persons = (int)db_col_int(st, 1);
+        p->amount_fen = db_col_int(st, 2);
+        p->paid_on = st_dup(a, db_col_text(st, 3));
+        p->note = st_dup(a, db_col_text(st, 4));
+    }
+    db_finish(st);
+    *items = v;
+    return rc < 0 ? rc : 0;
+}
+
 /* The payment filter after the scope ($1-$3): programme, area, paid_on bounds, household. */
 #define PAY_WHERE                                                                                  \
     " FROM payments p JOIN households h ON h.id = p.household_id WHERE" HH_SCOPE(                  \
@@ -547,10 +583,16 @@ int store_payment_list(struct db *db, const struct scope *sc, const struct payme
     return rc < 0 ? rc : 0;
 }
 
-/* Per group key and household: the largest persons and the amount, then summed per key. */
+/*
+ * Per group key and household: the persons (the largest, over the
+ * household's programmes and periods, of the persons of its lines of one
+ * programme and period added up: two children paid one line each count
+ * two) and the amount, then summed per key.
+ */
 #define TOTALS_INNER(key)                                                                          \
-    "SELECT " key " AS k, p.household_id AS hid, MAX(p.persons) AS mp, "                           \
-    "SUM(p.amount_fen) AS amt" PAY_WHERE "GROUP BY " key ", p.household_id"
+    "SELECT q.k AS k, q.hid AS hid, MAX(q.sp) AS mp, SUM(q.amt) AS amt FROM (SELECT " key          \
+    " AS k, p.household_id AS hid, SUM(p.persons) AS sp, SUM(p.amount_fen) AS amt" PAY_WHERE       \
+    "GROUP BY " key ", p.household_id, p.programme, p.period) q GROUP BY q.k, q.hid"
 
 int store_payment_totals(struct db *db, const struct scope *sc, const struct payment_filter *f,
                          bool by_village, struct arena *a, struct payment_total **items, size_t *n,

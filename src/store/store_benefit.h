@@ -124,13 +124,24 @@ int store_batch_pay(struct db *db, const struct pay_batch *b, const char *fund_s
                     int64_t now, int64_t *n, struct error *err);
 
 int store_payment_insert(struct db *db, struct payment *p, struct error *err);
+/*
+ * The household's payments of programme for period (any scope: the caller
+ * has checked the household), oldest first, with id, persons, amount,
+ * paid_on and note set; at most 100.
+ */
+int store_payments_of_period(struct db *db, const char *programme, int64_t household_id,
+                             const char *period, struct arena *a, struct payment **items, size_t *n,
+                             struct error *err);
 int store_payment_list(struct db *db, const struct scope *sc, const struct payment_filter *f,
                        struct arena *a, struct payment **items, size_t *n, int64_t *total,
                        struct error *err);
 /*
  * Totals of the payments in scope matching f, grouped by programme or by
  * village: households (distinct), persons (the sum over the distinct
- * households of the largest persons of their payments in the group) and
+ * households of the largest, over the programmes and periods of their
+ * payments in the group, of the persons of one programme and period added
+ * up: a household paid for 3 persons monthly counts 3, two children each
+ * paid their own line of a year count 2) and
  * amount.  *all is the same over every group together.
  */
 int store_payment_totals(struct db *db, const struct scope *sc, const struct payment_filter *f,

@@ -179,7 +179,7 @@ test('reg-import-3 unknown village code, missing required column, a header only:
   const empty = await check(staff, 'incomes', csv([I_HEAD]));
   assert.deepEqual(issues(empty), [[1, null, '文件只有列名，没有数据行']]);
   assert.equal(count('households'), before);
-  expectError(await upload(staff, 'payments', csv([['x'], ['y']])), 400, 'invalid_input', 'kind');
+  expectError(await upload(staff, 'pensions', csv([['x'], ['y']])), 400, 'invalid_input', 'kind');
   expectError(await upload(staff, 'households', Buffer.alloc(0)), 400, 'invalid_input', 'file');
 });
 

@@ -1,7 +1,9 @@
 // tests/e2e/registry_import.test.mjs - 导入台账 (/registry/import): a village
 // cadre uploads a households spreadsheet with one bad row, sees the error named
 // by row and column, fixes the file, uploads it again, imports it and sees the
-// count.  Real server and chromium, axe, screenshots under tests/out/e2e*/.
+// count; the cadre is not offered 发放明细 (no benefit.write), a township
+// officer imports a payments sheet from the same screen.  Real server and
+// chromium, axe, screenshots under tests/out/e2e*/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, PASSWORD } from '../lib/server.mjs';
@@ -28,9 +30,9 @@ after(async () => {
   if (server) await server.stop();
 });
 
-async function uploadFile(page, rows, name) {
+async function uploadFile(page, rows, name, head = HEAD) {
   await page.locator('[data-test="import-file"]').setInputFiles({
-    name, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx([HEAD, ...rows]),
+    name, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: xlsx([head, ...rows]),
   });
   await page.locator('[data-test="import-upload"]').click();
   await page.locator('[data-test="import-report"]').waitFor();
@@ -68,6 +70,31 @@ test('a village cadre imports households: the bad row is reported, the fixed fil
     }
     const third = (await api.get('/api/v1/households?q=E2E-0003')).body.items[0];
     assert.equal(third.group.name, '三组');
+    assert.equal(await page.locator('[data-test="import-kind-payments"]').count(), 0, 'no 发放明细 without benefit.write');
+  } finally {
+    await closePage(page);
+  }
+});
+
+test('a township officer imports a payments sheet (发放明细) from the same screen', async () => {
+  const page = await newPage(browser);
+  try {
+    await loginAs(page, server.url, 'staff', PASSWORD);
+    await page.locator('[data-test="welcome"]').waitFor();
+    await page.goto(`${server.url}/registry/import?kind=payments`);
+    await page.locator('[data-test="import-page"]').waitFor();
+    assert.match(await page.locator('[data-test="import-kind"] .is-active').innerText(), /发放明细/);
+    const head = ['项目', '户编号', '享受人数', '金额（元）', '发放期间', '发放日期', '批次号'];
+    await uploadFile(page, [['临时救助', 'E2E-0002', 2, 1500, '2025-06', '2025-06-30', 'LS-01']], '临时救助发放明细.xlsx', head);
+    assert.match(await page.locator('[data-test="import-counts"]').innerText(), /共 1 行，有效 1 行，错误 0 处/);
+    await page.locator('[data-test="import-commit-all"]').click();
+    await page.locator('[data-test="import-imported"]', { hasText: '已导入 1 行' }).waitFor();
+    await visit(page, 'registry-import-payments-done');
+    const staffApi = new Client(server.url);
+    assert.equal((await staffApi.login('staff')).status, 200);
+    const r = await staffApi.get('/api/v1/payments?programme=linshi');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.items.map((p) => [p.household.code, p.persons, p.amountFen, p.period, p.note]), [['E2E-0002', 2, 150000, '2025-06', '批次号：LS-01']]);
   } finally {
     await closePage(page);
   }

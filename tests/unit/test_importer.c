@@ -1,6 +1,6 @@
 /*
  * test_importer.c - unit tests of the registry importer's row checks
- * (src/domain/importer.c, importer_kinds.c): 元 -> 分 exactly, code tables
+ * (src/domain/importer.c, importer_kinds.c, importer_payments.c): 元 -> 分 exactly, code tables
  * by name or code, 是/否, dates, years, cell names, and a dry run over a
  * CSV on an empty database (header mapping, required columns, reports).
  */
@@ -11,6 +11,7 @@
 
 #include "cases.h"
 #include "domain/importer.h"
+#include "domain/importer_payments.h"
 #include "limits.h"
 #include "banned.h"
 
@@ -194,6 +195,27 @@ static const struct run_case run_cases[] = {
      "监测对象、低保户、特困供养户、一般农户）;E2|脱贫年度|应为四位年份，如 2016;"},
     {"imp-8.6 only a header", "households", "村（社区）名称\n", 0, 0,
      "E1|-|文件只有列名，没有数据行;"},
+    {"imp-8.7 payments: period against the programme's periodicity, amount, date", "payments",
+     "项目,户编号,金额（元）,发放期间,发放日期\n"
+     "低保,H1,1,2025,2025-01-01\n"
+     "教育资助,H1,1,2025-09,2025-01-01\n"
+     "临时救助,H1,0,2025年13月,2025-02-30\n"
+     "高龄补贴,H1,5,2025/3,2025.03.05\n"
+     "gaoling,H1,5,,2025-03-05\n"
+     "特困人员救助供养,H1,5,2025年3月,2025-03-05\n",
+     6, 0,
+     "E2|户编号|户编号“H1”不存在（请先导入户信息）;E2|发放期间|"
+     "低保是按月发放的项目，发放期间应填年月，"
+     "如 "
+     "2025-01;E3|户编号|户编号“H1”不存在（请先导入户信息）;E3|发放期间|教育资助是按年发放的项目，"
+     "发放期间应填年度，如 "
+     "2025;E4|户编号|户编号“H1”不存在（请先导入户信息）;E4|金额（元）|金额应大于 "
+     "0;E4|发放日期|发放日期应为 YYYY-MM-DD 格式的有效日期;E4|发放期间|发放期间应为年月（如 "
+     "2018-03）、年度（如 2018）或日期;E5|户编号|户编号“H1”不存在（请先导入户信息）;E6|户编号|"
+     "户编号“H1”不存在（请先导入户信息）;E7|户编号|户编号“H1”不存在（请先导入户信息）;W6|发放期间|"
+     "未填发放期间，按发放日期记为 2025-03;"},
+    {"imp-8.8 payments: required columns", "payments", "户编号,金额\nH1,1\n", 1, 0,
+     "E1|项目|缺少必填列;E1|发放日期|缺少必填列;"},
 };
 
 static void append_issues(json_t *list, char kind, char *out, size_t cap)
@@ -262,8 +284,12 @@ static void test_run(void **state)
 static void test_kinds(void **state)
 {
     (void)state;
-    assert_null(importer_kind("payments"));
+    assert_null(importer_kind("pensions"));
     assert_null(importer_kind(NULL));
+    const struct import_kind *pay = importer_kind("payments");
+    assert_non_null(pay);
+    assert_string_equal(importer_kind_right(pay), "benefit.write");
+    assert_string_equal(importer_kind_right(importer_kind("persons")), "registry.write");
     for (size_t i = 0; i < importer_nkinds; i++) {
         const struct import_kind *k = importer_kinds[i];
         assert_ptr_equal(importer_kind(k->code), k);
@@ -284,10 +310,14 @@ int main(void)
 {
     struct error err = {0};
     store_global_init();
-    if (registry_load("defs", &defs, &err)) {
-        fprintf(stderr, "registry_load: %s\n", err.message);
+    static struct programmes programmes;
+    struct arena defs_arena = {0};
+    if (registry_load("defs", &defs, &err) ||
+        benefits_load("defs", NULL, &defs_arena, &programmes, &err)) {
+        fprintf(stderr, "defs: %s\n", err.message);
         return 2;
     }
+    importer_payments_use(&programmes);
     struct CMUnitTest tests[N_CASES(yuan_cases) + N_CASES(date_cases) + N_CASES(bool_cases) +
                             N_CASES(year_cases) + N_CASES(cell_cases) + N_CASES(code_cases) +
                             N_CASES(run_cases) + N_CASES(plain_cases)];
@@ -303,5 +333,6 @@ int main(void)
         return 2;
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     registry_free(defs);
+    arena_release(&defs_arena);
     return failed;
 }

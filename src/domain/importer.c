@@ -439,6 +439,29 @@ void imp_household_forget(struct importer *im)
     im->hh_cached = false;
 }
 
+bool imp_household_cell(struct importer *im, int col, const char *code, struct import_household *hh,
+                        int *rc, struct error *err)
+{
+    if (!*code)
+        return false;
+    struct error e = {0};
+    int r = imp_household_by_code(im, code, hh, &e);
+    if (r == ZW_ENOTFOUND) {
+        imp_error(im, col, "户编号“%.40s”不存在（请先导入户信息）", code);
+        return false;
+    }
+    if (r) {
+        *err = e;
+        *rc = r;
+        return false;
+    }
+    if (!imp_in_scope(im, hh->village_id, hh->group_id, hh->grid_id, hh->area_path)) {
+        imp_error(im, col, "户编号“%.40s”不在您的管辖范围内", code);
+        return false;
+    }
+    return true;
+}
+
 bool imp_in_scope(const struct importer *im, int64_t village_id, int64_t group_id, int64_t grid_id,
                   const char *path)
 {

@@ -177,5 +177,12 @@ struct import_household;
 int imp_household_by_code(struct importer *im, const char *code, struct import_household *out,
                           struct error *err);
 void imp_household_forget(struct importer *im);
+/*
+ * The household of the 户编号 in column col's cell, in the uploader's scope,
+ * or false after reporting why (not found, out of scope; "" quietly); a
+ * database failure is returned in *rc.
+ */
+bool imp_household_cell(struct importer *im, int col, const char *code, struct import_household *hh,
+                        int *rc, struct error *err);
 
 #endif

@@ -70,33 +70,6 @@ static void check_text(struct importer *im, int col, const char *cell, size_t ma
         imp_error(im, col, "不能超过 %zu 个字", max_chars);
 }
 
-/*
- * The household of a 户编号 cell in the uploader's scope, or false after
- * reporting why; a database failure is returned in *rc.
- */
-static bool household_cell(struct importer *im, int col, const char *code,
-                           struct import_household *hh, int *rc, struct error *err)
-{
-    if (!*code)
-        return false;
-    struct error e = {0};
-    int r = imp_household_by_code(im, code, hh, &e);
-    if (r == ZW_ENOTFOUND) {
-        imp_error(im, col, "户编号“%.40s”不存在（请先导入户信息）", code);
-        return false;
-    }
-    if (r) {
-        *err = e;
-        *rc = r;
-        return false;
-    }
-    if (!imp_in_scope(im, hh->village_id, hh->group_id, hh->grid_id, hh->area_path)) {
-        imp_error(im, col, "户编号“%.40s”不在您的管辖范围内", code);
-        return false;
-    }
-    return true;
-}
-
 /* ---- households --------------------------------------------------------- */
 
 enum {
@@ -330,7 +303,7 @@ static int person_check(struct importer *im, const char *const *cells, void *row
     const struct registry_defs *d = imp_defs(im);
     struct import_household hh = {0};
     int rc = 0;
-    bool have_hh = household_cell(im, P_HOUSEHOLD, cells[P_HOUSEHOLD], &hh, &rc, err);
+    bool have_hh = imp_household_cell(im, P_HOUSEHOLD, cells[P_HOUSEHOLD], &hh, &rc, err);
     if (rc)
         return rc;
     r->hh = hh;
@@ -444,7 +417,7 @@ static int income_check(struct importer *im, const char *const *cells, void *row
     struct zctx *z = imp_z(im);
     struct import_household hh = {0};
     int rc = 0;
-    bool have_hh = household_cell(im, I_HOUSEHOLD, cells[I_HOUSEHOLD], &hh, &rc, err);
+    bool have_hh = imp_household_cell(im, I_HOUSEHOLD, cells[I_HOUSEHOLD], &hh, &rc, err);
     if (rc)
         return rc;
     r->household_id = hh.id;

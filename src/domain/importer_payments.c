@@ -120,33 +120,6 @@ static const struct programme *programme_cell(struct importer *im, const char *c
     return p;
 }
 
-/*
- * The household of a 户编号 cell in the uploader's scope, or false after
- * reporting why (as the registry's kinds do); a database failure in *rc.
- */
-static bool household_cell(struct importer *im, const char *code, struct import_household *hh,
-                           int *rc, struct error *err)
-{
-    if (!*code)
-        return false;
-    struct error e = {0};
-    int r = store_import_household_by_code(imp_z(im)->db, code, imp_z(im)->arena, hh, &e);
-    if (r == ZW_ENOTFOUND) {
-        imp_error(im, PAY_HOUSEHOLD, "户编号“%.40s”不存在（请先导入户信息）", code);
-        return false;
-    }
-    if (r) {
-        *err = e;
-        *rc = r;
-        return false;
-    }
-    if (!imp_in_scope(im, hh->village_id, hh->group_id, hh->grid_id, hh->area_path)) {
-        imp_error(im, PAY_HOUSEHOLD, "户编号“%.40s”不在您的管辖范围内", code);
-        return false;
-    }
-    return true;
-}
-
 /* Reads 1..max digits at *p into *v; advances *p.  -1 if none. */
 static int digits(const char **p, int max, int *v)
 {
@@ -317,7 +290,7 @@ static int payment_check(struct importer *im, const char *const *cells, void *ro
     int rc = 0;
     const struct programme *prog = programme_cell(im, cells[PAY_PROGRAMME]);
     struct import_household hh = {0};
-    bool have_hh = household_cell(im, cells[PAY_HOUSEHOLD], &hh, &rc, err);
+    bool have_hh = imp_household_cell(im, PAY_HOUSEHOLD, cells[PAY_HOUSEHOLD], &hh, &rc, err);
     if (rc)
         return rc;
     const char *mark = NULL;

@@ -972,9 +972,23 @@ int registry_duplicate_merge(struct zctx *z, int64_t dup_id, int64_t keep, struc
         json_decref(before);
         return rc;
     }
-    return record(
+    json_t *kept_before = hh && pk.household_id && pk.household_id != hh ? json_copy(before) : NULL;
+    rc = record(
         z, "person.merge", hh ? hh : pk.household_id, keep, before,
         json_pack("{s:I, s:I}", "mergedInto", (json_int_t)keep, "dropped", (json_int_t)drop), err);
+    if (!rc && kept_before) {
+        /* The kept record's household shows the merge too: a history row, not a second audit. */
+        bool bulk = z->bulk;
+        z->bulk = true;
+        rc = record(
+            z, "person.merge", pk.household_id, keep, kept_before,
+            json_pack("{s:I, s:I}", "mergedInto", (json_int_t)keep, "dropped", (json_int_t)drop),
+            err);
+        z->bulk = bulk;
+    } else {
+        json_decref(kept_before);
+    }
+    return rc;
 }
 
 int registry_duplicate_keep(struct zctx *z, int64_t dup_id, struct error *err)

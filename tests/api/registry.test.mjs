@@ -277,6 +277,10 @@ test('reg-8 likely duplicates are flagged and merged with their history', async 
   assert.deepEqual(row, { status: 'merged', merged_into: p1.id });
   assert.equal(sql(srv.db, `SELECT count(*) AS n FROM registry_history WHERE person_id = ${p2.id}`)[0].n, 0, 'history moved to the kept record');
   expectError(await staff.post(`/api/v1/duplicates/${d.id}/merge`, { keep: p1.id }), 409, 'conflict');
+  // both households show the merge in their history, with one audit row
+  const merges = sql(srv.db, `SELECT household_id FROM registry_history WHERE action = 'person.merge' AND person_id = ${p1.id} ORDER BY household_id`);
+  assert.deepEqual(merges.map((m) => m.household_id), [a.id, b.id].sort((x, y) => x - y));
+  assert.equal(sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE action = 'person.merge' AND entity = 'person' AND entity_id = '${p1.id}'`)[0].n, 1);
   // b lost its head with the merge
   assert.equal((await staff.get(`/api/v1/households/${b.id}`)).body.head, null);
 });

@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
-import { login, expectStatus, areaTree, DENGTA_CODE } from '../api/lib.mjs';
+import { login, expectStatus, expectError, elapseClock, areaTree, DENGTA_CODE } from '../api/lib.mjs';
 import { launch, newPage, closePage, visit, settle, loginAs, chooseOption } from './browser.mjs';
 
 // A valid ID number (GB 11643 check character) from its first 17 digits.
@@ -347,6 +347,11 @@ test('监测与帮扶: a monitored household shows its status, alerts, measures,
   await act(staff, k.body.id, 'check_data', { data_check: '无财政供养人员，无车辆' });
   await act(dengta, k.body.id, 'review', { review_note: '村民代表会议同意' });
   await act(dengta, k.body.id, 'publish', { notice_from: today() });
+  // the notice runs its whole period before it can end
+  const early = await dengta.post(`/api/v1/cases/${k.body.id}/actions/notice_end`, { comment: '办理', fields: { notice_result: '公示期满无异议' } },
+    { 'if-match': (await dengta.get(`/api/v1/cases/${k.body.id}`)).headers.get('etag') });
+  expectError(early, 409, 'period_running');
+  elapseClock(server.db, k.body.id, 'notice');
   await act(dengta, k.body.id, 'notice_end', { notice_result: '公示期满无异议' });
   await act(staff, k.body.id, 'township_review', { township_opinion: '同意' });
   await act(leader, k.body.id, 'county_decide', { category: '边缘易致贫户', risk: '因灾', risk_more: '因病', county_opinion: '同意纳入监测' });

@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
 import { xlsx, idNumber } from '../lib/xlsx_build.mjs';
-import { login, expectError, expectStatus, sql, sqlExec, sleep } from './lib.mjs';
+import { login, expectError, expectStatus, sql, sqlExec } from './lib.mjs';
+import { csv, upload, waitJob, commitJob } from './imports_lib.mjs';
 
 let srv, staff, dengta, datang;
 before(async () => {
@@ -20,32 +21,14 @@ before(async () => {
 });
 after(async () => { if (srv) await srv.stop(); });
 
-const csv = (rows) => Buffer.from(`\ufeff${rows.map((r) => r.join(',')).join('\r\n')}\r\n`, 'utf8');
-const upload = (c, kind, body, name = `${kind}.csv`) =>
-  c.post(`/api/v1/imports?kind=${kind}&name=${encodeURIComponent(name)}`, body, { 'content-type': 'application/octet-stream' });
 
-async function wait(c, id) {
-  for (let i = 0; i < 300; i++) {
-    const r = await c.get(`/api/v1/imports/${id}`);
-    expectStatus(r, 200, `GET job ${id}:`);
-    if (!['checking', 'importing'].includes(r.body.status)) return r.body;
-    await sleep(100);
-  }
-  throw new Error(`job ${id} did not finish`);
-}
 async function check(c, kind, body, name) {
   const r = await upload(c, kind, body, name);
   expectStatus(r, 202, 'upload:');
-  const job = await wait(c, r.body.job);
+  const job = await waitJob(c, r.body.job);
   assert.equal(job.status, 'checked', JSON.stringify(job));
   return job;
 }
-async function commit(c, id, mode) {
-  const r = await c.post(`/api/v1/imports/${id}/commit`, { mode });
-  expectStatus(r, 202, 'commit:');
-  return wait(c, id);
-}
-
 const count = (table, where = '1=1') => Number(sql(srv.db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`)[0].n);
 const issues = (job, key = 'errors') => job.report[key].map((e) => [e.row, e.column, e.message]);
 const mask = (id) => `${id.slice(0, 6)}********${id.slice(14)}`;
@@ -72,7 +55,7 @@ test('pay-import-0 households and members to pay (registry import)', async () =>
     ['P1-0002', '灯塔村'],
     ['P1-0003', '大淌村'],
   ]));
-  assert.equal((await commit(staff, hh.id, 'all')).imported, 3);
+  assert.equal((await commitJob(staff, hh.id, 'all')).imported, 3);
   const p = await check(staff, 'persons', csv([
     ['户编号', '姓名', '身份证号', '与户主关系'],
     ['P1-0001', '张大', ZHANG1, '户主'],
@@ -83,7 +66,7 @@ test('pay-import-0 households and members to pay (registry import)', async () =>
     ['P1-0003', '赵一', ZHAO1, '户主'],
     ['P1-0003', '赵二', ZHAO2, '配偶'],
   ]));
-  assert.equal((await commit(staff, p.id, 'all')).imported, 7);
+  assert.equal((await commitJob(staff, p.id, 'all')).imported, 7);
 });
 
 test('pay-import-1 CSV: every kind of bad row reported exactly; the valid lines committed once, totals in households, persons and fen', async () => {
@@ -135,7 +118,7 @@ test('pay-import-1 CSV: every kind of bad row reported exactly; the valid lines 
   assert.equal(count('payments'), 0, 'the dry run writes nothing');
 
   expectError(await staff.post(`/api/v1/imports/${job.id}/commit`, { mode: 'all' }), 400, 'invalid_input', 'mode');
-  const done = await commit(staff, job.id, 'valid');
+  const done = await commitJob(staff, job.id, 'valid');
   assert.deepEqual([done.status, done.imported], ['done', 6], JSON.stringify(done));
   assert.deepEqual(ledger(), [
     ['jiaoyu', 'P1-0001', 1, 150000, '2025', '学生资助资金（含雨露计划）', '2025-09-01', `享受人：张二（${mask(ZHANG2)}）；批次号：JY2025-01；秋季学期`],
@@ -186,7 +169,7 @@ test('pay-import-2 importing the same lines again is refused; a line of the hous
     [7, '发放期间', '该户 2025 的教育资助已发放（2025-09-01 发放 1500.00 元），不能重复发放'],
   ]);
   assert.equal(job.report.valid, 2);
-  const done = await commit(staff, job.id, 'valid');
+  const done = await commitJob(staff, job.id, 'valid');
   assert.deepEqual([done.status, done.imported], ['done', 2]);
   assert.equal(count('payments'), before + 2);
   assert.deepEqual(ledger('p.amount_fen = 30000'), [
@@ -222,7 +205,7 @@ test('pay-import-3 XLSX with the county sheet\'s headers and numeric cells: repo
     [7, '发放金额（元）', '金额不能为负数'],
   ]);
   assert.deepEqual(issues(job, 'warnings'), [[1, '银行账号', '未知的列，已忽略']]);
-  const done = await commit(staff, job.id, 'valid');
+  const done = await commitJob(staff, job.id, 'valid');
   assert.deepEqual([done.status, done.imported], ['done', 3]);
   assert.deepEqual(ledger("p.paid_on < '2025-01-01'"), [
     ['tekun', 'P1-0001', 1, 65000, '2024-03', '特困人员救助供养资金', '2024-03-15', `享受人：张大（${mask(ZHANG1)}）`],
@@ -249,7 +232,7 @@ test('pay-import-4 rights and scope: no benefit.write, no payments import; a vil
   ]));
   assert.deepEqual(issues(job), [[3, '户编号', '户编号“P1-0003”不在您的管辖范围内']]);
   expectError(await datang.get(`/api/v1/imports/${job.id}`), 404, 'not_found');
-  const done = await commit(dengta, job.id, 'valid');
+  const done = await commitJob(dengta, job.id, 'valid');
   assert.deepEqual([done.status, done.imported], ['done', 1]);
   assert.deepEqual(ledger("p.programme = 'linshi' AND p.period = '2025-08'"), [
     ['linshi', 'P1-0001', 3, 50000, '2025-08', '临时救助资金', '2025-08-08', null],

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, BIN, ROOT } from '../lib/server.mjs';
 import { xlsx, zipBomb, idNumber } from '../lib/xlsx_build.mjs';
-import { login, expectError, expectStatus, sql, rawHttp, sleep, HAN } from './lib.mjs';
+import { login, expectError, expectStatus, sql, rawHttp, HAN } from './lib.mjs';
+import { csv, upload, waitJob, commitJob } from './imports_lib.mjs';
 
 let srv, staff, dengta, datang;
 before(async () => {
@@ -21,32 +22,13 @@ before(async () => {
 });
 after(async () => { if (srv) await srv.stop(); });
 
-const csv = (rows) => Buffer.from(`\ufeff${rows.map((r) => r.join(',')).join('\r\n')}\r\n`, 'utf8');
-const upload = (c, kind, body, name = `${kind}.csv`) =>
-  c.post(`/api/v1/imports?kind=${kind}&name=${encodeURIComponent(name)}`, body, { 'content-type': 'application/octet-stream' });
 
 // Uploads and waits for the dry run; returns the checked (or failed) job.
 async function check(c, kind, body, name) {
   const r = await upload(c, kind, body, name);
   expectStatus(r, 202, 'upload:');
   assert.equal(r.body.job, r.body.id);
-  return wait(c, r.body.job);
-}
-
-async function wait(c, id) {
-  for (let i = 0; i < 300; i++) {
-    const r = await c.get(`/api/v1/imports/${id}`);
-    expectStatus(r, 200, `GET job ${id}:`);
-    if (!['checking', 'importing'].includes(r.body.status)) return r.body;
-    await sleep(100);
-  }
-  throw new Error(`job ${id} did not finish`);
-}
-
-async function commit(c, id, mode) {
-  const r = await c.post(`/api/v1/imports/${id}/commit`, { mode });
-  expectStatus(r, 202, 'commit:');
-  return wait(c, id);
+  return waitJob(c, r.body.job);
 }
 
 const count = (table, where = '1=1') => sql(srv.db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`)[0].n;
@@ -70,7 +52,7 @@ test('reg-import-1 households, then persons, then incomes from CSV: checked, com
   assert.equal(hh.kindName, '户信息');
   assert.deepEqual([hh.report.rows, hh.report.valid, hh.report.errors.length], [3, 3, 0], JSON.stringify(hh.report));
   assert.equal(count('households', "code LIKE 'T1-%'"), 0, 'the dry run writes nothing');
-  const done = await commit(staff, hh.id, 'all');
+  const done = await commitJob(staff, hh.id, 'all');
   assert.deepEqual([done.status, done.imported, done.mode], ['done', 3, 'all'], JSON.stringify(done));
   assert.equal(count('households', "code LIKE 'T1-%'"), 3);
   const row = sql(srv.db, "SELECT h.poor_year, h.exit_year, a.name AS grid FROM households h JOIN areas a ON a.id = h.grid_id WHERE h.code = 'T1-0001'")[0];
@@ -92,7 +74,7 @@ test('reg-import-1 households, then persons, then incomes from CSV: checked, com
   ]));
   assert.equal(p.status, 'checked', JSON.stringify(p));
   assert.deepEqual([p.report.rows, p.report.valid, p.report.errors], [5, 5, []]);
-  const pd = await commit(staff, p.id, 'valid');
+  const pd = await commitJob(staff, p.id, 'valid');
   assert.deepEqual([pd.status, pd.imported], ['done', 5], JSON.stringify(pd));
   const zhang = sql(srv.db, `SELECT relation, labour, schooling, work, insured_medical, insured_serious, insured_pension FROM persons WHERE id_number = '${ZHANG}'`)[0];
   assert.deepEqual(zhang, { relation: 'head', labour: 'normal', schooling: 'done', work: 'county', insured_medical: 1, insured_serious: 1, insured_pension: 0 });
@@ -105,7 +87,7 @@ test('reg-import-1 households, then persons, then incomes from CSV: checked, com
   ]));
   assert.equal(inc.status, 'checked', JSON.stringify(inc));
   assert.deepEqual([inc.report.valid, inc.report.errors], [2, []]);
-  const id = await commit(staff, inc.id, 'all');
+  const id = await commitJob(staff, inc.id, 'all');
   assert.deepEqual([id.status, id.imported], ['done', 2]);
   const money = sql(srv.db, "SELECT i.wages, i.business, i.property, i.transfers, i.expenses, i.assessed_on FROM incomes i JOIN households h ON h.id = i.household_id WHERE h.code = 'T1-0001'")[0];
   assert.deepEqual(money, { wages: 1234567, business: 80050, property: 0, transfers: 360000, expenses: 120005, assessed_on: '2026-01-15' });
@@ -142,10 +124,10 @@ test('reg-import-2 bad rows are reported by row, column and message; mode all wr
   const all = await staff.post(`/api/v1/imports/${job.id}/commit`, { mode: 'all' });
   expectError(all, 400, 'invalid_input', 'mode');
   assert.match(all.body.error.message, /6 处错误/);
-  assert.equal((await wait(staff, job.id)).status, 'checked', 'still waiting for a choice');
+  assert.equal((await waitJob(staff, job.id)).status, 'checked', 'still waiting for a choice');
   assert.equal(count('persons'), before, 'mode all with errors writes nothing');
   expectError(await staff.post(`/api/v1/imports/${job.id}/commit`, { mode: 'some' }), 400, 'invalid_input', 'mode');
-  const done = await commit(staff, job.id, 'valid');
+  const done = await commitJob(staff, job.id, 'valid');
   assert.deepEqual([done.status, done.imported], ['done', 1]);
   assert.equal(count('persons'), before + 1);
   assert.equal(count('persons', `id_number = '${kid}'`), 1);
@@ -193,7 +175,7 @@ test('reg-import-4 a village cadre cannot import rows of another village; anothe
   expectError(await dengta.get(`/api/v1/imports/${job.id}`), 404, 'not_found');
   expectError(await dengta.post(`/api/v1/imports/${job.id}/commit`, { mode: 'valid' }), 404, 'not_found');
   expectStatus(await staff.get(`/api/v1/imports/${job.id}`), 200, 'the township covers the village:');
-  const done = await commit(datang, job.id, 'valid');
+  const done = await commitJob(datang, job.id, 'valid');
   assert.deepEqual([done.status, done.imported], ['done', 1]);
   assert.equal(count('households', "code LIKE 'T5-%'"), 1);
   // persons: a household of another village is outside the cadre's scope
@@ -207,7 +189,7 @@ test('reg-import-5 GBK-encoded CSV', async () => {
   const job = await check(staff, 'households', gbk, 'gbk.csv');
   assert.equal(job.status, 'checked', JSON.stringify(job));
   assert.deepEqual([job.report.valid, job.report.errors], [1, []]);
-  await commit(staff, job.id, 'all');
+  await commitJob(staff, job.id, 'all');
   assert.equal(sql(srv.db, "SELECT address FROM households WHERE code = 'T3-0001'")[0].address, '灯塔村四组8号');
 });
 
@@ -219,7 +201,7 @@ test('reg-import-6 XLSX: households with numeric cells; merged cells reported na
   ]), 'hh.xlsx');
   assert.equal(job.status, 'checked', JSON.stringify(job));
   assert.deepEqual([job.report.rows, job.report.valid, job.report.errors], [2, 2, []]);
-  assert.deepEqual((await commit(staff, job.id, 'all')).imported, 2);
+  assert.deepEqual((await commitJob(staff, job.id, 'all')).imported, 2);
   assert.equal(sql(srv.db, "SELECT poor_year FROM households WHERE code = 'T4-0001'")[0].poor_year, 2016);
   const merged = await check(staff, 'households', xlsx([
     ['户编号', '村（社区）代码', '地址'],
@@ -280,14 +262,14 @@ test('reg-import-9 a department list (hospital bills ...) becomes open monitorin
   assert.match(issues(job)[0][2], /未在户籍台账登记/);
   assert.match(issues(job)[2][2], /与第 2 行重复/);
   assert.equal(count('monitor_alerts', `household_id = ${h.id}`), 0, 'the dry run writes nothing');
-  const done = await commit(staff, job.id, 'valid');
+  const done = await commitJob(staff, job.id, 'valid');
   assert.deepEqual([done.status, done.imported], ['done', 1], JSON.stringify(done));
   const a = sql(srv.db, `SELECT source, rule, status, detail FROM monitor_alerts WHERE household_id = ${h.id}`);
   assert.deepEqual(a, [{ source: 'department', rule: 'medical_bills', status: 'open', detail: '县医院住院；金额 42000.50 元' }]);
   // the same list again: the open alert is not added twice (a warning, nothing written)
   const again = await check(staff, 'department', csv([D_HEAD, [sick, '孙病', '大额医疗费用支出', '', '']]));
   assert.match(again.report.warnings[0].message, /已有同类未处理的预警/);
-  const done2 = await commit(staff, again.id, 'valid');
+  const done2 = await commitJob(staff, again.id, 'valid');
   assert.equal(done2.status, 'done');
   assert.equal(count('monitor_alerts', `household_id = ${h.id}`), 1);
   // a village cadre of another village cannot raise alerts on it
@@ -338,16 +320,16 @@ test('reg-import-11 an import flags likely duplicates (same name and birth date 
   const hh = await check(staff, 'households', csv([HH_HEAD,
     ['D11-0001', '500236126205', '灯塔村', '', '', '', '', '一般农户', '', ''],
     ['D11-0002', '500236126205', '灯塔村', '', '', '', '', '一般农户', '', '']]));
-  assert.equal((await commit(staff, hh.id, 'all')).status, 'done');
+  assert.equal((await commitJob(staff, hh.id, 'all')).status, 'done');
   const first = await check(staff, 'persons', csv([P_HEAD,
     ['D11-0001', '甄重名', idNumber('500236', '19660606', '101'), '户主', '', '', '', '', '', '', '', '', '']]));
-  assert.equal((await commit(staff, first.id, 'all')).imported, 1);
+  assert.equal((await commitJob(staff, first.id, 'all')).imported, 1);
   const second = await check(staff, 'persons', csv([P_HEAD,
     ['D11-0002', '甄重名', idNumber('500236', '19660606', '202'), '户主', '', '', '', '', '', '', '', '', ''],
     ['D11-0002', '甄重名', idNumber('500236', '19660606', '303'), '之子', '', '', '', '', '', '', '', '', ''],
     ['D11-0002', '甄不同', idNumber('500236', '19660606', '404'), '配偶', '', '', '', '', '', '', '', '', '']]));
   assert.deepEqual(issues(second), [], 'a likely duplicate is not an error');
-  assert.equal((await commit(staff, second.id, 'all')).imported, 3);
+  assert.equal((await commitJob(staff, second.id, 'all')).imported, 3);
   const pairs = sql(srv.db, `SELECT a.id_number AS a, b.id_number AS b, d.reason, d.status FROM person_duplicates d
     JOIN persons a ON a.id = d.person_id JOIN persons b ON b.id = d.other_id WHERE a.name = '甄重名' ORDER BY a.id, b.id`);
   assert.deepEqual(pairs.map((p) => [p.a.slice(14, 17), p.b.slice(14, 17), p.reason, p.status]),

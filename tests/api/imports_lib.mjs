@@ -1,0 +1,26 @@
+// imports_lib.mjs - the import job round trip the registry and payments
+// import tests share: a UTF-8 CSV body, the upload, waiting for the job, and
+// the commit.
+import { expectStatus, sleep } from './lib.mjs';
+
+export const csv = (rows) => Buffer.from(`\ufeff${rows.map((r) => r.join(',')).join('\r\n')}\r\n`, 'utf8');
+
+export const upload = (c, kind, body, name = `${kind}.csv`) =>
+  c.post(`/api/v1/imports?kind=${kind}&name=${encodeURIComponent(name)}`, body, { 'content-type': 'application/octet-stream' });
+
+// Polls the job until it is neither checking nor importing; returns it.
+export async function waitJob(c, id) {
+  for (let i = 0; i < 300; i++) {
+    const r = await c.get(`/api/v1/imports/${id}`);
+    expectStatus(r, 200, `GET job ${id}:`);
+    if (!['checking', 'importing'].includes(r.body.status)) return r.body;
+    await sleep(100);
+  }
+  throw new Error(`job ${id} did not finish`);
+}
+
+export async function commitJob(c, id, mode) {
+  const r = await c.post(`/api/v1/imports/${id}/commit`, { mode });
+  expectStatus(r, 202, 'commit:');
+  return waitJob(c, id);
+}

@@ -91,9 +91,9 @@ static json_t *person_snapshot(const struct person *p)
                      p->insured_pension, "status", p->status);
 }
 
-/* History and audit of one change; before and after are stolen. */
-static int record(struct zctx *z, const char *action, int64_t household_id, int64_t person_id,
-                  json_t *before, json_t *after, struct error *err)
+/* The history row of one change in household_id's history. */
+static int history_add(struct zctx *z, const char *action, int64_t household_id, int64_t person_id,
+                       const json_t *before, const json_t *after, struct error *err)
 {
     char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
     char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
@@ -108,11 +108,19 @@ static int record(struct zctx *z, const char *action, int64_t household_id, int6
         .after_json = a,
     };
     int rc = store_registry_event_add(z->db, &e, err);
+    free(b);
+    free(a);
+    return rc;
+}
+
+/* History and audit of one change; before and after are stolen. */
+static int record(struct zctx *z, const char *action, int64_t household_id, int64_t person_id,
+                  json_t *before, json_t *after, struct error *err)
+{
+    int rc = history_add(z, action, household_id, person_id, before, after, err);
     if (!rc && !z->bulk)
         rc = audit_log(z, action, person_id ? "person" : "household",
                        person_id ? person_id : household_id, before, after, err);
-    free(b);
-    free(a);
     json_decref(before);
     json_decref(after);
     return rc;
@@ -972,23 +980,16 @@ int registry_duplicate_merge(struct zctx *z, int64_t dup_id, int64_t keep, struc
         json_decref(before);
         return rc;
     }
-    json_t *kept_before = hh && pk.household_id && pk.household_id != hh ? json_copy(before) : NULL;
-    rc = record(
-        z, "person.merge", hh ? hh : pk.household_id, keep, before,
-        json_pack("{s:I, s:I}", "mergedInto", (json_int_t)keep, "dropped", (json_int_t)drop), err);
-    if (!rc && kept_before) {
-        /* The kept record's household shows the merge too: a history row, not a second audit. */
-        bool bulk = z->bulk;
-        z->bulk = true;
-        rc = record(
-            z, "person.merge", pk.household_id, keep, kept_before,
-            json_pack("{s:I, s:I}", "mergedInto", (json_int_t)keep, "dropped", (json_int_t)drop),
-            err);
-        z->bulk = bulk;
-    } else {
-        json_decref(kept_before);
+    json_t *after =
+        json_pack("{s:I, s:I}", "mergedInto", (json_int_t)keep, "dropped", (json_int_t)drop);
+    /* The kept record's household shows the merge too: a history row, one audit row. */
+    if (hh && pk.household_id && pk.household_id != hh &&
+        (rc = history_add(z, "person.merge", pk.household_id, keep, before, after, err))) {
+        json_decref(before);
+        json_decref(after);
+        return rc;
     }
-    return rc;
+    return record(z, "person.merge", hh ? hh : pk.household_id, keep, before, after, err);
 }
 
 int registry_duplicate_keep(struct zctx *z, int64_t dup_id, struct error *err)

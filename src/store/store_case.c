@@ -287,17 +287,9 @@ int store_case_list(struct db *db, const struct scope *sc, const struct case_fil
                                            : "SELECT COUNT(*) FROM cases c%s",
                                    cq->where.ptr);
     struct db_stmt *st;
-    int rc = db_prepare(db, sql_count, &st, err);
-    if (rc)
+    int rc = st_query_count(db, sql_count, cq, total, err);
+    if (rc || f->count_only)
         goto out;
-    st_list_bind(st, cq);
-    rc = db_step(st, err);
-    *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_finish(st);
-    if (rc < 0 || f->count_only) {
-        rc = rc < 0 ? rc : 0;
-        goto out;
-    }
     char *sql = arena_printf(
         a, "SELECT " CASE_COLS CASE_FROM "%s ORDER BY %s LIMIT $%d OFFSET $%d", q.where.ptr,
         f->by_deadline ? CASE_NEAREST_DUE ", c.id DESC" : "c.id DESC", q.nargs + 1, q.nargs + 2);

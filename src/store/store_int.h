@@ -114,6 +114,21 @@ static inline void st_list_bind(struct db_stmt *st, const struct st_query *q)
     }
 }
 
+/* The count (or sum) sql computes over q's WHERE, bound with q's parameters, into *value. */
+static inline int st_query_count(struct db *db, const char *sql, const struct st_query *q,
+                                 int64_t *value, struct error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    st_list_bind(st, q);
+    rc = db_step(st, err);
+    *value = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
 /*
  * The ids v[0..n) as one bound parameter (arena-owned text): a PostgreSQL
  * array for "= ANY(CAST($1 AS BIGINT[]))", or a JSON array for SQLite's

@@ -185,17 +185,8 @@ int store_person_list(struct db *db, const struct scope *sc, const struct person
         (long long)f->page_size, (long long)((f->page - 1) * f->page_size));
     buf_release(&q.where);
     struct db_stmt *st;
-    int rc = db_prepare(db, sql_count, &st, err);
-    if (rc)
-        return rc;
-    st_list_bind(st, &q);
-    rc = db_step(st, err);
-    if (rc == DB_ROW)
-        *total = db_col_int(st, 0);
-    db_finish(st);
-    if (rc < 0)
-        return rc;
-    if ((rc = db_prepare(db, sql, &st, err)))
+    int rc = st_query_count(db, sql_count, &q, total, err);
+    if (rc || (rc = db_prepare(db, sql, &st, err)))
         return rc;
     st_list_bind(st, &q);
     size_t cap = 32, cnt = 0;

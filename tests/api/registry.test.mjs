@@ -403,3 +403,17 @@ test('reg-12 bad filters on the household list: 400 invalid_input naming the fie
   expectStatus(max, 200);
   assert.equal(max.body.pager.pageSize, 200);
 });
+
+test('reg-13 the database itself refuses statuses outside their lists (the CHECK constraints, also as rewritten for SQLite by 0017)', async () => {
+  const h = await newHousehold();
+  const p = (await addPerson(h, { name: '钱约束' })).body;
+  const refused = (q) => assert.throws(() => sqlExec(srv.db, q), /CHECK constraint failed|violates check constraint/, q);
+  refused(`UPDATE persons SET status = 'lost' WHERE id = ${p.id}`);
+  refused(`UPDATE households SET monitor_status = 'watched' WHERE id = ${h.id}`);
+  refused(`INSERT INTO guarantee_checks (household_id, kind, ok, checked_on, checker_name, created_at) VALUES (${h.id}, 'roads', 1, '2026-01-01', '钱核查', 0)`);
+  // the listed values pass
+  sqlExec(srv.db, `UPDATE persons SET status = 'gone' WHERE id = ${p.id}`);
+  sqlExec(srv.db, `UPDATE households SET monitor_status = 'eliminated' WHERE id = ${h.id}`);
+  assert.deepEqual(sql(srv.db, `SELECT p.status, h.monitor_status FROM persons p JOIN households h ON h.id = p.household_id WHERE p.id = ${p.id}`)[0],
+    { status: 'gone', monitor_status: 'eliminated' });
+});

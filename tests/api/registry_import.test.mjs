@@ -305,6 +305,14 @@ test('reg-import-10 zhenwu import on the command line: report, --commit all refu
     assert.match(valid.stdout, /已导入户信息 2 行/);
     assert.deepEqual(sql(srv.db, "SELECT code FROM households WHERE code LIKE 'C10-%' ORDER BY code").map((r) => r.code), ['C10-0001', 'C10-0003']);
     assert.equal(count('audit_log', "action = 'import'"), audits + 1, 'one audit row, for the commit');
+    const badKind = spawnSync(BIN, ['import', '--db', srv.db, '--kind', 'pensions', '--file', file], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(badKind.status, 2);
+    assert.match(badKind.stderr, /用法: zhenwu import/);
+    const badMode = cli('--commit', 'some');
+    assert.equal(badMode.status, 2);
+    const missing = spawnSync(BIN, ['import', '--db', srv.db, '--kind', 'households', '--file', path.join(dir, 'none.csv')], { cwd: ROOT, encoding: 'utf8' });
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /无法打开文件/);
     const again = cli('--commit', 'valid');
     assert.equal(again.status, 1, 'nothing left to import');
     assert.match(again.stdout, /户编号“C10-0001”已存在/);

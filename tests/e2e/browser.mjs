@@ -109,13 +109,18 @@ export async function menuGroups(page) {
 }
 
 // Opens the Element Plus single select `select` (a locator), clicks the option
-// `text` and waits until its dropdown has closed (so the next select's options
-// are not confused with this one's, still fading out).
+// `text` in that select's own dropdown (found through the input's
+// aria-controls, so another select's dropdown, open or fading out, is never
+// confused with it) and waits until that dropdown has closed.
 export async function chooseOption(page, select, text) {
   await select.click();
-  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-  await page.waitForFunction(() => ![...document.querySelectorAll('.el-select__popper')].some((p) => p.offsetParent !== null
-    && getComputedStyle(p).display !== 'none'), null, { polling: 50 });
+  const id = await select.locator('input[aria-controls]').first().getAttribute('aria-controls');
+  const menu = page.locator(`[id="${id}"]`);
+  await menu.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+  await page.waitForFunction((menuId) => {
+    const p = document.getElementById(menuId)?.closest('.el-select__popper');
+    return !p || p.offsetParent === null || getComputedStyle(p).display === 'none';
+  }, id, { polling: 50 });
 }
 
 // Opens the lazy area tree-select `picker` (a locator), expands the nodes named

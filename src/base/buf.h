@@ -26,6 +26,8 @@ int buf_addc(struct buf *b, char c);
 void buf_release(struct buf *b);
 /* Hands the contents to the caller (who frees them); the buffer is empty. */
 char *buf_detach(struct buf *b, size_t *len);
+/* Makes room for n more bytes at once: 0 or ZW_ETOOBIG. */
+int buf_reserve(struct buf *b, size_t n);
 /* Empties without freeing. */
 void buf_reset(struct buf *b);
 

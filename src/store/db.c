@@ -73,6 +73,11 @@ void db_finish(struct db_stmt *st)
         st->db->drv->finish(st);
 }
 
+int64_t db_changes(struct db_stmt *st)
+{
+    return st->db->drv->changes(st);
+}
+
 int db_step_done(struct db_stmt *st, struct error *err)
 {
     int rc = db_step(st, err);

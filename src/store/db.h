@@ -31,6 +31,7 @@ struct db_driver {
     int64_t (*col_int)(struct db_stmt *st, int col);
     const char *(*col_text)(struct db_stmt *st, int col);
     bool (*col_null)(struct db_stmt *st, int col);
+    int64_t (*changes)(struct db_stmt *st);
     void (*finish)(struct db_stmt *st);
     int (*exec)(struct db *db, const char *sql, struct error *err);
     int (*begin)(struct db *db, bool write, struct error *err);
@@ -63,7 +64,10 @@ int db_open(const char *target, struct db **out, struct error *err);
 void db_close(struct db *db);
 
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct error *err);
-/* Binds $n.  A NULL string binds SQL NULL. */
+/*
+ * Binds $n.  A NULL string binds SQL NULL.  The text is not copied: it must
+ * stay valid and unchanged until db_finish (or until $n is bound again).
+ */
 int db_bind_int(struct db_stmt *st, int n, int64_t v);
 int db_bind_text(struct db_stmt *st, int n, const char *s);
 /* Binds $n to v, or to SQL NULL when v is 0 (an optional id or number; no row has id 0). */
@@ -76,6 +80,8 @@ const char *db_col_text(struct db_stmt *st, int col);
 bool db_col_null(struct db_stmt *st, int col);
 /* Returns the statement to the cache. Always call it, also on error paths. */
 void db_finish(struct db_stmt *st);
+/* Rows the statement's INSERT, UPDATE or DELETE changed; call before db_finish. */
+int64_t db_changes(struct db_stmt *st);
 /* Runs a statement that returns no rows to completion and finishes it. */
 int db_step_done(struct db_stmt *st, struct error *err);
 /* Runs SQL text with no parameters (migrations, pragmas). */

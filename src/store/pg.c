@@ -310,6 +310,11 @@ static bool pg_col_null(struct db_stmt *st, int col)
     return !st->res || st->row < 0 || PQgetisnull(st->res, st->row, col);
 }
 
+static int64_t pg_changes(struct db_stmt *st)
+{
+    return st->res ? strtoll(PQcmdTuples(st->res), NULL, 10) : 0;
+}
+
 static void pg_finish(struct db_stmt *st)
 {
     PQclear(st->res);
@@ -375,6 +380,7 @@ const struct db_driver db_pg_driver = {
     .col_int = pg_col_int,
     .col_text = pg_col_text,
     .col_null = pg_col_null,
+    .changes = pg_changes,
     .finish = pg_finish,
     .exec = pg_exec,
     .begin = pg_begin,

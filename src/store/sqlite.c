@@ -213,8 +213,11 @@ static int sq_bind_int(struct db_stmt *st, int n, int64_t v)
 static int sq_bind_text(struct db_stmt *st, int n, const char *s)
 {
     int i = sq_index(st, n);
-    int rc =
-        s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st->st, i);
+    /*
+     * Not copied (db.h: a bound text stays valid until db_finish); sq_finish
+     * clears the bindings, so SQLite never holds the pointer longer.
+     */
+    int rc = s ? sqlite3_bind_text(st->st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st->st, i);
     return rc == SQLITE_OK ? 0 : ZW_EDB;
 }
 
@@ -259,6 +262,11 @@ static bool sq_col_null(struct db_stmt *st, int col)
     if (st->rowid == 2)
         return col != 0;
     return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+}
+
+static int64_t sq_changes(struct db_stmt *st)
+{
+    return sqlite3_changes64(((struct sq_db *)st->db)->h);
 }
 
 static void sq_finish(struct db_stmt *st)
@@ -318,6 +326,7 @@ const struct db_driver db_sqlite_driver = {
     .col_int = sq_col_int,
     .col_text = sq_col_text,
     .col_null = sq_col_null,
+    .changes = sq_changes,
     .finish = sq_finish,
     .exec = sq_exec,
     .begin = sq_begin,

@@ -242,7 +242,7 @@ int store_household_set_head(struct db *db, int64_t id, int64_t person_id, int64
 {
     static const char sql[] =
         "UPDATE households SET head_person_id = $1, updated_at = $2, version = version + 1 "
-        "WHERE id = $3 AND head_person_id IS NULL RETURNING version";
+        "WHERE id = $3 AND head_person_id IS NULL";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -251,10 +251,11 @@ int store_household_set_head(struct db *db, int64_t id, int64_t person_id, int64
     db_bind_int(st, 2, now);
     db_bind_int(st, 3, id);
     rc = db_step(st, err);
+    int64_t n = rc < 0 ? 0 : db_changes(st);
     db_finish(st);
     if (rc < 0)
         return rc;
-    if (rc != DB_ROW)
+    if (n != 1)
         return err_set(err, ZW_ECONFLICT, "relation", "该户已有户主，请先变更户主");
     return 0;
 }

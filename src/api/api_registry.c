@@ -461,6 +461,7 @@ void api_households_history(struct api_ctx *c)
         {"update", "修改户信息"},
         {"monitor", "监测状态变更"},
         {"person.add", "新增成员"},
+        {"person.import", "导入成员"},
         {"person.update", "修改成员"},
         {"person.leave", "成员离户"},
         {"person.move_out", "迁出"},

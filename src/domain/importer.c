@@ -36,6 +36,7 @@ struct importer {
     long nerrors, nwarnings;
     long rows_count, valid, imported;
     struct seen_map seen[4];
+    struct member_batch members; /* the persons kind's pending history row */
     struct import_area *areas;
     size_t nareas;
     bool areas_loaded;
@@ -312,9 +313,7 @@ long imp_seen(struct importer *im, int t, const char *key)
     for (; m->keys[k]; k = (k + 1) & (m->cap - 1))
         if (strcmp(m->keys[k], key) == 0)
             return m->rows[k];
-    m->keys[k] = strdup(key);
-    if (!m->keys[k])
-        abort();
+    m->keys[k] = arena_strdup(&im->run, key); /* a million keys: no malloc each */
     m->rows[k] = im->row;
     m->n++;
     return 0;
@@ -322,8 +321,6 @@ long imp_seen(struct importer *im, int t, const char *key)
 
 static void seen_release(struct seen_map *m)
 {
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->keys[i]);
     free(m->keys);
     free(m->rows);
     memset(m, 0, sizeof(*m));
@@ -434,9 +431,15 @@ int64_t imp_first_id(const struct importer *im)
     return im->first_id;
 }
 
-void imp_household_forget(struct importer *im)
+struct member_batch *imp_member_batch(struct importer *im)
 {
-    im->hh_cached = false;
+    return &im->members;
+}
+
+void imp_household_headed(struct importer *im, int64_t household_id, int64_t person_id)
+{
+    if (im->hh_cached && im->hh.id == household_id)
+        im->hh.head_person_id = person_id;
 }
 
 bool imp_household_cell(struct importer *im, int col, const char *code, struct import_household *hh,
@@ -724,6 +727,7 @@ int importer_run(struct zctx *z, const struct registry_defs *d, const struct imp
     json_decref(im.warnings);
     for (size_t i = 0; i < sizeof(im.seen) / sizeof(im.seen[0]); i++)
         seen_release(&im.seen[i]);
+    buf_release(&im.members.names);
     arena_release(&im.run);
     if (rc && res->report && rc != ZW_EINVAL) {
         json_decref(res->report);

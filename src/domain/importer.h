@@ -170,13 +170,15 @@ int64_t imp_first_id(const struct importer *im);
 /*
  * The living household of a 户编号 (ZW_ENOTFOUND if none), remembered for
  * the next rows: a file lists a household's members one after another.
- * *out is valid until the row ends.  A commit that changes the household
- * (its head) forgets it with imp_household_forget.
+ * *out is valid until the row ends.  A commit that names the household's
+ * head tells it with imp_household_headed.
  */
 struct import_household;
 int imp_household_by_code(struct importer *im, const char *code, struct import_household *out,
                           struct error *err);
-void imp_household_forget(struct importer *im);
+void imp_household_headed(struct importer *im, int64_t household_id, int64_t person_id);
+/* The run's member batch (registry_person_import), empty at the start. */
+struct member_batch *imp_member_batch(struct importer *im);
 /*
  * The household of the 户编号 in column col's cell, in the uploader's scope,
  * or false after reporting why (not found, out of scope; "" quietly); a

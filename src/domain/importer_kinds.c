@@ -356,19 +356,21 @@ static int person_commit(struct importer *im, const void *row, struct error *err
 {
     const struct person_row *r = row;
     int64_t id;
-    int rc = registry_person_import(imp_z(im), imp_defs(im), &r->hh, &r->in, &id, err);
+    int rc = registry_person_import(imp_z(im), imp_defs(im), &r->hh, &r->in, imp_member_batch(im),
+                                    &id, err);
     if (!rc) {
         imp_imported(im);
         imp_note_id(im, id);
     }
     if (!rc && r->in.relation && strcmp(r->in.relation, "head") == 0)
-        imp_household_forget(im);
+        imp_household_headed(im, r->hh.id, id);
     return rc;
 }
 
 static int person_finish(struct importer *im, struct error *err)
 {
-    return registry_flag_imported(imp_z(im), imp_first_id(im), err);
+    int rc = registry_members_flush(imp_z(im), imp_member_batch(im), err);
+    return rc ? rc : registry_flag_imported(imp_z(im), imp_first_id(im), err);
 }
 
 static const struct import_kind kind_persons = {

@@ -5,6 +5,7 @@
 
 #include "calendar.h"
 #include "idnum.h"
+#include "jsonw.h"
 #include "mask.h"
 #include "registry.h"
 #include "store/store_import.h"
@@ -66,37 +67,78 @@ static int code_check(const struct reg_table *t, const char *s, bool required, c
                                : err_set(err, ZW_EINVAL, field, "%s“%.40s”不在代码表中", label, s);
 }
 
-static json_t *household_snapshot(const struct household *h)
+/*
+ * The snapshots kept in the history: written by hand (an import writes one per
+ * row, and building then dumping a json_t cost more than the row's SQL), with
+ * empty fields left out.  ID numbers are masked; a phone only says it is set.
+ */
+static void household_fields(struct jsonw *w, const struct household *h)
 {
-    return json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:I, s:I, s:I, s:i, s:i, s:s?, s:s?, s:s?}",
-                     "code", h->code, "address", h->address, "phone", h->phone, "note", h->note,
-                     "categories", h->categories ? h->categories : "", "groupId",
-                     (json_int_t)h->group_id, "gridId", (json_int_t)h->grid_id, "headPersonId",
-                     (json_int_t)h->head_person_id, "poorYear", h->poor_year, "exitYear",
-                     h->exit_year, "monitorStatus", h->monitor_status, "monitorCategory",
-                     h->monitor_category, "monitorRisks", h->monitor_risks);
+    jw_str(w, "code", h->code);
+    jw_str(w, "address", h->address);
+    jw_str(w, "phone", h->phone);
+    jw_str(w, "note", h->note);
+    jw_str(w, "categories", h->categories ? h->categories : "");
+    jw_id(w, "groupId", h->group_id);
+    jw_id(w, "gridId", h->grid_id);
+    jw_id(w, "headPersonId", h->head_person_id);
+    jw_id(w, "poorYear", h->poor_year);
+    jw_id(w, "exitYear", h->exit_year);
+    jw_str(w, "monitorStatus", h->monitor_status);
+    jw_str(w, "monitorCategory", h->monitor_category);
+    jw_str(w, "monitorRisks", h->monitor_risks);
 }
 
-static json_t *person_snapshot(const struct person *p)
+static void person_fields(struct jsonw *w, const struct person *p)
 {
     char idm[19] = "";
     if (p->id_number)
         idnum_mask(p->id_number, idm);
-    return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:i, s:i, s:i, s:s?}",
-                     "name", p->name, "idNumber", p->id_number ? idm : NULL, "relation",
-                     p->relation, "labour", p->labour, "disability", p->disability, "schooling",
-                     p->schooling, "health", p->health, "work", p->work, "phone",
-                     p->phone && *p->phone ? "（已填写）" : NULL, "insuredMedical",
-                     p->insured_medical, "insuredSerious", p->insured_serious, "insuredPension",
-                     p->insured_pension, "status", p->status);
+    jw_str(w, "name", p->name);
+    jw_str(w, "idNumber", p->id_number ? idm : NULL);
+    jw_str(w, "relation", p->relation);
+    jw_str(w, "labour", p->labour);
+    jw_str(w, "disability", p->disability);
+    jw_str(w, "schooling", p->schooling);
+    jw_str(w, "health", p->health);
+    jw_str(w, "work", p->work);
+    jw_str(w, "phone", p->phone && *p->phone ? "（已填写）" : NULL);
+    jw_int(w, "insuredMedical", p->insured_medical);
+    jw_int(w, "insuredSerious", p->insured_serious);
+    jw_int(w, "insuredPension", p->insured_pension);
+    jw_str(w, "status", p->status);
 }
 
-/* The history row of one change in household_id's history. */
-static int history_add(struct zctx *z, const char *action, int64_t household_id, int64_t person_id,
-                       const json_t *before, const json_t *after, struct error *err)
+/* The text written into b as a json_t (for diffs and the audit row), or NULL. */
+static json_t *snapshot_json(struct jsonw *w)
 {
-    char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+    json_t *j = jw_close(w) ? NULL : json_loads(w->b->ptr, 0, NULL);
+    buf_release(w->b);
+    return j;
+}
+
+static json_t *household_snapshot(const struct household *h)
+{
+    struct buf b = {0};
+    struct jsonw w;
+    jw_open(&w, &b);
+    household_fields(&w, h);
+    return snapshot_json(&w);
+}
+
+static json_t *person_snapshot(const struct person *p)
+{
+    struct buf b = {0};
+    struct jsonw w;
+    jw_open(&w, &b);
+    person_fields(&w, p);
+    return snapshot_json(&w);
+}
+
+/* The history row of one change in household_id's history, JSON texts or NULL. */
+static int history_text(struct zctx *z, const char *action, int64_t household_id, int64_t person_id,
+                        const char *before, const char *after, struct error *err)
+{
     struct registry_event e = {
         .household_id = household_id,
         .person_id = person_id,
@@ -104,10 +146,18 @@ static int history_add(struct zctx *z, const char *action, int64_t household_id,
         .at = z->now,
         .user_name = z->who && z->who->name ? z->who->name : "命令行",
         .action = action,
-        .before_json = b,
-        .after_json = a,
+        .before_json = before,
+        .after_json = after,
     };
-    int rc = store_registry_event_add(z->db, &e, err);
+    return store_registry_event_add(z->db, &e, err);
+}
+
+static int history_add(struct zctx *z, const char *action, int64_t household_id, int64_t person_id,
+                       const json_t *before, const json_t *after, struct error *err)
+{
+    char *b = before ? json_dumps(before, JSON_COMPACT) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT) : NULL;
+    int rc = history_text(z, action, household_id, person_id, b, a, err);
     free(b);
     free(a);
     return rc;
@@ -123,6 +173,28 @@ static int record(struct zctx *z, const char *action, int64_t household_id, int6
                        person_id ? person_id : household_id, before, after, err);
     json_decref(before);
     json_decref(after);
+    return rc;
+}
+
+/*
+ * History and audit of a record's creation, its snapshot open in w (closed and
+ * released here).  The text goes to the history as written.
+ */
+static int record_created(struct zctx *z, const char *action, int64_t household_id,
+                          int64_t person_id, struct jsonw *w, struct error *err)
+{
+    int rc = jw_close(w);
+    if (rc)
+        rc = err_set(err, rc, NULL, "变更记录过长");
+    else
+        rc = history_text(z, action, household_id, person_id, NULL, w->b->ptr, err);
+    if (!rc && !z->bulk) {
+        json_t *after = json_loads(w->b->ptr, 0, NULL);
+        rc = audit_log(z, action, person_id ? "person" : "household",
+                       person_id ? person_id : household_id, NULL, after, err);
+        json_decref(after);
+    }
+    buf_release(w->b);
     return rc;
 }
 
@@ -246,7 +318,11 @@ static int create_placed(struct zctx *z, const struct registry_defs *d,
     if ((rc = store_household_insert(z->db, h, in->categories, in->ncategories, err)))
         return rc;
     *id = h->id;
-    return record(z, "create", h->id, 0, NULL, household_snapshot(h), err);
+    struct buf b = {0};
+    struct jsonw w;
+    jw_open(&w, &b);
+    household_fields(&w, h);
+    return record_created(z, "create", h->id, 0, &w, err);
 }
 
 int registry_household_create(struct zctx *z, const struct registry_defs *d,
@@ -455,7 +531,9 @@ static int person_fill(struct zctx *z, const struct registry_defs *d, const stru
     p->name = in->name;
     p->id_number = arena_strdup(z->arena, info.number);
     p->sex = info.sex == 'M' ? "M" : "F";
-    p->birth_date = arena_printf(z->arena, "%04d-%02d-%02d", info.year, info.month, info.day);
+    char *birth = arena_alloc(z->arena, 11);
+    cal_format_date(info.year * 10000 + info.month * 100 + info.day, birth);
+    p->birth_date = birth;
     p->phone = in->phone && *in->phone ? in->phone : NULL;
     p->relation = in->relation;
     p->labour = in->labour && *in->labour ? in->labour : NULL;
@@ -508,9 +586,59 @@ struct home {
  * has looked the ID number up already in this transaction, and flags likely
  * duplicates once at the end (registry_flag_imported).
  */
-static int add_member(struct zctx *z, const struct registry_defs *d, const struct home *h,
-                      const struct person_input *in, bool imported, int64_t *id, struct error *err)
+int registry_members_flush(struct zctx *z, struct member_batch *mb, struct error *err)
 {
+    if (!mb->household_id)
+        return 0;
+    struct buf b = {0};
+    struct jsonw w;
+    jw_open(&w, &b);
+    jw_str(&w, "added", mb->names.ptr);
+    jw_int(&w, "count", mb->n);
+    jw_str(&w, "joinedOn", mb->joined_on);
+    jw_str(&w, "joinReason", mb->reason);
+    int64_t hh = mb->household_id;
+    mb->household_id = 0;
+    mb->n = 0;
+    buf_reset(&mb->names);
+    return record_created(z, "person.import", hh, 0, &w, err);
+}
+
+/* Records p (who joined on, for reason) in mb, writing mb first if p joins otherwise. */
+static int batch_add(struct zctx *z, const struct registry_defs *d, struct member_batch *mb,
+                     const struct person *p, const char *on, const char *reason, struct error *err)
+{
+    int rc;
+    if (mb->household_id &&
+        (mb->household_id != p->household_id || strcmp(mb->joined_on, on) != 0 ||
+         strcmp(mb->reason, reason) != 0) &&
+        (rc = registry_members_flush(z, mb, err)))
+        return rc;
+    const char *rel = registry_name(&d->relations, p->relation);
+    rc = (mb->n && buf_adds(&mb->names, "、")) || buf_adds(&mb->names, p->name) ||
+         buf_adds(&mb->names, "（") || buf_adds(&mb->names, rel ? rel : p->relation) ||
+         buf_adds(&mb->names, "）");
+    if (rc)
+        return err_set(err, ZW_ETOOBIG, NULL, "同一户导入的成员过多");
+    if (!mb->household_id) {
+        mb->household_id = p->household_id;
+        snprintf(mb->joined_on, sizeof(mb->joined_on), "%s", on);
+        snprintf(mb->reason, sizeof(mb->reason), "%s", reason);
+    }
+    mb->n++;
+    return 0;
+}
+
+/*
+ * Adds a member to h: checked, inserted, joined, head named.  An import
+ * (mb set) leaves the duplicate checks to the importer and records the member
+ * in mb; otherwise the history and audit rows are written here.
+ */
+static int add_member(struct zctx *z, const struct registry_defs *d, const struct home *h,
+                      const struct person_input *in, struct member_batch *mb, int64_t *id,
+                      struct error *err)
+{
+    bool imported = mb != NULL;
     struct person p = {0};
     int rc;
     char t[11];
@@ -547,10 +675,15 @@ static int add_member(struct zctx *z, const struct registry_defs *d, const struc
         (!imported && (rc = flag_likely(z, &p, err))))
         return rc;
     *id = p.id;
-    json_t *after = person_snapshot(&p);
-    json_object_set_new(after, "joinedOn", json_string(on));
-    json_object_set_new(after, "joinReason", json_string(reason));
-    return record(z, "person.add", h->id, p.id, NULL, after, err);
+    if (mb)
+        return batch_add(z, d, mb, &p, on, reason, err);
+    struct buf b = {0};
+    struct jsonw w;
+    jw_open(&w, &b);
+    person_fields(&w, &p);
+    jw_str(&w, "joinedOn", on);
+    jw_str(&w, "joinReason", reason);
+    return record_created(z, "person.add", h->id, p.id, &w, err);
 }
 
 int registry_person_add(struct zctx *z, const struct registry_defs *d, int64_t household_id,
@@ -567,18 +700,18 @@ int registry_person_add(struct zctx *z, const struct registry_defs *d, int64_t h
                         .head_person_id = h.head_person_id,
                         .area_path = h.area_path,
                         .head_name = h.head_name};
-    return add_member(z, d, &home, in, false, id, err);
+    return add_member(z, d, &home, in, NULL, id, err);
 }
 
 int registry_person_import(struct zctx *z, const struct registry_defs *d,
                            const struct import_household *hh, const struct person_input *in,
-                           int64_t *id, struct error *err)
+                           struct member_batch *mb, int64_t *id, struct error *err)
 {
     struct home home = {.id = hh->id,
                         .village_id = hh->village_id,
                         .head_person_id = hh->head_person_id,
                         .area_path = hh->area_path};
-    return add_member(z, d, &home, in, true, id, err);
+    return add_member(z, d, &home, in, mb, id, err);
 }
 
 int registry_flag_imported(struct zctx *z, int64_t first_id, struct error *err)

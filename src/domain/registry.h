@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "domain.h"
 #include "store/store_registry.h"
 
@@ -143,16 +144,33 @@ struct person_input {
 int registry_person_add(struct zctx *z, const struct registry_defs *d, int64_t household_id,
                         const struct person_input *in, int64_t *id, struct error *err);
 /*
+ * The members an import adds to one household, kept in its history as one
+ * row ("person.import": 张三（户主）、李四（配偶）, joined when and why)
+ * rather than one per person: a household's members arrive together, and a
+ * history row per person was half the cost of a large import.  Zero it
+ * before the first row; registry_members_flush writes what is pending.
+ */
+struct member_batch {
+    int64_t household_id; /* 0: nothing pending */
+    int n;
+    struct buf names;
+    char joined_on[11];
+    char reason[33];
+};
+/*
  * The importer's add (importer_kinds.c): hh is a living household the
  * importer found by its code and checked in the uploader's scope, and the ID
  * number was looked up in this transaction (in the file and the registry);
  * every other rule of registry_person_add applies, except flagging likely
- * duplicates: the importer does that for all its rows at the end.
+ * duplicates (the importer does that for all its rows at the end) and the
+ * history, which goes through mb.
  */
 struct import_household;
 int registry_person_import(struct zctx *z, const struct registry_defs *d,
                            const struct import_household *hh, const struct person_input *in,
-                           int64_t *id, struct error *err);
+                           struct member_batch *mb, int64_t *id, struct error *err);
+/* Writes mb's pending history row, if any, and empties it (its buffer stays for reuse). */
+int registry_members_flush(struct zctx *z, struct member_batch *mb, struct error *err);
 /* After the rows: flags the likely duplicates of the persons imported, ids from first_id on. */
 int registry_flag_imported(struct zctx *z, int64_t first_id, struct error *err);
 /* The person in the caller's scope; arena-owned strings. */

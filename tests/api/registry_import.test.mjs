@@ -79,6 +79,16 @@ test('reg-import-1 households, then persons, then incomes from CSV: checked, com
   const zhang = sql(srv.db, `SELECT relation, labour, schooling, work, insured_medical, insured_serious, insured_pension FROM persons WHERE id_number = '${ZHANG}'`)[0];
   assert.deepEqual(zhang, { relation: 'head', labour: 'normal', schooling: 'done', work: 'county', insured_medical: 1, insured_serious: 1, insured_pension: 0 });
   assert.equal(count('persons', `id_number = '${LI}'`), 1, 'lower-case x stored upper');
+  // One history row per household for the members an import adds, in file order.
+  const t1 = sql(srv.db, "SELECT id FROM households WHERE code = 'T1-0001'")[0].id;
+  const hist = (await staff.get(`/api/v1/households/${t1}/history`)).body.items;
+  const added = hist.filter((e) => e.action === 'person.import');
+  assert.equal(added.length, 1, JSON.stringify(hist));
+  assert.equal(added[0].actionName, '导入成员');
+  assert.deepEqual(added[0].after, { added: '张三（户主）、李四（配偶）、张小（之子）', count: 3, joinedOn: added[0].after.joinedOn, joinReason: 'registered' });
+  assert.match(added[0].after.joinedOn, /^\d{4}-\d{2}-\d{2}$/);
+  assert.equal(hist.filter((e) => e.action === 'person.add').length, 0, 'no row per person');
+  assert.equal(count('registry_history', "action = 'person.import' AND household_id IN (SELECT id FROM households WHERE code LIKE 'T1-%')"), 3, 'one per household');
 
   const inc = await check(staff, 'incomes', csv([
     I_HEAD,

@@ -120,15 +120,18 @@ void api_household_apply(struct api_ctx *c)
 static json_t *payment_json(const struct payment *p)
 {
     return json_pack(
-        "{s:I, s:s, s:s, s:{s:I, s:s}, s:o, s:{s:I, s:o}, s:i, s:I, s:s, s:s, s:s, "
+        "{s:I, s:s, s:s, s:{s:I, s:s}, s:o, s:{s:I, s:o}, s:o, s:i, s:I, s:s, s:s, s:s, "
         "s:o, s:o}",
         "id", (json_int_t)p->id, "programme", p->programme, "programmeName",
         prog_name(p->programme), "household", "id", (json_int_t)p->household_id, "code",
         p->household_code ? p->household_code : "", "headName", opt_str(p->head_name), "village",
-        "id", (json_int_t)p->village_id, "name", opt_str(p->village_name), "persons", p->persons,
-        "amountFen", (json_int_t)p->amount_fen, "period", p->period, "fundSource", p->fund_source,
-        "paidOn", p->paid_on, "batchId", p->batch_id ? json_integer(p->batch_id) : json_null(),
-        "note", opt_str(p->note));
+        "id", (json_int_t)p->village_id, "name", opt_str(p->village_name), "person",
+        p->person_id ? json_pack("{s:I, s:o}", "id", (json_int_t)p->person_id, "name",
+                                 opt_str(p->person_name))
+                     : json_null(),
+        "persons", p->persons, "amountFen", (json_int_t)p->amount_fen, "period", p->period,
+        "fundSource", p->fund_source, "paidOn", p->paid_on, "batchId",
+        p->batch_id ? json_integer(p->batch_id) : json_null(), "note", opt_str(p->note));
 }
 
 /* The ledger filters: programme, areaId, from, to (paid_on, YYYY-MM-DD, inclusive). */
@@ -253,6 +256,8 @@ void api_payments_create(struct api_ctx *c)
     const struct jfield f[] = {
         {"programme", JF_STRING, true, &in.programme, .max = 32, .label = "救助项目"},
         {"householdId", JF_INT, true, &in.household_id, .min = 1, .max = INT64_MAX, .label = "户"},
+        {"personId", JF_INT, false, &in.person_id, .min = 1, .max = INT64_MAX, .nullable = true,
+         .label = "享受人"},
         {"persons", JF_INT, false, &persons, .min = 1, .max = 999, .label = "受益人数"},
         {"amountFen", JF_INT, true, &in.amount_fen, .min = 1, .max = INT64_C(10000000000),
          .label = "金额（分）"},

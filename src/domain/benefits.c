@@ -577,10 +577,19 @@ int benefits_pay(struct zctx *z, const struct programmes *p, const struct paymen
     int rc = registry_household_get(z, in->household_id, &h, err);
     if (rc)
         return rc;
-    int persons = in->persons ? in->persons : h.members > 0 ? h.members : 1;
+    if (in->person_id) {
+        struct person who;
+        if ((rc = registry_person_get(z, in->person_id, &who, err)) == ZW_ENOTFOUND ||
+            (!rc && who.household_id != h.id))
+            return err_set(err, ZW_EINVAL, "personId", "享受人应为该户的现有成员");
+        if (rc)
+            return rc;
+    }
+    int persons = in->persons ? in->persons : in->person_id ? 1 : h.members > 0 ? h.members : 1;
     struct payment pay = {
         .programme = prog->code,
         .household_id = h.id,
+        .person_id = in->person_id,
         .persons = persons,
         .amount_fen = in->amount_fen,
         .period = in->period,
@@ -597,10 +606,11 @@ int benefits_pay(struct zctx *z, const struct programmes *p, const struct paymen
     *id = pay.id;
     if (z->bulk) /* an import: its one audit row covers the file */
         return 0;
-    json_t *after =
-        json_pack("{s:s, s:I, s:i, s:I, s:s, s:s}", "programme", prog->code, "householdId",
-                  (json_int_t)h.id, "persons", persons, "amountFen", (json_int_t)in->amount_fen,
-                  "period", in->period, "paidOn", in->paid_on);
+    json_t *after = json_pack("{s:s, s:I, s:o, s:i, s:I, s:s, s:s}", "programme", prog->code,
+                              "householdId", (json_int_t)h.id, "personId",
+                              in->person_id ? json_integer(in->person_id) : json_null(), "persons",
+                              persons, "amountFen", (json_int_t)in->amount_fen, "period",
+                              in->period, "paidOn", in->paid_on);
     rc = audit_log(z, "create", "payment", pay.id, NULL, after, err);
     json_decref(after);
     return rc;

@@ -129,13 +129,15 @@ int benefits_issue(struct zctx *z, const struct programmes *p, int64_t batch_id,
 struct payment_input {
     const char *programme;
     int64_t household_id;
-    int persons; /* 0: the household's current members */
+    int64_t person_id; /* the member the line covers, or 0 (a household line) */
+    int persons;       /* 0: 1 for a person's line, else the household's current members */
     int64_t amount_fen;
     const char *period, *fund_source, *paid_on, *note;
 };
 /*
- * Records one payment entered by hand (or imported).  persons 0 means the
- * household's current members.  fund_source NULL means the programme's
+ * Records one payment entered by hand (or imported).  A person named must be
+ * a current member of the household.  persons 0 means 1 for a person's line,
+ * else the household's current members.  fund_source NULL means the programme's
  * default.  Writes its audit row unless z->bulk (an import, which writes one
  * for the whole file).
  */

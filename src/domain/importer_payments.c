@@ -4,13 +4,12 @@
  * period, fund source, date, batch and note), written through
  * benefits_pay.  Needs benefit.write.
  *
- * The payments table has no person column: a row naming a person (身份证号)
- * records them at the head of the line's note, "享受人：张三（500236********011X）"
- * (masked), and that marker is what tells two persons of one household
- * apart.  A line already in the ledger for the same programme, household
- * and period is a duplicate of a row when it names the same person, when it
- * names none (a household line: it may have covered them), or when the row
- * names none; the row is refused, never paid twice.
+ * A row naming a person (身份证号, a current member of the household) makes a
+ * line of that person (payments.person_id).  A line already in the ledger for
+ * the same programme, household and period is a duplicate of a row when it
+ * names the same person, when it names none (a household line: it may have
+ * covered them), or when the row names none; the row is refused, never paid
+ * twice.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +23,6 @@
 #include "banned.h"
 
 #define PAY_MAX_FEN     INT64_C(10000000000) /* 1 亿元, as benefits_pay */
-#define PERSON_MARK     "享受人："
 #define SEEN_PAYMENT    0
 #define FUND_MAX_CHARS  60
 #define BATCH_MAX_CHARS 40
@@ -211,23 +209,12 @@ static bool period_cell(struct importer *im, const struct programme *prog, const
     return true;
 }
 
-/* The person marker of a note ("享受人：…" up to "；"), or "" when it names none. */
-static const char *note_person(struct arena *a, const char *note)
-{
-    size_t n = strlen(PERSON_MARK);
-    if (!note || strncmp(note, PERSON_MARK, n) != 0)
-        return "";
-    const char *end = strstr(note, "；");
-    return end ? arena_printf(a, "%.*s", (int)(end - note), note) : note;
-}
-
 /*
  * Refuses the row when the ledger already pays programme to the household
- * for the period (see the head of this file); mark is the row's person
- * marker or "".
+ * for the period (see the head of this file); person is the row's person or 0.
  */
 static int ledger_duplicate(struct importer *im, const struct programme *prog, int64_t hh_id,
-                            const char *period, const char *mark, struct error *err)
+                            const char *period, int64_t person, struct error *err)
 {
     struct zctx *z = imp_z(im);
     struct payment *v;
@@ -236,50 +223,47 @@ static int ledger_duplicate(struct importer *im, const struct programme *prog, i
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++) {
-        const char *theirs = note_person(z->arena, v[i].note);
-        if (*mark && *theirs && strcmp(theirs, mark) != 0)
+        if (person && v[i].person_id && v[i].person_id != person)
             continue;
         imp_error(im, PAY_PERIOD, "%s %s 的%s已发放（%s 发放 %lld.%02lld 元%s），不能重复发放",
-                  *mark ? "此人" : "该户", period, prog->short_name, v[i].paid_on,
+                  person ? "此人" : "该户", period, prog->short_name, v[i].paid_on,
                   (long long)(v[i].amount_fen / 100), (long long)(v[i].amount_fen % 100),
-                  *mark && !*theirs ? "，未注明享受人" : "");
+                  person && !v[i].person_id ? "，未注明享受人" : "");
         break;
     }
     return 0;
 }
 
-/* The person of a 身份证号 cell, who must be a current member of the household: their marker. */
-static const char *person_cell(struct importer *im, const char *const *cells, int64_t hh_id,
-                               const char *hh_code, int *rc, struct error *err)
+/* The person of a 身份证号 cell, who must be a current member of the household; 0 if not. */
+static int64_t person_cell(struct importer *im, const char *const *cells, int64_t hh_id,
+                           const char *hh_code, int *rc, struct error *err)
 {
     struct zctx *z = imp_z(im);
     struct idnum_info info;
     struct error e = {0};
     if (idnum_parse(cells[PAY_ID], (time_t)z->now, &info, &e)) {
         imp_error(im, PAY_ID, "%s", e.message);
-        return NULL;
+        return 0;
     }
     if (!hh_id)
-        return NULL;
+        return 0;
     int64_t pid;
     if ((*rc = store_person_by_id_number(z->db, info.number, &pid, err)))
-        return NULL;
+        return 0;
     if (!pid) {
         imp_error(im, PAY_ID, "身份证号未在户籍台账登记");
-        return NULL;
+        return 0;
     }
     struct person p;
     if (registry_person_get(z, pid, &p, &e) != 0 || p.household_id != hh_id) {
         imp_error(im, PAY_ID, "此人不是户编号“%.40s”的现有成员", hh_code);
-        return NULL;
+        return 0;
     }
     if (*cells[PAY_NAME] && strcmp(cells[PAY_NAME], p.name) != 0) {
         imp_error(im, PAY_NAME, "姓名与身份证号不符（台账为“%s”）", p.name);
-        return NULL;
+        return 0;
     }
-    char masked[19];
-    idnum_mask(info.number, masked);
-    return arena_printf(z->arena, PERSON_MARK "%s（%s）", p.name, masked);
+    return p.id;
 }
 
 static int payment_check(struct importer *im, const char *const *cells, void *row,
@@ -293,13 +277,13 @@ static int payment_check(struct importer *im, const char *const *cells, void *ro
     bool have_hh = imp_household_cell(im, PAY_HOUSEHOLD, cells[PAY_HOUSEHOLD], &hh, &rc, err);
     if (rc)
         return rc;
-    const char *mark = NULL;
+    int64_t person = 0;
     bool person_ok = !*cells[PAY_ID];
     if (*cells[PAY_ID]) {
-        mark = person_cell(im, cells, have_hh ? hh.id : 0, cells[PAY_HOUSEHOLD], &rc, err);
+        person = person_cell(im, cells, have_hh ? hh.id : 0, cells[PAY_HOUSEHOLD], &rc, err);
         if (rc)
             return rc;
-        person_ok = mark != NULL;
+        person_ok = person != 0;
     }
     if (*cells[PAY_PERSONS]) {
         const char *p = cells[PAY_PERSONS];
@@ -307,7 +291,7 @@ static int payment_check(struct importer *im, const char *const *cells, void *ro
         if (digits(&p, 3, &n) || *p || n < 1 || n > PERSONS_MAX)
             imp_error(im, PAY_PERSONS, "享受人数应为 1 至 %d 的整数", PERSONS_MAX);
         r->in.persons = n;
-    } else if (mark && prog && strcmp(prog->unit, "person") == 0) {
+    } else if (person && prog && strcmp(prog->unit, "person") == 0) {
         r->in.persons = 1;
     }
     if (*cells[PAY_AMOUNT]) {
@@ -338,26 +322,26 @@ static int payment_check(struct importer *im, const char *const *cells, void *ro
         imp_error(im, PAY_NOTE, "不能超过 %d 个字", NOTE_MAX_CHARS);
     r->in.programme = prog ? prog->code : NULL;
     r->in.household_id = hh.id;
+    r->in.person_id = person;
     r->in.period = r->period;
     r->in.paid_on = r->paid_on;
     r->in.fund_source = *cells[PAY_FUND] ? cells[PAY_FUND] : NULL;
-    const char *note = arena_printf(
-        z->arena, "%s%s%s%s%s%s", mark ? mark : "", mark && *cells[PAY_BATCH] ? "；" : "",
-        *cells[PAY_BATCH] ? "批次号：" : "", cells[PAY_BATCH],
-        (mark || *cells[PAY_BATCH]) && *cells[PAY_NOTE] ? "；" : "", cells[PAY_NOTE]);
+    const char *note =
+        arena_printf(z->arena, "%s%s%s%s", *cells[PAY_BATCH] ? "批次号：" : "", cells[PAY_BATCH],
+                     *cells[PAY_BATCH] && *cells[PAY_NOTE] ? "；" : "", cells[PAY_NOTE]);
     r->in.note = *note ? note : NULL;
     if (!prog || !have_hh || !person_ok || !period_ok)
         return 0;
     char key[160];
-    snprintf(key, sizeof(key), "%s|%lld|%s|%s", prog->code, (long long)hh.id, mark ? mark : "",
+    snprintf(key, sizeof(key), "%s|%lld|%lld|%s", prog->code, (long long)hh.id, (long long)person,
              r->period);
     long first = imp_seen(im, SEEN_PAYMENT, key);
     if (first) {
         imp_error(im, PAY_PERIOD, "与第 %ld 行重复（同一项目、户%s和发放期间）", first,
-                  mark ? "、享受人" : "");
+                  person ? "、享受人" : "");
         return 0;
     }
-    return ledger_duplicate(im, prog, hh.id, r->period, mark ? mark : "", err);
+    return ledger_duplicate(im, prog, hh.id, r->period, person, err);
 }
 
 static int payment_commit(struct importer *im, const void *row, struct error *err)

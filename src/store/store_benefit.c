@@ -447,8 +447,9 @@ int store_payment_insert(struct db *db, struct payment *p, struct error *err)
 {
     static const char sql[] =
         "INSERT INTO payments (programme, household_id, persons, amount_fen, period, "
-        "fund_source, paid_on, batch_id, area_path, village_id, note, created_by, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+        "fund_source, paid_on, batch_id, area_path, village_id, note, created_by, created_at, "
+        "person_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+        "RETURNING id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -466,6 +467,7 @@ int store_payment_insert(struct db *db, struct payment *p, struct error *err)
     db_bind_text(st, 11, p->note);
     db_bind_id(st, 12, p->created_by);
     db_bind_int(st, 13, p->created_at);
+    db_bind_id(st, 14, p->person_id);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         p->id = db_col_int(st, 0);
@@ -478,7 +480,8 @@ int store_payments_of_period(struct db *db, const char *programme, int64_t house
                              struct error *err)
 {
     static const char sql[] =
-        "SELECT id, persons, amount_fen, paid_on, note FROM payments WHERE household_id = $1 AND "
+        "SELECT id, persons, amount_fen, paid_on, note, COALESCE(person_id, 0) FROM payments "
+        "WHERE household_id = $1 AND "
         "programme = $2 AND period = $3 ORDER BY id LIMIT 100";
     struct db_stmt *st;
     *items = NULL;
@@ -503,6 +506,7 @@ int store_payments_of_period(struct db *db, const char *programme, int64_t house
         p->amount_fen = db_col_int(st, 2);
         p->paid_on = st_dup(a, db_col_text(st, 3));
         p->note = st_dup(a, db_col_text(st, 4));
+        p->person_id = db_col_int(st, 5);
     }
     db_finish(st);
     *items = v;
@@ -537,7 +541,9 @@ int store_payment_list(struct db *db, const struct scope *sc, const struct payme
         "(SELECT hp.name FROM persons hp WHERE hp.id = h.head_person_id), "
         "(SELECT v.name FROM areas v WHERE v.id = p.village_id), p.persons, p.amount_fen, "
         "p.period, p.fund_source, p.paid_on, p.area_path, p.note, COALESCE(p.created_by, 0), "
-        "p.created_at" PAY_WHERE "ORDER BY p.paid_on DESC, p.id DESC LIMIT $9 OFFSET $10";
+        "p.created_at, COALESCE(p.person_id, 0), "
+        "(SELECT pp.name FROM persons pp WHERE pp.id = p.person_id)" PAY_WHERE
+        "ORDER BY p.paid_on DESC, p.id DESC LIMIT $9 OFFSET $10";
     struct db_stmt *st;
     *items = NULL;
     *n = 0;
@@ -577,6 +583,8 @@ int store_payment_list(struct db *db, const struct scope *sc, const struct payme
         p->note = st_dup(a, db_col_text(st, 14));
         p->created_by = db_col_int(st, 15);
         p->created_at = db_col_int(st, 16);
+        p->person_id = db_col_int(st, 17);
+        p->person_name = st_dup(a, db_col_text(st, 18));
     }
     db_finish(st);
     *items = v;

@@ -53,7 +53,9 @@ struct batch_line {
 
 struct payment {
     int64_t id, household_id, batch_id, village_id; /* batch 0 = entered by hand */
+    int64_t person_id;                              /* 0: a household line */
     const char *programme, *household_code, *head_name, *village_name;
+    const char *person_name; /* lists only */
     int persons;
     int64_t amount_fen;
     const char *period, *fund_source, *paid_on, *area_path, *note;

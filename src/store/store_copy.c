@@ -148,8 +148,8 @@ static const struct copy_table tables[] = {
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
     T("payments",
       "id, programme, household_id, persons, amount_fen, period, fund_source, paid_on, batch_id, "
-      "area_path, village_id, note, created_by, created_at",
-      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
+      "area_path, village_id, note, created_by, created_at, person_id",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15", "id"),
     /* 防返贫 monitoring (sql/0014_monitoring.sql): after households, persons, cadres, cases. */
     T("monitor_alerts",
       "id, household_id, person_id, source, rule, detail, amount_fen, ref_fen, status, case_id, "

@@ -259,7 +259,7 @@ test('ben-4 review and issue: If-Match, stale 412, payments made, audited; scope
   const line = lines.find((l) => l.household.id === hA.id);
   assert.deepEqual({ ...hp.items[0], id: 0 }, {
     id: 0, programme: 'dibao', programmeName: '低保', household: { id: hA.id, code: hA.code }, headName: '王甲',
-    village: { id: dengtaArea.id, name: dengtaArea.name }, persons: 2, amountFen: line.amountFen, period: MONTH,
+    village: { id: dengtaArea.id, name: dengtaArea.name }, person: null, persons: 2, amountFen: line.amountFen, period: MONTH,
     fundSource: '城乡最低生活保障资金', paidOn: `${MONTH}-20`, batchId: batch.id, note: null,
   });
   assert.equal((await staff.get(`/api/v1/households/${hC.id}/payments`)).body.items.length, 0, 'no zero payments');

@@ -19,12 +19,14 @@ const REGISTRY = ['户籍台账', '人员查询', '疑似重复', '导入台账'
 // 防返贫监测 (registry.read): alerts, monitored households, cadres, and the phone page of visits
 const MON = ['监测预警', '监测对象', '帮扶责任人', '入户走访'];
 const BENEFITS = ['救助汇总', '低保月度发放', '发放台账'];
+// ... and 导入发放明细 with benefit.write (the import page opened on payments)
+const BENEFITS_W = [...BENEFITS, '导入发放明细'];
 const MENUS = {
-  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
-  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
+  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
   dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
   datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
   grid: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON],
@@ -40,7 +42,8 @@ const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件�
   ['户籍台账', 'registry.read'], ['人员查询', 'registry.read'], ['疑似重复', 'registry.read'],
   ['导入台账', 'registry.write'],
   ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
-  ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read']];
+  ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read'],
+  ['导入发放明细', 'benefit.write']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 
 const NEW_USER = { username: 'dengta.e2e', name: '灯塔测试员', password: 'Init-Passw0rd#1', next: 'Chg-Passw0rd#27' };

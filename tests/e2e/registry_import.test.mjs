@@ -76,14 +76,15 @@ test('a village cadre imports households: the bad row is reported, the fixed fil
   }
 });
 
-test('a township officer imports a payments sheet (发放明细) from the same screen', async () => {
+test('a township officer imports a payments sheet (发放明细) from 救助发放 › 导入发放明细', async () => {
   const page = await newPage(browser);
   try {
     await loginAs(page, server.url, 'staff', PASSWORD);
     await page.locator('[data-test="welcome"]').waitFor();
-    await page.goto(`${server.url}/registry/import?kind=payments`);
+    assert.ok((await menuItems(page)).includes('导入发放明细'), 'the menu offers 导入发放明细');
+    await page.goto(`${server.url}/benefits/import`);
     await page.locator('[data-test="import-page"]').waitFor();
-    assert.match(await page.locator('[data-test="import-kind"] .is-active').innerText(), /发放明细/);
+    assert.match(await page.locator('[data-test="import-kind"] .is-active').innerText(), /发放明细/, 'opens on payments');
     const head = ['项目', '户编号', '享受人数', '金额（元）', '发放期间', '发放日期', '批次号'];
     await uploadFile(page, [['临时救助', 'E2E-0002', 2, 1500, '2025-06', '2025-06-30', 'LS-01']], '临时救助发放明细.xlsx', head);
     assert.match(await page.locator('[data-test="import-counts"]').innerText(), /共 1 行，有效 1 行，错误 0 处/);
@@ -94,7 +95,7 @@ test('a township officer imports a payments sheet (发放明细) from the same s
     assert.equal((await staffApi.login('staff')).status, 200);
     const r = await staffApi.get('/api/v1/payments?programme=linshi');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.items.map((p) => [p.household.code, p.persons, p.amountFen, p.period, p.note]), [['E2E-0002', 2, 150000, '2025-06', '批次号：LS-01']]);
+    assert.deepEqual(r.body.items.map((p) => [p.household.code, p.person, p.persons, p.amountFen, p.period, p.note]), [['E2E-0002', null, 2, 150000, '2025-06', '批次号：LS-01']]);
   } finally {
     await closePage(page);
   }

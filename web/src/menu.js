@@ -53,6 +53,8 @@ export const SCREENS = [
       { name: 'benefit-totals', path: 'benefits', title: '救助汇总', perm: 'benefit.read', component: () => import('./benefits/BenefitTotalsPage.vue') },
       { name: 'benefit-dibao', path: 'benefits/dibao', title: '低保月度发放', perm: 'benefit.read', component: () => import('./benefits/DibaoRunPage.vue') },
       { name: 'benefit-payments', path: 'benefits/payments', title: '发放台账', perm: 'benefit.read', component: () => import('./benefits/PaymentsPage.vue') },
+      // the same page as 导入台账, on payments: reachable with benefit.write alone
+      { name: 'benefit-import', path: 'benefits/import', title: '导入发放明细', perm: 'benefit.write', component: () => import('./registry/ImportPage.vue') },
     ],
   },
 ];

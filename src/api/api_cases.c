@@ -188,6 +188,7 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
     if (!details || !t)
         return v;
     json_t *actions = json_array();
+    json_t *waiting = json_array(); /* allowed once a period (公示期 ...) has run: why not yet */
     for (size_t i = 0; si >= 0 && i < t->ntransitions; i++) {
         const struct cd_transition *tr = &t->transitions[i];
         bool from = false;
@@ -195,10 +196,15 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
             from |= tr->from[k] == si;
         if (!from || !cases_may(&c->z, t, r, tr))
             continue;
-        /* Guarded ones only when their history and clocks allow them now. */
-        struct error ge;
-        if (cases_guarded(tr) && cases_guard(&c->z, t, r, (int)i, clocks, nclocks, &ge) != 0)
+        /* Guarded ones only when their history and clocks allow them now; one that
+         * waits for a period to run is listed apart, with the date it ends. */
+        struct error ge = {0};
+        if (cases_guarded(tr) && cases_guard(&c->z, t, r, (int)i, clocks, nclocks, &ge) != 0) {
+            if (ge.code == ZW_EPERIOD)
+                json_array_append_new(waiting, json_pack("{s:s, s:s, s:s}", "code", tr->code,
+                                                         "name", tr->name, "reason", ge.message));
             continue;
+        }
         /* An extension is offered only while its clock runs and has extensions left. */
         if (tr->extends >= 0) {
             const struct case_clock *k = NULL;
@@ -224,6 +230,7 @@ static json_t *case_json(struct api_ctx *c, const struct case_row *r, bool detai
                                                  tr->name, "requires", req));
     }
     json_object_set_new(v, "actions", actions);
+    json_object_set_new(v, "waiting", waiting);
     json_t *tl = json_array();
     timeline_add(c, t, r->id, NULL, tl);
     struct scope sc = principal_scope(&c->who);

@@ -75,7 +75,11 @@ async function refusedUntilNoticeEnds(c, id, code, fields) {
   assert.ok(!before.actions.some((a) => a.code === code), `${code} not offered during the notice`);
   const r = await post(c, id, code, fields);
   expectError(r, 409, 'period_running');
-  assert.equal(r.body.error.message, `“${notice.name}”至 ${notice.dueAt.slice(0, 10)} 届满，期满前不能“${TRANSITION_NAMES.get(`${before.type}.${code}`)}”`);
+  const why = `“${notice.name}”至 ${notice.dueAt.slice(0, 10)} 届满，期满前不能“${TRANSITION_NAMES.get(`${before.type}.${code}`)}”`;
+  assert.equal(r.body.error.message, why);
+  // the one who will act sees the step waiting, with the same reason
+  const mine = (await c.get(`/api/v1/cases/${id}`)).body;
+  assert.deepEqual(mine.waiting.filter((w) => w.code === code), [{ code, name: TRANSITION_NAMES.get(`${before.type}.${code}`), reason: why }]);
   const after = (await staff.get(`/api/v1/cases/${id}`)).body;
   assert.equal(after.version, before.version, 'nothing changed');
   assert.equal(after.state.code, before.state.code);
@@ -83,6 +87,7 @@ async function refusedUntilNoticeEnds(c, id, code, fields) {
   const now = (await c.get(`/api/v1/cases/${id}`)).body;
   assert.equal(now.clocks.find((k) => k.code === 'notice').status, 'red', 'the notice has run its length');
   assert.ok(now.actions.some((a) => a.code === code), `${code} offered once the notice is over`);
+  assert.ok(!now.waiting.some((w) => w.code === code), `${code} no longer waiting`);
 }
 const enrolments = async (h) => {
   const r = await staff.get(`/api/v1/households/${h.id}/payments`);
@@ -174,6 +179,14 @@ test('prog-4 临时救助, larger amount: reported to the county after the notic
   const h = await household(2, '冯临时');
   const k = await linshiReviewed(h, 500000);
   await refusedUntilNoticeEnds(staff, k.id, 'report', { township_opinion: '金额超过乡镇审批限额，报县审批' });
+  // above the township's limit (1000 元) 乡镇审批（小额） is refused, whatever the amount field says
+  const big = await post(leader, k.id, 'township_approve', { approval_note: '同意', amount: 500000 });
+  expectError(big, 400, 'invalid_input', 'amount');
+  assert.equal(big.body.error.message, '“救助金额”超过“乡镇审批（小额）”的限额 1000.00 元，请按规定报上级审批');
+  const justOver = await post(leader, k.id, 'township_approve', { approval_note: '同意', amount: 100001 });
+  expectError(justOver, 400, 'invalid_input', 'amount');
+  const still = (await staff.get(`/api/v1/cases/${k.id}`)).body;
+  assert.deepEqual([still.state.code, still.fields.amount], ['publicised', 500000], 'nothing changed');
   const rep = await act(staff, k.id, 'report', { township_opinion: '金额超过乡镇审批限额，报县审批' });
   assert.equal(rep.state.code, 'reported');
   assert.equal(rep.clocks.find((c) => c.code === 'notice').status, 'late', 'the notice clock stopped after its deadline');

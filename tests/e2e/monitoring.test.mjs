@@ -134,12 +134,15 @@ test('identification: 筛查 → 立案 from the alert → every step in the bro
   await step('staff', id, 'check_data', { data_check: '比对无财政供养、无车辆、无商品房' });
   await step('dengta', id, 'review', { review_note: '村民代表会议一致同意' });
   await step('dengta', id, 'publish', { notice_from: today() });
-  // 公示期满 is not offered while the 7 days of the notice run; once they have, it is
+  // 公示期满 is not offered while the 7 days of the notice run (the page says until when); once they have, it is
   const during = await pageOf('dengta');
   await during.goto(`${base}/cases/${id}`);
   await during.locator('[data-test="case-state-name"]', { hasText: exact(stateName('publicizing')) }).waitFor();
   await settle(during);
   assert.equal(await during.locator('[data-test="case-action-notice_end"]').count(), 0, '公示期满 not offered during the notice');
+  const waiting = during.locator('[data-test="case-waiting-notice_end"]');
+  assert.equal(await waiting.locator('button').isDisabled(), true, 'shown, not clickable');
+  assert.match(await waiting.innerText(), /至 \d{4}-\d{2}-\d{2} 届满，期满前不能/);
   assert.deepEqual((await U.dengta.get(`/api/v1/cases/${id}`)).body.actions.map((a) => a.code), []);
   elapseClock(server.db, id, 'notice');
   await step('dengta', id, 'notice_end', { notice_result: '公示期满无异议' });

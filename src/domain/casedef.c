@@ -404,9 +404,36 @@ static int collect_codes(struct ctx *c, json_t *root, const char *key, const cha
     return 0;
 }
 
+/* "at_most": {"field": <integer or money field>, "max": n >= 0} of transition tr. */
+static int parse_at_most(struct ctx *c, json_t *v, const char *path, struct cd_transition *tr)
+{
+    static const char *const keys[] = {"field", "max", NULL};
+    struct case_type *t = c->t;
+    tr->at_most_field = -1;
+    tr->at_most = 0;
+    json_t *am = json_object_get(v, "at_most");
+    if (!am)
+        return 0;
+    const char *apath = sub(c, path, "at_most"), *code;
+    int rc = check_keys(c, am, apath, keys);
+    if (rc || (rc = get_str(c, am, "field", apath, true, 32, &code)))
+        return rc;
+    int fi = FIND(t->fields, t->nfields, code);
+    if (fi < 0)
+        return fail(c, sub(c, apath, "field"), "未知字段“%.40s”", code);
+    if (t->fields[fi].type != CD_MONEY && t->fields[fi].type != CD_INTEGER)
+        return fail(c, sub(c, apath, "field"), "字段“%s”应为 integer 或 money 类型", code);
+    json_t *max = json_object_get(am, "max");
+    if (!json_is_integer(max) || json_integer_value(max) < 0)
+        return fail(c, sub(c, apath, "max"), "应为不小于 0 的整数（money 以分计）");
+    tr->at_most_field = fi;
+    tr->at_most = json_integer_value(max);
+    return 0;
+}
+
 /*
  * "max_times": n, "after": {"transition", "times"}, "within": "<clock>",
- * "after_clock": "<clock>" of transition i (see docs/case-types.md, "Guards").
+ * "after_clock": "<clock>", "at_most" of transition i (see docs/case-types.md, "Guards").
  */
 static int parse_guards(struct ctx *c, json_t *v, const char *path, size_t i,
                         const char *const *after_keys)
@@ -454,7 +481,7 @@ static int parse_guards(struct ctx *c, json_t *v, const char *path, size_t i,
     if (waits && tr->after_clock == tr->within)
         return fail(c, sub(c, path, "after_clock"), "同一计时“%s”不能既是 within 又是 after_clock",
                     waits);
-    return 0;
+    return parse_at_most(c, v, path, tr);
 }
 
 static int parse_transitions(struct ctx *c, json_t *root)
@@ -462,7 +489,7 @@ static int parse_transitions(struct ctx *c, json_t *root)
     static const char *const keys[] = {"code",     "name",        "from",    "to",     "roles",
                                        "requires", "document",    "extends", "pauses", "resumes",
                                        "reopens",  "max_times",   "after",   "within", "rework",
-                                       "accepts",  "after_clock", NULL};
+                                       "accepts",  "after_clock", "at_most", NULL};
     static const char *const after_keys[] = {"transition", "times", NULL};
     struct case_type *t = c->t;
     json_t *arr = json_object_get(root, "transitions");

@@ -72,6 +72,9 @@ struct cd_transition {
     int after, after_times; /* only once transition `after` was taken after_times times */
     int within;             /* only while this clock runs and is not past due */
     int after_clock;        /* only once this clock has run its full length (公示期满) */
+    /* An amount this step may decide at most (乡镇审批 of small sums): field index or -1. */
+    int at_most_field;
+    int64_t at_most; /* in the field's unit (分 for money) */
 };
 
 struct cd_escalation {

@@ -561,6 +561,24 @@ static int move_clocks(struct zctx *z, const struct case_type *t, int ti, const 
  * Deadlines given as date fields: one that starts a clock may not lie in the
  * past; one that extends a clock must be later than its current deadline.
  */
+/* The amount a step may decide at most ("at_most"): the field's value in fields. */
+static int check_at_most(const struct case_type *t, int ti, json_t *fields, struct error *err)
+{
+    const struct cd_transition *tr = &t->transitions[ti];
+    if (tr->at_most_field < 0)
+        return 0;
+    const struct cd_field *f = &t->fields[tr->at_most_field];
+    json_t *v = json_object_get(fields, f->code);
+    if (!json_is_integer(v) || json_integer_value(v) <= tr->at_most)
+        return 0;
+    if (f->type == CD_MONEY)
+        return err_set(err, ZW_EINVAL, f->code,
+                       "“%s”超过“%s”的限额 %lld.%02lld 元，请按规定报上级审批", f->name, tr->name,
+                       (long long)(tr->at_most / 100), (long long)(tr->at_most % 100));
+    return err_set(err, ZW_EINVAL, f->code, "“%s”超过“%s”的限额 %lld", f->name, tr->name,
+                   (long long)tr->at_most);
+}
+
 static int check_due_fields(struct zctx *z, const struct case_type *t, int ti,
                             const struct case_row *c, json_t *fields, struct error *err)
 {
@@ -664,7 +682,8 @@ int cases_act(struct zctx *z, const struct case_types *types, int64_t id, int ve
     if (!fields)
         fields = json_object();
     if ((rc = merge_fields(z, t, out->id, a->fields, fields, err)) ||
-        (rc = check_due_fields(z, t, ti, out, fields, err)))
+        (rc = check_due_fields(z, t, ti, out, fields, err)) ||
+        (rc = check_at_most(t, ti, fields, err)))
         goto out_fields;
     if (a->assignee_id) {
         struct user u;

@@ -84,18 +84,28 @@ static void mutate(json_t *root, const char *path, const char *value)
     }
 }
 
-static int parse_mutated(const char *path, const char *value, struct arena *a, struct case_type *t,
-                         struct error *err)
+/* BASE with path set to value and, if path2, path2 to value2, parsed. */
+static int parse_mutated2(const char *path, const char *value, const char *path2,
+                          const char *value2, struct arena *a, struct case_type *t,
+                          struct error *err)
 {
     json_t *root = json_loads(BASE, 0, NULL);
     assert_non_null(root);
     if (path)
         mutate(root, path, value);
+    if (path2)
+        mutate(root, path2, value2);
     char *text = json_dumps(root, JSON_COMPACT);
     json_decref(root);
     int rc = casedef_parse("petition.json", text, strlen(text), a, t, err);
     free(text);
     return rc;
+}
+
+static int parse_mutated(const char *path, const char *value, struct arena *a, struct case_type *t,
+                         struct error *err)
+{
+    return parse_mutated2(path, value, NULL, NULL, a, t, err);
 }
 
 static void test_valid(void **state)
@@ -204,6 +214,12 @@ static const struct {
      "{\"code\":\"answer\",\"name\":\"出具处理意见书\",\"from\":[\"accepted\"],\"to\":"
      "\"closed\",\"roles\":[\"assignee\"],\"within\":\"handle\",\"after_clock\":\"handle\"}",
      "不能既是 within 又是 after_clock"},
+    {"casedef-6.13 at_most of an unknown field", "transitions.1.at_most",
+     "{\"field\":\"ghost\",\"max\":1}", "transitions[1].at_most.field：未知字段“ghost”"},
+    {"casedef-6.14 at_most of a text field", "transitions.1.at_most",
+     "{\"field\":\"reason\",\"max\":1}", "应为 integer 或 money 类型"},
+    {"casedef-6.15 at_most with an unknown key", "transitions.1.at_most",
+     "{\"field\":\"reason\",\"max\":1,\"min\":0}", "不认识的键“min”"},
     {"casedef-6.6 after with an unknown key", "transitions.1.after",
      "{\"transition\":\"answer\",\"times\":1,\"when\":1}", "不认识的键“when”"},
 };
@@ -238,6 +254,24 @@ static void test_guards(void **state)
     if (parse_mutated("transitions.6.max_times", "3", &a, &t, &err))
         fail_msg("casedef-6.7: %s", err.message);
     assert_int_equal(t.transitions[6].max_times, 3);
+    assert_int_equal(t.transitions[6].at_most_field, -1);
+    arena_release(&a);
+    /* at_most: a money field's index and the limit in 分; a negative limit refused */
+    static const char money[] =
+        "[{\"code\":\"amount\",\"name\":\"金额\",\"type\":\"money\"},"
+        "{\"code\":\"decision\",\"name\":\"处理意见\",\"type\":\"choice\",\"choices\":[\"支持\","
+        "\"不予支持\"]},"
+        "{\"code\":\"reason\",\"name\":\"理由\",\"type\":\"text\",\"max\":2000}]";
+    if (parse_mutated2("fields", money, "transitions.0.at_most",
+                       "{\"field\":\"amount\",\"max\":100000}", &a, &t, &err))
+        fail_msg("casedef-6.16: %s", err.message);
+    assert_int_equal(t.transitions[0].at_most_field, 0);
+    assert_true(t.transitions[0].at_most == 100000);
+    arena_release(&a);
+    int rc = parse_mutated2("fields", money, "transitions.0.at_most",
+                            "{\"field\":\"amount\",\"max\":-1}", &a, &t, &err);
+    assert_int_equal(rc, ZW_EINVAL);
+    assert_non_null(strstr(err.message, "应为不小于 0 的整数"));
     arena_release(&a);
 }
 

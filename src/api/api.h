@@ -53,6 +53,7 @@ struct api_ctx {
 };
 
 /* Set by main before serving. */
+struct indicators;
 struct api_env {
     struct store *store;
     const char *defs_dir;
@@ -63,6 +64,7 @@ struct api_env {
     const struct services *services;      /* defs/services.json: the public service catalogue */
     const struct registry_defs *registry; /* defs/registry.json: code tables and thresholds */
     const struct programmes *programmes;  /* defs/programmes.json: benefits programmes */
+    const struct indicators *indicators;  /* defs/indicators.json */
 };
 extern struct api_env api_env;
 
@@ -221,6 +223,10 @@ void api_imports_errors_xlsx(struct api_ctx *c);
 
 /* The benefits ledger (api_benefits.c). */
 void api_programmes_list(struct api_ctx *c);
+/* api_indicators.c */
+void api_indicators_list(struct api_ctx *c);
+void api_indicators_values(struct api_ctx *c);
+void api_indicators_records(struct api_ctx *c);
 void api_household_apply(struct api_ctx *c);
 void api_household_payments(struct api_ctx *c);
 void api_payments_list(struct api_ctx *c);

@@ -109,6 +109,10 @@ R(r_imports_commit, api_imports_commit, NULL, 0);
 R(r_imports_errors, api_imports_errors_xlsx, NULL, 0);
 /* The benefits ledger (docs/registry.md, Benefits). */
 R(r_programmes, api_programmes_list, "benefit.read", 0);
+/* indicators: each checks the rights of the entities it counts */
+R(r_ind_list, api_indicators_list, NULL, 0);
+R(r_ind_values, api_indicators_values, NULL, 0);
+R(r_ind_records, api_indicators_records, NULL, 0);
 R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
 R(r_hh_payments, api_household_payments, "benefit.read", 0);
 R(r_pay_list, api_payments_list, "benefit.read", 0);
@@ -238,6 +242,9 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/imports/{id}/commit", api_dispatch, &r_imports_commit},
     {"GET", "/api/v1/imports/{id}/errors.xlsx", api_dispatch, &r_imports_errors},
     {"GET", "/api/v1/programmes", api_dispatch, &r_programmes},
+    {"GET", "/api/v1/indicators", api_dispatch, &r_ind_list},
+    {"GET", "/api/v1/indicators/values", api_dispatch, &r_ind_values},
+    {"GET", "/api/v1/indicators/{code}/records", api_dispatch, &r_ind_records},
     {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
     {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},
     {"GET", "/api/v1/payments", api_dispatch, &r_pay_list},

@@ -29,6 +29,7 @@
 #include "domain/importer_jobs.h"
 #include "domain/importer_payments.h"
 #include "domain/benefits.h"
+#include "domain/indicators.h"
 #include "domain/cases.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
@@ -276,6 +277,13 @@ int cmd_serve(int argc, char **argv)
     importer_payments_use(&programmes);
     api_env.programmes = &programmes;
     api_env.registry = registry;
+    /* Indicators (defs/indicators.json), checked against the store's catalogue. */
+    static struct indicators indicators;
+    if (indicators_load(o.defs, &defs_arena, &indicators, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.indicators = &indicators;
     /* What the monitoring procedures do on their decisions (cases_hook_add). */
     monitoring_hooks_register(registry);
     api_env.services = &services;

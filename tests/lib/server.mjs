@@ -104,7 +104,8 @@ export function zw(args, opts = {}) {
 // is then left in place) and starts `zhenwu serve` on it.
 // Returns { url, port, db, dir, engine, proc, stderr, stop() }.  stop() sends
 // SIGTERM and waits; a database it created on PostgreSQL is then dropped.
-export async function startServer({ extraArgs = [], init = true, db: existing = null } = {}) {
+// demoCases: the whole demo (cases, monitoring, benefits of 2018), not only the registry.
+export async function startServer({ extraArgs = [], init = true, db: existing = null, demoCases = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'zhenwu-test-'));
   const ownPg = !existing && ENGINE === 'postgresql';
   let db = existing;
@@ -117,7 +118,7 @@ export async function startServer({ extraArgs = [], init = true, db: existing = 
   };
   try {
     if (!db) db = ownPg ? pgCreateDb() : path.join(dir, 'test.db');
-    if (init && !existing) zw(['init', '--db', db, '--township', '500236126', '--demo', '--no-demo-cases']);
+    if (init && !existing) zw(['init', '--db', db, '--township', '500236126', '--demo', ...(demoCases ? [] : ['--no-demo-cases'])]);
   } catch (e) {
     await cleanup();
     throw e;

@@ -1,0 +1,448 @@
+/* indicators.c - indicator definitions, periods, values and formats; see indicators.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "calendar.h"
+#include "indicators.h"
+#include "banned.h"
+
+#define IND_MAX_FILE  (1 << 20)
+#define IND_MAX       500
+#define IND_MAX_DEPTH 8
+
+struct ctx {
+    const char *name; /* the file, for messages */
+    struct arena *a;
+    struct indicators *d;
+    struct error *err;
+};
+
+static int fail(struct ctx *c, size_t i, const char *what, const char *msg)
+{
+    return err_set(c->err, ZW_EINVAL, NULL, "指标定义 %s：indicators[%zu]%s%s：%s", c->name, i,
+                   what ? "." : "", what ? what : "", msg);
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
+}
+
+static void add_reads(struct indicator *ind, const struct indicator *from)
+{
+    for (size_t k = 0; k < from->nreads; k++) {
+        bool have = false;
+        for (size_t j = 0; j < ind->nreads; j++)
+            have |= ind->reads[j] == from->reads[k];
+        if (!have && ind->nreads < sizeof(ind->reads) / sizeof(ind->reads[0]))
+            ind->reads[ind->nreads++] = from->reads[k];
+    }
+}
+
+/* "where": {"field": [values...] | {"not": [values...]}} of a base indicator. */
+static int parse_where(struct ctx *c, size_t i, json_t *where, struct indicator *ind)
+{
+    const struct ind_entity *e = ind->q.e;
+    if (!where)
+        return 0;
+    if (!json_is_object(where))
+        return fail(c, i, "where", "应为对象：字段 → 取值列表");
+    size_t nc = json_object_size(where), nvalues = 0;
+    if (nc > IND_MAX_CONDS)
+        return fail(c, i, "where", "条件过多（最多 8 个字段）");
+    struct ind_cond *conds = arena_calloc(c->a, nc ? nc : 1, sizeof(*conds));
+    const char *key;
+    json_t *v;
+    size_t k = 0;
+    json_object_foreach(where, key, v)
+    {
+        struct ind_cond *cd = &conds[k++];
+        if ((cd->field = store_ind_field(e, key)) < 0) {
+            char msg[160];
+            snprintf(msg, sizeof(msg), "“%s”没有字段“%.40s”", e->name, key);
+            return fail(c, i, "where", msg);
+        }
+        if (json_is_object(v) && json_object_size(v) == 1 && json_object_get(v, "not")) {
+            cd->negate = true;
+            v = json_object_get(v, "not");
+        }
+        if (!json_is_array(v) || json_array_size(v) == 0)
+            return fail(c, i, "where", "每个字段的取值应为非空数组（或 {\"not\": [...]}）");
+        cd->n = json_array_size(v);
+        if ((nvalues += cd->n) > IND_MAX_VALUES)
+            return fail(c, i, "where", "取值过多（最多 24 个）");
+        bool is_int = e->fields[cd->field].type == IND_T_INT;
+        const char **texts = arena_calloc(c->a, cd->n, sizeof(*texts));
+        int64_t *ints = arena_calloc(c->a, cd->n, sizeof(*ints));
+        for (size_t m = 0; m < cd->n; m++) {
+            json_t *x = json_array_get(v, m);
+            if (is_int ? !json_is_integer(x) : !json_is_string(x)) {
+                char msg[160];
+                snprintf(msg, sizeof(msg), "字段“%s”的取值应为%s", key, is_int ? "整数" : "文本");
+                return fail(c, i, "where", msg);
+            }
+            if (is_int)
+                ints[m] = json_integer_value(x);
+            else
+                texts[m] = arena_strdup(c->a, json_string_value(x));
+        }
+        cd->texts = texts;
+        cd->ints = ints;
+    }
+    ind->q.conds = conds;
+    ind->q.nconds = nc;
+    return 0;
+}
+
+static int parse_base(struct ctx *c, size_t i, json_t *o, struct indicator *ind, const char *ent)
+{
+    ind->q.e = store_ind_entity(ent);
+    if (!ind->q.e) {
+        char msg[120];
+        snprintf(msg, sizeof(msg), "未知对象“%.40s”", ent);
+        return fail(c, i, NULL, msg);
+    }
+    ind->reads[0] = ind->q.e;
+    ind->nreads = 1;
+    ind->q.agg = ind->kind == IND_COUNT      ? IND_AGG_COUNT
+                 : ind->kind == IND_DISTINCT ? IND_AGG_DISTINCT
+                                             : IND_AGG_SUM;
+    ind->q.field = -1;
+    const char *field = str(o, "field");
+    if (ind->kind == IND_COUNT && field)
+        return fail(c, i, "field", "计数指标不用 field");
+    if (ind->kind != IND_COUNT) {
+        if (!field || (ind->q.field = store_ind_field(ind->q.e, field)) < 0)
+            return fail(c, i, "field", "应为该对象的字段");
+        if (ind->kind == IND_SUM && !ind->q.e->fields[ind->q.field].summable)
+            return fail(c, i, "field", "该字段不能求和");
+    }
+    const char *period = str(o, "period");
+    ind->q.date = -1;
+    if (period && (ind->q.date = store_ind_date(ind->q.e, period)) < 0)
+        return fail(c, i, "period", "应为该对象的日期字段");
+    return parse_where(c, i, json_object_get(o, "where"), ind);
+}
+
+/* The operands of a ratio or difference: two indicators defined before it. */
+static int parse_pair(struct ctx *c, size_t i, json_t *pair, const char *key, struct indicator *ind)
+{
+    if (!json_is_array(pair) || json_array_size(pair) != 2)
+        return fail(c, i, key, "应为两个指标代码的数组");
+    for (size_t k = 0; k < 2; k++) {
+        json_t *x = json_array_get(pair, k);
+        int at = -1;
+        for (size_t j = 0; json_is_string(x) && j < i; j++)
+            if (strcmp(c->d->v[j].code, json_string_value(x)) == 0)
+                at = (int)j;
+        if (at < 0)
+            return fail(c, i, key, "应引用在它之前定义的指标");
+        if (k == 0)
+            ind->a = at;
+        else
+            ind->b = at;
+        add_reads(ind, &c->d->v[at]);
+    }
+    return 0;
+}
+
+static int64_t unit_scale(const char *unit)
+{
+    if (strcmp(unit, "元") == 0)
+        return 100;
+    if (strcmp(unit, "万元") == 0)
+        return 1000000;
+    if (strcmp(unit, "亿元") == 0)
+        return INT64_C(10000000000);
+    return 1;
+}
+
+static int parse_one(struct ctx *c, size_t i, json_t *o)
+{
+    static const char *const keys[] = {"code",  "name",     "unit",       "decimals", "description",
+                                       "count", "distinct", "sum",        "field",    "period",
+                                       "where", "ratio",    "difference", "factor",   NULL};
+    struct indicator *ind = &c->d->v[i];
+    memset(ind, 0, sizeof(*ind));
+    ind->a = ind->b = -1;
+    if (!json_is_object(o))
+        return fail(c, i, NULL, "应为对象");
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        bool known = false;
+        for (size_t k = 0; keys[k]; k++)
+            known |= strcmp(keys[k], key) == 0;
+        if (!known) {
+            char msg[120];
+            snprintf(msg, sizeof(msg), "不认识的键“%.40s”", key);
+            return fail(c, i, NULL, msg);
+        }
+    }
+    const char *code = str(o, "code"), *name = str(o, "name"), *unit = str(o, "unit");
+    if (!code || strlen(code) > 48 ||
+        strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(code))
+        return fail(c, i, "code", "应为小写字母、数字和下划线");
+    if (indicators_find(&(struct indicators){c->d->v, i}, code) >= 0)
+        return fail(c, i, "code", "代码重复");
+    if (!name || !unit)
+        return fail(c, i, NULL, "name 和 unit 必填");
+    ind->code = arena_strdup(c->a, code);
+    ind->name = arena_strdup(c->a, name);
+    ind->unit = arena_strdup(c->a, unit);
+    ind->description = str(o, "description") ? arena_strdup(c->a, str(o, "description")) : NULL;
+    ind->scale = unit_scale(unit);
+    ind->factor = 1;
+    json_t *dec = json_object_get(o, "decimals");
+    if (dec &&
+        (!json_is_integer(dec) || json_integer_value(dec) < 0 || json_integer_value(dec) > 6))
+        return fail(c, i, "decimals", "应为 0 至 6 的整数");
+    ind->decimals = dec ? (int)json_integer_value(dec) : ind->scale > 1 ? 2 : 0;
+    const char *kinds[] = {"count", "distinct", "sum", "ratio", "difference"};
+    int nk = 0;
+    for (int k = 0; k < 5; k++)
+        if (json_object_get(o, kinds[k])) {
+            ind->kind = k;
+            nk++;
+        }
+    if (nk != 1)
+        return fail(c, i, NULL, "count、distinct、sum、ratio、difference 必须且只能有一个");
+    json_t *factor = json_object_get(o, "factor");
+    if (factor && (ind->kind != IND_RATIO || !json_is_integer(factor) ||
+                   json_integer_value(factor) < 1 || json_integer_value(factor) > 1000000))
+        return fail(c, i, "factor", "只用于 ratio，应为 1 至 1000000 的整数（百分比为 100）");
+    if (factor)
+        ind->factor = json_integer_value(factor);
+    if (ind->kind == IND_RATIO || ind->kind == IND_DIFF) {
+        for (const char *const *k = (const char *const[]){"field", "period", "where", NULL}; *k;
+             k++)
+            if (json_object_get(o, *k))
+                return fail(c, i, *k, "比率和差值指标不用此键");
+        return parse_pair(c, i, json_object_get(o, kinds[ind->kind]), kinds[ind->kind], ind);
+    }
+    const char *ent = str(o, kinds[ind->kind]);
+    if (!ent)
+        return fail(c, i, kinds[ind->kind], "应为对象代码（cases、persons、households …）");
+    return parse_base(c, i, o, ind, ent);
+}
+
+int indicators_parse(const char *name, const char *text, size_t len, struct arena *a,
+                     struct indicators *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root)
+        return err_set(err, ZW_EJSON, NULL, "指标定义 %s 不是有效的 JSON（第 %d 行：%s）", name,
+                       je.line, je.text);
+    json_t *arr = json_object_get(root, "indicators");
+    int rc = 0;
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > IND_MAX) {
+        rc = err_set(err, ZW_EINVAL, NULL, "指标定义 %s：indicators 应为 1 至 %d 个指标的数组",
+                     name, IND_MAX);
+    } else {
+        struct ctx c = {.name = name, .a = a, .d = out, .err = err};
+        out->v = arena_calloc(a, json_array_size(arr), sizeof(*out->v));
+        for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
+            rc = parse_one(&c, i, json_array_get(arr, i));
+            out->n = i + 1;
+        }
+    }
+    json_decref(root);
+    if (rc)
+        memset(out, 0, sizeof(*out));
+    return rc;
+}
+
+int indicators_load(const char *defs_dir, struct arena *a, struct indicators *out,
+                    struct error *err)
+{
+    char path[1100];
+    snprintf(path, sizeof(path), "%s/indicators.json", defs_dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return err_set(err, ZW_EIO, NULL, "无法读取指标定义 %s", path);
+    struct buf b = {.max = IND_MAX_FILE};
+    char chunk[8192];
+    size_t got;
+    int rc = 0;
+    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = buf_add(&b, chunk, got);
+    fclose(f);
+    if (rc) {
+        buf_release(&b);
+        return err_set(err, rc, NULL, "指标定义 %s 过大", path);
+    }
+    rc = indicators_parse("indicators.json", b.ptr ? b.ptr : "", b.len, a, out, err);
+    buf_release(&b);
+    return rc;
+}
+
+int indicators_find(const struct indicators *d, const char *code)
+{
+    for (size_t i = 0; code && i < d->n; i++)
+        if (strcmp(d->v[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* ---- periods --------------------------------------------------------------- */
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* The number of the n digits at s (checked by digits). */
+static int num(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+int indicators_period(const char *s, struct ind_period *out, struct error *err)
+{
+    static const char *const quarters[] = {"一", "二", "三", "四"};
+    memset(out, 0, sizeof(*out));
+    size_t n = s ? strlen(s) : 0;
+    int y = n >= 4 && digits(s, 4) ? num(s, 4) : 0, from = 0, to = 0;
+    if (y < 1950 || y > 2100) {
+        /* fall through to the error */
+    } else if (n == 4) {
+        from = y * 10000 + 101;
+        to = y * 10000 + 1231;
+        snprintf(out->label, sizeof(out->label), "%d年", y);
+    } else if (n == 7 && s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') {
+        int q = s[6] - '0';
+        from = y * 10000 + (3 * q - 2) * 100 + 1;
+        to = cal_ymd_add(q == 4 ? (y + 1) * 10000 + 101 : y * 10000 + (3 * q + 1) * 100 + 1, -1);
+        snprintf(out->label, sizeof(out->label), "%d年第%s季度", y, quarters[q - 1]);
+    } else if (n == 7 && s[4] == '-' && digits(s + 5, 2) && num(s + 5, 2) >= 1 &&
+               num(s + 5, 2) <= 12) {
+        int m = num(s + 5, 2);
+        from = y * 10000 + m * 100 + 1;
+        to = cal_ymd_add(m == 12 ? (y + 1) * 10000 + 101 : y * 10000 + (m + 1) * 100 + 1, -1);
+        snprintf(out->label, sizeof(out->label), "%d年%d月", y, m);
+    } else if (n == 21 && s[10] == '~') {
+        char a[11], b[11];
+        memcpy(a, s, 10);
+        a[10] = '\0';
+        memcpy(b, s + 11, 10);
+        b[10] = '\0';
+        if (cal_parse_date(a, &from) || cal_parse_date(b, &to) || from > to)
+            from = to = 0;
+        else
+            snprintf(out->label, sizeof(out->label), "%s 至 %s", a, b);
+    }
+    if (!from || !to)
+        return err_set(err, ZW_EINVAL, "period",
+                       "统计期间应为年（2018）、季度（2018-Q2）、月（2018-03）或日期范围"
+                       "（2018-01-01~2018-06-30）");
+    cal_format_date(from, out->from);
+    cal_format_date(to, out->to);
+    return 0;
+}
+
+/* ---- values -------------------------------------------------------------------- */
+
+void indicators_format(const struct indicator *ind, int64_t num, int64_t den, char out[48])
+{
+    if (den == 0) {
+        snprintf(out, 48, "—");
+        return;
+    }
+    __int128 p10 = 1;
+    for (int k = 0; k < ind->decimals; k++)
+        p10 *= 10;
+    __int128 n = (__int128)num * ind->factor * p10, d = (__int128)den * ind->scale;
+    bool neg = (n < 0) != (d < 0);
+    if (n < 0)
+        n = -n;
+    if (d < 0)
+        d = -d;
+    __int128 q = (2 * n + d) / (2 * d); /* half up */
+    int64_t whole = (int64_t)(q / p10), frac = (int64_t)(q % p10);
+    if (ind->decimals)
+        snprintf(out, 48, "%s%lld.%0*lld%s", neg && q ? "-" : "", (long long)whole, ind->decimals,
+                 (long long)frac, ind->unit);
+    else
+        snprintf(out, 48, "%s%lld%s", neg && q ? "-" : "", (long long)whole, ind->unit);
+}
+
+bool indicators_may(const struct principal *who, const struct indicators *d, int i)
+{
+    const struct indicator *ind = &d->v[i];
+    for (size_t k = 0; k < ind->nreads; k++)
+        if (!principal_can(who, ind->reads[k]->perm))
+            return false;
+    return true;
+}
+
+/* num / den of indicator i (depth guards against a malformed table). */
+static int eval(struct zctx *z, const struct indicators *d, int i, const struct ind_where *w,
+                int depth, int64_t *num, int64_t *den, struct error *err)
+{
+    const struct indicator *ind = &d->v[i];
+    if (depth > IND_MAX_DEPTH)
+        return err_set(err, ZW_EINTERNAL, NULL, "指标“%s”嵌套过深", ind->code);
+    if (ind->kind != IND_RATIO && ind->kind != IND_DIFF) {
+        *den = 1;
+        return store_ind_value(z->db, &ind->q, w, num, err);
+    }
+    int64_t an, ad, bn, bd;
+    int rc = eval(z, d, ind->a, w, depth + 1, &an, &ad, err);
+    if (rc || (rc = eval(z, d, ind->b, w, depth + 1, &bn, &bd, err)))
+        return rc;
+    if (ind->kind == IND_RATIO) { /* (an / ad) / (bn / bd) */
+        *num = an * bd;
+        *den = ad * bn;
+    } else { /* an / ad - bn / bd */
+        *num = an * bd - bn * ad;
+        *den = ad * bd;
+    }
+    if (ad == 0 || bd == 0)
+        *den = 0;
+    return 0;
+}
+
+int indicators_eval(struct zctx *z, const struct indicators *d, int i, const char *path,
+                    const struct ind_period *p, struct ind_value *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
+    int rc = eval(z, d, i, &w, 0, &out->num, &out->den, err);
+    if (!rc)
+        indicators_format(&d->v[i], out->num, out->den, out->text);
+    return rc;
+}
+
+int indicators_records(struct zctx *z, const struct indicators *d, int i, const char *part,
+                       const char *path, const struct ind_period *p, int64_t page,
+                       int64_t page_size, const struct ind_entity **entity,
+                       struct ind_record **items, size_t *n, int64_t *total, struct error *err)
+{
+    /* A ratio or difference leads to one of its parts, down to a base indicator. */
+    for (int depth = 0; d->v[i].kind == IND_RATIO || d->v[i].kind == IND_DIFF; depth++) {
+        if (depth > IND_MAX_DEPTH)
+            return err_set(err, ZW_EINTERNAL, NULL, "指标嵌套过深");
+        bool b = depth == 0 && part && strcmp(part, "b") == 0;
+        if (depth == 0 && part && !b && strcmp(part, "a") != 0)
+            return err_set(err, ZW_EINVAL, "part", "part 应为 a（分子）或 b（分母）");
+        i = b ? d->v[i].b : d->v[i].a;
+    }
+    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
+    *entity = d->v[i].q.e;
+    return store_ind_records(z->db, &d->v[i].q, &w, page, page_size, z->arena, items, n, total,
+                             err);
+}

@@ -1,0 +1,81 @@
+/*
+ * indicators.h - indicators as data (defs/indicators.json): counts, distinct
+ * counts and sums over one entity of store/store_indicator.h with a filter,
+ * and ratios and differences of other indicators; evaluated for any area
+ * subtree and period, formatted in the report's units, and traced back to
+ * the records behind them.  See docs/indicators.md.
+ */
+#ifndef ZW_INDICATORS_H
+#define ZW_INDICATORS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "store/store_indicator.h"
+
+enum ind_kind { IND_COUNT, IND_DISTINCT, IND_SUM, IND_RATIO, IND_DIFF };
+
+struct indicator {
+    const char *code, *name, *unit, *description;
+    int kind;           /* enum ind_kind */
+    int decimals;       /* shown */
+    int64_t scale;      /* the value is divided by it: 100 for 元 of 分, 1,000,000 for 万元 */
+    int64_t factor;     /* a ratio is multiplied by it: 100 for % */
+    struct ind_query q; /* count, distinct, sum */
+    int a, b;           /* ratio (a / b) and difference (a - b): indicator indexes */
+    /* The entities it reads (its own, or its operands'), for the rights. */
+    const struct ind_entity *reads[8];
+    size_t nreads;
+};
+
+struct indicators {
+    struct indicator *v;
+    size_t n;
+};
+
+/* Loads and checks defs_dir/indicators.json into a (arena-owned). */
+int indicators_load(const char *defs_dir, struct arena *a, struct indicators *out,
+                    struct error *err);
+/* Parses a definition document (the file's text), for the loader and the tests. */
+int indicators_parse(const char *name, const char *text, size_t len, struct arena *a,
+                     struct indicators *out, struct error *err);
+int indicators_find(const struct indicators *d, const char *code); /* index or -1 */
+
+/* A period: "2018", "2018-Q2", "2018-03", or "2018-01-01~2018-06-30". */
+struct ind_period {
+    char from[11], to[11]; /* inclusive */
+    char label[48]; /* 2018年, 2018年第二季度, 2018年3月, 2018-01-01 至 2018-06-30 */
+};
+int indicators_period(const char *s, struct ind_period *out, struct error *err);
+
+/* A value: num / den (den 0: undefined, shown "—"), and its text in the indicator's unit. */
+struct ind_value {
+    int64_t num, den;
+    char text[48];
+};
+
+/*
+ * Formats num / den scaled and rounded half up to decimals (exact integer
+ * arithmetic): "97%", "819.1536万元", "—" when den is 0.
+ */
+void indicators_format(const struct indicator *ind, int64_t num, int64_t den, char out[48]);
+
+/*
+ * The value of indicator i for the area subtree at path over period p, for
+ * z->who (who must hold the read right of every entity it reads).
+ */
+int indicators_eval(struct zctx *z, const struct indicators *d, int i, const char *path,
+                    const struct ind_period *p, struct ind_value *out, struct error *err);
+/* Whether who may read indicator i (the rights of its entities). */
+bool indicators_may(const struct principal *who, const struct indicators *d, int i);
+/*
+ * The records behind indicator i: a base one's own; a ratio's or difference's
+ * part "a" or "b" (part NULL: a).  *entity is the entity's code.
+ */
+int indicators_records(struct zctx *z, const struct indicators *d, int i, const char *part,
+                       const char *path, const struct ind_period *p, int64_t page,
+                       int64_t page_size, const struct ind_entity **entity,
+                       struct ind_record **items, size_t *n, int64_t *total, struct error *err);
+
+#endif

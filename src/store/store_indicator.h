@@ -1,0 +1,99 @@
+/*
+ * store_indicator.h - what an indicator may count, and the SQL it compiles to.
+ *
+ * The catalogue below is the only place that knows tables and columns: an
+ * entity (cases, persons, households, payments, visits, measures) names its
+ * table, its area path column, its dates (the period filters on one) and the
+ * fields a definition may filter on, distinct-count or sum.  Definitions in
+ * defs/indicators/ (domain/indicators.c) refer to entities and fields by
+ * these codes only; a query is composed from the catalogue's fixed SQL
+ * fragments and every value is a bound parameter, so no text of a definition
+ * ever reaches the SQL.
+ */
+#ifndef ZW_STORE_INDICATOR_H
+#define ZW_STORE_INDICATOR_H
+
+#include "store.h"
+
+enum ind_type { IND_T_TEXT, IND_T_INT };
+
+struct ind_field {
+    const char *code, *name;
+    int type;           /* enum ind_type */
+    const char *sql;    /* an expression over the entity's alias; "$0" is now */
+    bool summable;      /* an amount or a count that may be summed */
+    const char *in_sql; /* instead of sql IN (...): a condition with %s for the list */
+};
+
+struct ind_date {
+    const char *code, *name;
+    const char *sql; /* the column */
+    bool epoch;      /* seconds since 1970 (else a YYYY-MM-DD text) */
+};
+
+struct ind_entity {
+    const char *code, *name;
+    const char *perm; /* the permission that reads its records */
+    const char *from; /* "cases c" */
+    const char *path; /* the area path column */
+    const char *base; /* a condition every query has ("TRUE" if none) */
+    const struct ind_field *fields;
+    size_t nfields;
+    const struct ind_date *dates;
+    size_t ndates;
+    /* The drill-down's columns: id, label, area path, a date or "", an amount or 0. */
+    const char *list;
+    const char *order; /* of the drill-down */
+};
+
+extern const struct ind_entity store_ind_entities[];
+extern const size_t store_ind_nentities;
+const struct ind_entity *store_ind_entity(const char *code);
+int store_ind_field(const struct ind_entity *e, const char *code); /* index or -1 */
+int store_ind_date(const struct ind_entity *e, const char *code);  /* index or -1 */
+
+enum ind_agg { IND_AGG_COUNT, IND_AGG_DISTINCT, IND_AGG_SUM };
+
+/* field IN (values) (or NOT IN): texts for a text field, ints for an int field. */
+struct ind_cond {
+    int field;
+    bool negate;
+    size_t n;
+    const char **texts;
+    const int64_t *ints;
+};
+
+#define IND_MAX_VALUES 24 /* bound values of one query's conditions, all together */
+#define IND_MAX_CONDS  8
+
+struct ind_query {
+    const struct ind_entity *e;
+    int agg;   /* enum ind_agg */
+    int field; /* distinct / sum: a field index; count: -1 */
+    int date;  /* the date the period filters on, or -1 (a stock: counted as of now) */
+    const struct ind_cond *conds;
+    size_t nconds;
+};
+
+/* The records of an area subtree (path prefix) in a period [from, to] (YYYY-MM-DD, inclusive). */
+struct ind_where {
+    const char *path;
+    const char *from, *to;
+    int64_t now; /* for fields that depend on it (超期) */
+};
+
+struct ind_record {
+    int64_t id;
+    const char *label, *area_path, *date;
+    int64_t amount;
+};
+
+/* The value of q over w. */
+int store_ind_value(struct db *db, const struct ind_query *q, const struct ind_where *w,
+                    int64_t *out, struct error *err);
+/* The records behind it, page (1-based) of page_size, and how many there are. */
+int store_ind_records(struct db *db, const struct ind_query *q, const struct ind_where *w,
+                      int64_t page, int64_t page_size, struct arena *a, struct ind_record **items,
+                      size_t *n, int64_t *total, struct error *err);
+
+#endif

@@ -35,6 +35,22 @@ int buf_reserve(struct buf *b, size_t n)
     return buf_grow(b, n);
 }
 
+int buf_read_file(struct buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ZW_ENOTFOUND;
+    char chunk[16384];
+    size_t got;
+    int rc = 0;
+    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = buf_add(b, chunk, got);
+    if (!rc && ferror(f))
+        rc = ZW_EIO;
+    fclose(f);
+    return rc;
+}
+
 int buf_add(struct buf *b, const void *data, size_t len)
 {
     int rc = buf_grow(b, len);

@@ -28,6 +28,11 @@ void buf_release(struct buf *b);
 char *buf_detach(struct buf *b, size_t *len);
 /* Makes room for n more bytes at once: 0 or ZW_ETOOBIG. */
 int buf_reserve(struct buf *b, size_t n);
+/*
+ * Appends the whole file at path (within b's max): 0, ZW_ENOTFOUND when it
+ * cannot be opened, ZW_ETOOBIG when it is larger, ZW_EIO on a read error.
+ */
+int buf_read_file(struct buf *b, const char *path);
 /* Empties without freeing. */
 void buf_reset(struct buf *b);
 

@@ -219,18 +219,11 @@ int benefits_load(const char *defs_dir, const struct case_types *types, struct a
     snprintf(path, sizeof(path), "%s/programmes.json", defs_dir);
     memset(p, 0, sizeof(*p));
     struct buf b = {.max = PROGRAMMES_MAX_FILE};
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return err_set(err, ZW_EIO, NULL, "无法读取项目清单 %s", path);
-    int rc = 0;
-    char chunk[8192];
-    size_t got;
-    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = buf_add(&b, chunk, got);
-    fclose(f);
+    int rc = buf_read_file(&b, path);
     if (rc) {
         buf_release(&b);
-        return err_set(err, rc, NULL, "项目清单 %s 过大", path);
+        return rc == ZW_ETOOBIG ? err_set(err, rc, NULL, "项目清单 %s 过大", path)
+                                : err_set(err, ZW_EIO, NULL, "无法读取项目清单 %s", path);
     }
     json_error_t je;
     json_t *root = json_loadb(b.ptr ? b.ptr : "", b.len, JSON_REJECT_DUPLICATES, &je);

@@ -832,17 +832,11 @@ int casedef_load_dir(const char *dir, struct arena *a, struct case_types *out, s
         char path[2048];
         struct buf b = {.max = CD_MAX_FILE};
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        FILE *f = fopen(path, "rb");
-        int rc = f ? 0 : ZW_EIO;
-        char chunk[8192];
-        size_t got;
-        while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            rc = buf_add(&b, chunk, got);
-        if (f)
-            fclose(f);
+        int rc = buf_read_file(&b, path);
         if (rc) {
             buf_release(&b);
-            return err_set(err, rc, NULL, "无法读取办件类型定义 %s", path);
+            return err_set(err, rc == ZW_ENOTFOUND ? ZW_EIO : rc, NULL, "无法读取办件类型定义 %s",
+                           path);
         }
         rc = casedef_parse(names[i], b.ptr ? b.ptr : "", b.len, a, &out->v[out->n], err);
         buf_release(&b);

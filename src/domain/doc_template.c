@@ -439,18 +439,14 @@ int doc_template_load_dir(const char *dir, struct case_types *types, struct aren
             char name[160], path[2048];
             snprintf(name, sizeof(name), "%s/%s.html", t->code, t->documents[k].code);
             snprintf(path, sizeof(path), "%s/%s", dir, name);
-            FILE *f = fopen(path, "rb");
-            if (!f)
+            struct buf b = {.max = ZW_MAX_TEMPLATE_BYTES + 1};
+            int rc = buf_read_file(&b, path);
+            if (rc == ZW_ENOTFOUND) {
+                buf_release(&b);
                 return err_set(err, ZW_EINVAL, NULL,
                                "缺少文书模板 %s：办件类型“%s”声明了文书“%s”（%s）", name, t->code,
                                t->documents[k].name, t->documents[k].code);
-            struct buf b = {.max = ZW_MAX_TEMPLATE_BYTES + 1};
-            char chunk[8192];
-            size_t got;
-            int rc = 0;
-            while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                rc = buf_add(&b, chunk, got);
-            fclose(f);
+            }
             if (!rc)
                 rc = doc_template_parse(name, b.ptr ? b.ptr : "", b.len, t, a, &t->templates[k],
                                         err);

@@ -265,19 +265,12 @@ int indicators_load(const char *defs_dir, struct arena *a, struct indicators *ou
 {
     char path[1100];
     snprintf(path, sizeof(path), "%s/indicators.json", defs_dir);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return err_set(err, ZW_EIO, NULL, "无法读取指标定义 %s", path);
     struct buf b = {.max = IND_MAX_FILE};
-    char chunk[8192];
-    size_t got;
-    int rc = 0;
-    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = buf_add(&b, chunk, got);
-    fclose(f);
+    int rc = buf_read_file(&b, path);
     if (rc) {
         buf_release(&b);
-        return err_set(err, rc, NULL, "指标定义 %s 过大", path);
+        return rc == ZW_ETOOBIG ? err_set(err, rc, NULL, "指标定义 %s 过大", path)
+                                : err_set(err, ZW_EIO, NULL, "无法读取指标定义 %s", path);
     }
     rc = indicators_parse("indicators.json", b.ptr ? b.ptr : "", b.len, a, out, err);
     buf_release(&b);

@@ -144,18 +144,11 @@ int services_load(const char *path, const struct case_types *types, struct arena
                   struct services *out, struct error *err)
 {
     struct buf b = {.max = SERVICES_MAX_FILE};
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return err_set(err, ZW_EIO, NULL, "无法读取服务目录 %s", path);
-    int rc = 0;
-    char chunk[8192];
-    size_t got;
-    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = buf_add(&b, chunk, got);
-    fclose(f);
+    int rc = buf_read_file(&b, path);
     if (rc) {
         buf_release(&b);
-        return err_set(err, rc, NULL, "服务目录 %s 过大", path);
+        return rc == ZW_ETOOBIG ? err_set(err, rc, NULL, "服务目录 %s 过大", path)
+                                : err_set(err, ZW_EIO, NULL, "无法读取服务目录 %s", path);
     }
     const char *name = strrchr(path, '/');
     rc = services_parse(name ? name + 1 : path, b.ptr ? b.ptr : "", b.len, types, a, out, err);

@@ -12,21 +12,6 @@
 #include "users.h"
 #include "banned.h"
 
-static int read_all(const char *path, size_t max, struct buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ZW_ENOTFOUND;
-    char chunk[65536];
-    size_t n;
-    int rc = 0;
-    b->max = max;
-    while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = buf_add(b, chunk, n);
-    fclose(f);
-    return rc;
-}
-
 void setup_short_name(const char *full, char *out, size_t cap)
 {
     /* suffix of the committee's full name -> what stays of it in the short name */
@@ -66,9 +51,9 @@ int setup_read_bundled(const char *defs_dir, const char *code9, struct arena *a,
                        struct township_def *out, struct error *err)
 {
     char path[1200];
-    struct buf b = {0};
+    struct buf b = {.max = 4 * 1024 * 1024};
     snprintf(path, sizeof(path), "%s/areas/%s.json", defs_dir, code9);
-    int rc = read_all(path, 4 * 1024 * 1024, &b);
+    int rc = buf_read_file(&b, path);
     if (rc) {
         buf_release(&b);
         return rc == ZW_ENOTFOUND ? ZW_ENOTFOUND : err_set(err, rc, NULL, "无法读取 %s", path);
@@ -238,9 +223,9 @@ int setup_demo(struct zctx *z, const char *defs_dir, const char *code9, const ch
                const struct case_types *types, struct error *err)
 {
     char path[1200];
-    struct buf b = {0};
+    struct buf b = {.max = 1024 * 1024};
     snprintf(path, sizeof(path), "%s/demo/%s.json", defs_dir, code9);
-    int rc = read_all(path, 1024 * 1024, &b);
+    int rc = buf_read_file(&b, path);
     if (rc) {
         buf_release(&b);
         return err_set(err, ZW_ENOTFOUND, NULL, "没有乡镇 %s 的演示数据（%s）", code9, path);

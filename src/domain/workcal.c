@@ -39,28 +39,15 @@ void workcal_read(void (*fn)(const struct calendar *cal, void *ud), void *ud)
     pthread_rwlock_unlock(&cal_lock);
 }
 
-static int read_text(const char *path, struct buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ZW_EIO;
-    char chunk[4096];
-    size_t n;
-    int rc = 0;
-    b->max = 1024 * 1024;
-    while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = buf_add(b, chunk, n);
-    fclose(f);
-    return rc;
-}
-
 static int seed_one(struct zctx *z, const char *path, struct error *err)
 {
-    struct buf b = {0};
+    struct buf b = {.max = 1024 * 1024};
     struct calendar *c = calloc(1, sizeof(*c));
     if (!c)
         log_fatal("workcal: out of memory");
-    int rc = read_text(path, &b);
+    int rc = buf_read_file(&b, path);
+    if (rc == ZW_ENOTFOUND)
+        rc = ZW_EIO;
     if (rc) {
         err_set(err, rc, NULL, "无法读取日历文件：%s", path);
         goto out_free;

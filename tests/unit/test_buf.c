@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cases.h"
@@ -220,6 +221,26 @@ static void test_max_survives_release(void **state)
     buf_release(&b);
 }
 
+static void test_read_file(void **state)
+{
+    char path[] = "/tmp/zw-buf-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char text[] = "户籍台账\n第二行";
+    assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+    close(fd);
+    struct buf b = {0};
+    assert_int_equal(buf_read_file(&b, path), 0);
+    assert_string_equal(b.ptr, text);
+    buf_release(&b);
+    struct buf small = {.max = 4};
+    assert_int_equal(buf_read_file(&small, path), ZW_ETOOBIG);
+    buf_release(&small);
+    unlink(path);
+    assert_int_equal(buf_read_file(&b, path), ZW_ENOTFOUND);
+    assert_null(b.ptr);
+}
+
 static const struct plain_case plain_cases[] = {
     {"buf-1.1 zero value is an empty buffer", test_zero_value},
     {"buf-1.2 add, addc, adds, addf", test_add_kinds},
@@ -229,6 +250,7 @@ static const struct plain_case plain_cases[] = {
     {"buf-1.6 reset keeps memory", test_reset},
     {"buf-2.20 default max refuses huge lengths", test_default_max},
     {"buf-2.21 max kept across release and detach", test_max_survives_release},
+    {"buf-3.1 read_file: a whole file, too big for max, missing", test_read_file},
 };
 
 int main(void)

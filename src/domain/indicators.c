@@ -373,12 +373,27 @@ void indicators_format(const struct indicator *ind, int64_t num, int64_t den, ch
         snprintf(out, 48, "%s%lld%s", neg && q ? "-" : "", (long long)whole, ind->unit);
 }
 
+/* The permission that reads an entity's records; NULL for one this table misses. */
+static const char *entity_perm(const struct ind_entity *e)
+{
+    static const char *const perms[][2] = {
+        {"cases", "case.read"},       {"persons", "registry.read"}, {"households", "registry.read"},
+        {"payments", "benefit.read"}, {"visits", "registry.read"},  {"measures", "registry.read"},
+    };
+    for (size_t i = 0; i < sizeof(perms) / sizeof(perms[0]); i++)
+        if (strcmp(perms[i][0], e->code) == 0)
+            return perms[i][1];
+    return NULL;
+}
+
 bool indicators_may(const struct principal *who, const struct indicators *d, int i)
 {
     const struct indicator *ind = &d->v[i];
-    for (size_t k = 0; k < ind->nreads; k++)
-        if (!principal_can(who, ind->reads[k]->perm))
+    for (size_t k = 0; k < ind->nreads; k++) {
+        const char *perm = entity_perm(ind->reads[k]);
+        if (!perm || !principal_can(who, perm))
             return false;
+    }
     return true;
 }
 

@@ -33,7 +33,6 @@ struct ind_date {
 
 struct ind_entity {
     const char *code, *name;
-    const char *perm; /* the permission that reads its records */
     const char *from; /* "cases c" */
     const char *path; /* the area path column */
     const char *base; /* a condition every query has ("TRUE" if none) */

@@ -1,6 +1,7 @@
 // imports_lib.mjs - the import job round trip the registry and payments
 // import tests share: a UTF-8 CSV body, the upload, waiting for the job, and
 // the commit.
+import assert from 'node:assert/strict';
 import { expectStatus, sleep } from './lib.mjs';
 
 export const csv = (rows) => Buffer.from(`\ufeff${rows.map((r) => r.join(',')).join('\r\n')}\r\n`, 'utf8');
@@ -24,3 +25,14 @@ export async function commitJob(c, id, mode) {
   expectStatus(r, 202, 'commit:');
   return waitJob(c, id);
 }
+
+// Uploads and waits for the dry run; returns the checked (or failed) job.
+export async function checkJob(c, kind, body, name) {
+  const r = await upload(c, kind, body, name);
+  expectStatus(r, 202, 'upload:');
+  assert.equal(r.body.job, r.body.id);
+  return waitJob(c, r.body.job);
+}
+
+// A report's errors (or warnings) as [row, column, message].
+export const issues = (job, key = 'errors') => job.report[key].map((e) => [e.row, e.column, e.message]);

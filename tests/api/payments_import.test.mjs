@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
 import { xlsx, idNumber } from '../lib/xlsx_build.mjs';
 import { login, expectError, expectStatus, sql, sqlExec } from './lib.mjs';
-import { csv, upload, waitJob, commitJob } from './imports_lib.mjs';
+import { csv, upload, commitJob, checkJob, issues } from './imports_lib.mjs';
 
 let srv, staff, dengta, datang;
 before(async () => {
@@ -23,14 +23,11 @@ after(async () => { if (srv) await srv.stop(); });
 
 
 async function check(c, kind, body, name) {
-  const r = await upload(c, kind, body, name);
-  expectStatus(r, 202, 'upload:');
-  const job = await waitJob(c, r.body.job);
+  const job = await checkJob(c, kind, body, name);
   assert.equal(job.status, 'checked', JSON.stringify(job));
   return job;
 }
 const count = (table, where = '1=1') => Number(sql(srv.db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`)[0].n);
-const issues = (job, key = 'errors') => job.report[key].map((e) => [e.row, e.column, e.message]);
 const SHORT_NAMES = JSON.parse(readFileSync(path.join(ROOT, 'defs/programmes.json'), 'utf8')).programmes.map((p) => p.shortName || p.name).join('、');
 
 // The ledger lines of households P*-*, in a stable order.

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { startServer, BIN, ROOT } from '../lib/server.mjs';
 import { xlsx, zipBomb, idNumber } from '../lib/xlsx_build.mjs';
 import { login, expectError, expectStatus, sql, rawHttp, HAN } from './lib.mjs';
-import { csv, upload, waitJob, commitJob } from './imports_lib.mjs';
+import { csv, upload, waitJob, commitJob, checkJob as check, issues } from './imports_lib.mjs';
 
 let srv, staff, dengta, datang;
 before(async () => {
@@ -23,16 +23,7 @@ before(async () => {
 after(async () => { if (srv) await srv.stop(); });
 
 
-// Uploads and waits for the dry run; returns the checked (or failed) job.
-async function check(c, kind, body, name) {
-  const r = await upload(c, kind, body, name);
-  expectStatus(r, 202, 'upload:');
-  assert.equal(r.body.job, r.body.id);
-  return waitJob(c, r.body.job);
-}
-
 const count = (table, where = '1=1') => sql(srv.db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`)[0].n;
-const issues = (job, key = 'errors') => job.report[key].map((e) => [e.row, e.column, e.message]);
 
 const HH_HEAD = ['户编号', '村（社区）代码', '村（社区）名称', '村民小组', '网格', '地址', '联系电话', '户类别', '建档立卡年度', '脱贫年度'];
 const P_HEAD = ['户编号', '姓名', '身份证号', '与户主关系', '劳动能力', '残疾情况', '在校情况', '健康状况', '务工情况', '联系电话', '医保', '大病保险', '养老保险'];

@@ -12,14 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, sql, elapseClock, DENGTA_CODE, DATANG_CODE, HAN } from './lib.mjs';
+import { idnum } from '../lib/idnum.mjs';
 
-// A valid ID number (GB 11643 check character) from its first 17 digits.
-function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
 let seq = 600;
 const nextId = (birth = '19700101') => idnum(`500236${birth}${String((seq += 2) % 1000).padStart(3, '0')}`);
 

@@ -6,14 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, sql, sqlExec, elapseClock, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { idnum } from '../lib/idnum.mjs';
 
-// A valid ID number (GB 11643 check character) from its first 17 digits.
-function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
 let seq = 300;
 const nextId = (birth = '19750101') => { seq += 2; return idnum(`500236${birth}${String(seq % 1000).padStart(3, '0')}`); };
 

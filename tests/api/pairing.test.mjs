@@ -7,13 +7,8 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, children, sql, DENGTA_CODE } from './lib.mjs';
 import { PNG, PDF } from './samples.mjs';
+import { idnum } from '../lib/idnum.mjs';
 
-function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
 let seq = 500;
 const nextId = () => { seq += 2; return idnum(`50023619700101${String(seq % 1000).padStart(3, '0')}`.slice(0, 17)); };
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);

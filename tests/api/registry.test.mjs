@@ -9,14 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { login, expectError, expectStatus, areaTree, children, sql, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { idnum } from '../lib/idnum.mjs';
 
-// A valid ID number (GB 11643 check character) from its first 17 digits.
-export function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
 // A wrong check character for the same 17 digits.
 const badCheck = (id) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
 

@@ -7,6 +7,7 @@ import { png } from './samples.mjs';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { readXlsx } from '../lib/xlsx_read.mjs';
+import { idnum } from '../lib/idnum.mjs';
 import {
   login, expectError, expectStatus, areaTree, children, roleIds, walk, createUser,
   VILLAGES, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE, STRONG,
@@ -24,11 +25,7 @@ let seq = 0;
 // A valid GB 11643 ID number, fresh on every call (born 2010-01-01, sequence from seq).
 let idSeq = 0;
 const matrixId = () => {
-  const f = `50023620100101${String(++idSeq * 2 + 1).padStart(3, '0')}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let t = 0;
-  for (let i = 0; i < 17; i++) t += Number(f[i]) * w[i];
-  return f + '10X98765432'[t % 11];
+  return idnum(`50023620100101${String(++idSeq * 2 + 1).padStart(3, '0')}`);
 };
 
 // kind: 'read' (one record), 'list' (a collection), 'write'.

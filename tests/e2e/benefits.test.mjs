@@ -10,13 +10,8 @@ import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { login, areaTree, elapseClock, DENGTA_CODE } from '../api/lib.mjs';
 import { launch, newPage, closePage, visit, settle, loginAs } from './browser.mjs';
+import { idnum } from '../lib/idnum.mjs';
 
-function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
 const MONTH = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7);
 const yuan = (fen) => `${String(Math.floor(fen / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${String(fen % 100).padStart(2, '0')}`;
 

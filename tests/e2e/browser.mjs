@@ -144,3 +144,16 @@ export async function pickArea(page, picker, path, name) {
   await target.click();
   await picker.getByText(name).waitFor();
 }
+
+// The computed colour of a theme variable (e.g. '--el-color-danger'), as a
+// border or text colour of the page would be reported.
+export async function themeColor(page, variable) {
+  return page.evaluate((v) => {
+    const probe = document.createElement('span');
+    probe.style.color = `var(${v})`;
+    document.body.appendChild(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  }, variable);
+}

@@ -11,15 +11,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, PASSWORD } from '../lib/server.mjs';
 import { login, expectStatus, expectError, elapseClock, areaTree, DENGTA_CODE } from '../api/lib.mjs';
-import { launch, newPage, closePage, visit, settle, loginAs, chooseOption } from './browser.mjs';
+import { launch, newPage, closePage, visit, settle, loginAs, chooseOption, themeColor } from './browser.mjs';
+import { idnum } from '../lib/idnum.mjs';
 
-// A valid ID number (GB 11643 check character) from its first 17 digits.
-function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
 let seq = 0;
 // A fresh ID number born on `birth` (YYYYMMDD); the sequence digit gives the sex.
 const nextId = (birth, male) => {
@@ -453,14 +447,7 @@ test('监测与帮扶: a monitored household shows its status, alerts, measures,
   assert.match(await housing.getAttribute('class'), /\bfail\b/);
   assert.equal((await housing.locator('[data-test="guarantee-state"]').innerText()).trim(), '未达标');
   assert.match(await housing.innerText(), /安全等级 D 级/);
-  const danger = await page.evaluate(() => {
-    const probe = document.createElement('span');
-    probe.style.color = 'var(--el-color-danger)';
-    document.body.appendChild(probe);
-    const col = getComputedStyle(probe).color;
-    probe.remove();
-    return col;
-  });
+  const danger = await themeColor(page, '--el-color-danger');
   assert.equal(await housing.evaluate((el) => getComputedStyle(el).borderTopColor), danger);
   assert.equal(await page.locator('[data-test="guarantees"] .tile.fail').count(), 1, 'only housing failed');
   await visit(page, 'household-monitoring-guarantees');

@@ -14,19 +14,13 @@ import { startServer, ROOT, PASSWORD } from '../lib/server.mjs';
 import { login, elapseClock, DENGTA_CODE, areaTree } from '../api/lib.mjs';
 import { png } from '../api/samples.mjs';
 import { launch, newPage, closePage, visit, settle, loginAs, chooseOption } from './browser.mjs';
+import { idnum } from '../lib/idnum.mjs';
 
 const DEF = JSON.parse(readFileSync(path.join(ROOT, 'defs/case_types/identification.json'), 'utf8'));
 const stateName = (code) => DEF.states.find((s) => s.code === code).name;
 const tr = (code) => DEF.transitions.find((t) => t.code === code);
 const field = (code) => DEF.fields.find((f) => f.code === code);
 const today = () => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
-// A valid ID number (GB 11643 check character) from its first 17 digits.
-function idnum(first17) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let s = 0;
-  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
-  return first17 + '10X98765432'[s % 11];
-}
 const exact = (s) => new RegExp(`^\\s*${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
 
 let server, browser, base;

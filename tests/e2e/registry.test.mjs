@@ -9,14 +9,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, Client, ROOT, PASSWORD } from '../lib/server.mjs';
-import { launch, newPage, closePage, visit, settle, loginAs, chooseOption } from './browser.mjs';
+import { launch, newPage, closePage, visit, settle, loginAs, chooseOption, themeColor } from './browser.mjs';
+import { checkChar } from '../lib/idnum.mjs';
 
 const DEFS = JSON.parse(readFileSync(path.join(ROOT, 'defs/registry.json'), 'utf8'));
 const KINDS = DEFS.guarantees.kinds;
 
-// GB 11643: the check character of the first 17 digits.
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const checkChar = (s17) => '10X98765432'[[...s17].reduce((a, c, i) => a + Number(c) * WEIGHTS[i], 0) % 11];
 const HEAD_ID17 = '50023619700312123'; // a man (odd 17th digit) born 1970-03-12
 const HEAD_ID = HEAD_ID17 + checkChar(HEAD_ID17);
 const BAD_ID17 = '50023619950608224';
@@ -187,14 +185,7 @@ test('a failed housing check (C) turns its tile red; never-checked tiles are gre
   assert.equal((await housing.locator('[data-test="guarantee-state"]').innerText()).trim(), '未达标');
   assert.match(await housing.innerText(), /安全等级 C 级/);
   // red: the tile's border is the theme's danger colour; an unchecked tile's is not
-  const danger = await page.evaluate(() => {
-    const probe = document.createElement('span');
-    probe.style.color = 'var(--el-color-danger)';
-    document.body.appendChild(probe);
-    const c = getComputedStyle(probe).color;
-    probe.remove();
-    return c;
-  });
+  const danger = await themeColor(page, '--el-color-danger');
   const borderOf = (loc) => loc.evaluate((el) => getComputedStyle(el).borderTopColor);
   assert.equal(await borderOf(housing), danger);
   assert.notEqual(await borderOf(page.locator('[data-test="guarantee-food"]')), danger);

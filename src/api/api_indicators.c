@@ -1,5 +1,5 @@
 /*
- * api_indicators.c - the indicators (defs/indicators.json): their list, their
+ * api_indicators.c - the indicators (defs/indicators/<name>.json): their list, their
  * values for an area and a period, and the records behind a value.  See
  * docs/indicators.md.
  *

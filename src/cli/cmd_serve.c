@@ -277,7 +277,7 @@ int cmd_serve(int argc, char **argv)
     importer_payments_use(&programmes);
     api_env.programmes = &programmes;
     api_env.registry = registry;
-    /* Indicators (defs/indicators.json), checked against the store's catalogue. */
+    /* Indicators (defs/indicators/<name>.json), checked against the store's catalogue. */
     static struct indicators indicators;
     if (indicators_load(o.defs, &defs_arena, &indicators, &err)) {
         store_close(store);

@@ -1,4 +1,5 @@
 /* indicators.c - indicator definitions, periods, values and formats; see indicators.h. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 #define IND_MAX_DEPTH 8
 
 struct ctx {
-    const char *name; /* the file, for messages */
+    const char **names; /* per indicator: its file, for messages */
+    size_t *at;         /* per indicator: its index in that file */
     struct arena *a;
     struct indicators *d;
     struct error *err;
@@ -23,8 +25,8 @@ struct ctx {
 
 static int fail(struct ctx *c, size_t i, const char *what, const char *msg)
 {
-    return err_set(c->err, ZW_EINVAL, NULL, "指标定义 %s：indicators[%zu]%s%s：%s", c->name, i,
-                   what ? "." : "", what ? what : "", msg);
+    return err_set(c->err, ZW_EINVAL, NULL, "指标定义 %s：indicators[%zu]%s%s：%s", c->names[i],
+                   c->at[i], what ? "." : "", what ? what : "", msg);
 }
 
 static const char *str(json_t *o, const char *key)
@@ -232,27 +234,51 @@ static int parse_one(struct ctx *c, size_t i, json_t *o)
     return parse_base(c, i, o, ind, ent);
 }
 
+/* Parses items (a JSON array of definitions; names[i] and at[i] place item i). */
+static int parse_items(json_t *items, const char **names, size_t *at, struct arena *a,
+                       struct indicators *out, struct error *err)
+{
+    struct ctx c = {.names = names, .at = at, .a = a, .d = out, .err = err};
+    int rc = 0;
+    out->v = arena_calloc(a, json_array_size(items), sizeof(*out->v));
+    for (size_t i = 0; !rc && i < json_array_size(items); i++) {
+        rc = parse_one(&c, i, json_array_get(items, i));
+        out->n = i + 1;
+    }
+    return rc;
+}
+
+/* The "indicators" array of document text (a borrowed reference into *root). */
+static int doc_items(const char *name, const char *text, size_t len, json_t **root, json_t **items,
+                     struct error *err)
+{
+    json_error_t je;
+    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!*root)
+        return err_set(err, ZW_EJSON, NULL, "指标定义 %s 不是有效的 JSON（第 %d 行：%s）", name,
+                       je.line, je.text);
+    *items = json_object_get(*root, "indicators");
+    if (!json_is_array(*items) || json_array_size(*items) == 0 || json_array_size(*items) > IND_MAX)
+        return err_set(err, ZW_EINVAL, NULL, "指标定义 %s：indicators 应为 1 至 %d 个指标的数组",
+                       name, IND_MAX);
+    return 0;
+}
+
 int indicators_parse(const char *name, const char *text, size_t len, struct arena *a,
                      struct indicators *out, struct error *err)
 {
     memset(out, 0, sizeof(*out));
-    json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
-        return err_set(err, ZW_EJSON, NULL, "指标定义 %s 不是有效的 JSON（第 %d 行：%s）", name,
-                       je.line, je.text);
-    json_t *arr = json_object_get(root, "indicators");
-    int rc = 0;
-    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > IND_MAX) {
-        rc = err_set(err, ZW_EINVAL, NULL, "指标定义 %s：indicators 应为 1 至 %d 个指标的数组",
-                     name, IND_MAX);
-    } else {
-        struct ctx c = {.name = name, .a = a, .d = out, .err = err};
-        out->v = arena_calloc(a, json_array_size(arr), sizeof(*out->v));
-        for (size_t i = 0; !rc && i < json_array_size(arr); i++) {
-            rc = parse_one(&c, i, json_array_get(arr, i));
-            out->n = i + 1;
+    json_t *root = NULL, *items = NULL;
+    int rc = doc_items(name, text, len, &root, &items, err);
+    if (!rc) {
+        size_t n = json_array_size(items);
+        const char **names = arena_calloc(a, n, sizeof(*names));
+        size_t *at = arena_calloc(a, n, sizeof(*at));
+        for (size_t i = 0; i < n; i++) {
+            names[i] = name;
+            at[i] = i;
         }
+        rc = parse_items(items, names, at, a, out, err);
     }
     json_decref(root);
     if (rc)
@@ -260,20 +286,62 @@ int indicators_parse(const char *name, const char *text, size_t len, struct aren
     return rc;
 }
 
+static int json_file(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".json") == 0;
+}
+
+/*
+ * Every defs_dir/indicators/<name>.json, in name order, as one list: an
+ * indicator may use those defined before it, in its file or an earlier one.
+ */
 int indicators_load(const char *defs_dir, struct arena *a, struct indicators *out,
                     struct error *err)
 {
-    char path[1100];
-    snprintf(path, sizeof(path), "%s/indicators.json", defs_dir);
-    struct buf b = {.max = IND_MAX_FILE};
-    int rc = buf_read_file(&b, path);
-    if (rc) {
-        buf_release(&b);
-        return rc == ZW_ETOOBIG ? err_set(err, rc, NULL, "指标定义 %s 过大", path)
-                                : err_set(err, ZW_EIO, NULL, "无法读取指标定义 %s", path);
+    memset(out, 0, sizeof(*out));
+    char dir[1100];
+    snprintf(dir, sizeof(dir), "%s/indicators", defs_dir);
+    struct dirent **files = NULL;
+    int nf = scandir(dir, &files, json_file, alphasort);
+    if (nf <= 0) {
+        free(files);
+        return err_set(err, ZW_EIO, NULL, "指标定义目录 %s 不存在或没有 .json 文件", dir);
     }
-    rc = indicators_parse("indicators.json", b.ptr ? b.ptr : "", b.len, a, out, err);
-    buf_release(&b);
+    json_t *all = json_array();
+    const char **names = arena_calloc(a, (size_t)nf * IND_MAX, sizeof(*names));
+    size_t *at = arena_calloc(a, (size_t)nf * IND_MAX, sizeof(*at));
+    int rc = 0;
+    for (int f = 0; f < nf; f++) {
+        char path[1400];
+        snprintf(path, sizeof(path), "%s/%s", dir, files[f]->d_name);
+        const char *name = arena_printf(a, "indicators/%s", files[f]->d_name);
+        struct buf b = {.max = IND_MAX_FILE};
+        json_t *root = NULL, *items = NULL;
+        if (!rc && (rc = buf_read_file(&b, path)))
+            rc = rc == ZW_ETOOBIG ? err_set(err, rc, NULL, "指标定义 %s 过大", path)
+                                  : err_set(err, ZW_EIO, NULL, "无法读取指标定义 %s", path);
+        if (!rc)
+            rc = doc_items(name, b.ptr ? b.ptr : "", b.len, &root, &items, err);
+        for (size_t i = 0; !rc && i < json_array_size(items); i++) {
+            if (json_array_size(all) >= IND_MAX) {
+                rc = err_set(err, ZW_EINVAL, NULL, "指标定义过多（最多 %d 个）", IND_MAX);
+                break;
+            }
+            names[json_array_size(all)] = name;
+            at[json_array_size(all)] = i;
+            json_array_append(all, json_array_get(items, i));
+        }
+        json_decref(root);
+        buf_release(&b);
+        free(files[f]);
+    }
+    free(files);
+    if (!rc)
+        rc = parse_items(all, names, at, a, out, err);
+    json_decref(all);
+    if (rc)
+        memset(out, 0, sizeof(*out));
     return rc;
 }
 

@@ -1,5 +1,5 @@
 /*
- * indicators.h - indicators as data (defs/indicators.json): counts, distinct
+ * indicators.h - indicators as data (defs/indicators/<name>.json): counts, distinct
  * counts and sums over one entity of store/store_indicator.h with a filter,
  * and ratios and differences of other indicators; evaluated for any area
  * subtree and period, formatted in the report's units, and traced back to

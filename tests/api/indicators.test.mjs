@@ -1,5 +1,5 @@
 // indicators.test.mjs - GET /api/v1/indicators, /indicators/values and
-// /indicators/{code}/records (defs/indicators.json over the demo): the demo's
+// /indicators/{code}/records (defs/indicators/*.json over the demo): the demo's
 // 2018 benefit figures of yangshi-2019.txt come out of the payments ledger,
 // a ratio with a zero denominator is "—", a village user's values cover only
 // their village, drill-down lists the records behind a value, bad periods

@@ -106,7 +106,7 @@ fuzz:
 	@sh scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
 
 bench: deps
-	$(MAKE) all $(BUILD)/bench/bulk $(BUILD)/bench/seed_cases $(BUILD)/bench/registry
+	$(MAKE) all $(BUILD)/bench/bulk $(BUILD)/bench/seed_cases $(BUILD)/bench/registry $(BUILD)/bench/indicators
 	@sh bench/run.sh build/release
 
 clean:
@@ -125,6 +125,10 @@ $(BUILD)/bench/bulk: bench/bulk.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/bench/registry: bench/registry.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bench/indicators: bench/indicators.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 

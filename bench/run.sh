@@ -159,3 +159,10 @@ kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 awk -v st="$st" -v sp="$sp" -v ht="$ht" -v hp="$hp" -v bad="$hbad" 'BEGIN {
     printf "  household page: %.0f/s (p99 %s ms, non-2xx %d), static %.0f/s (p99 %s ms), page/static %.2f\n", ht, hp, bad, st, sp, ht / st
     printf "  household page p99 %s ms (target < 20 ms) %s\n", hp, (hp < 20 && bad == 0) ? "ok" : "ABOVE TARGET" }'
+
+# Indicators: BENCH_INDICATOR_CASES (100,000) cases added to that registry, then every
+# indicator of defs/indicators/ for the whole township over this year, cold against a
+# count(*) of the tables they read (target <= 3x), and warm from the cache (target < 5 ms).
+"$PWD/$build/bench/seed_cases" "$tmp/reg.db" "${BENCH_INDICATOR_CASES:-100000}" defs > /dev/null 2>&1
+echo "bench indicators (the registry above with ${BENCH_INDICATOR_CASES:-100000} cases, SQLite)"
+"$PWD/$build/bench/indicators" "$tmp/reg.db" defs "$(date +%Y)"

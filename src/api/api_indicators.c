@@ -64,6 +64,43 @@ static bool where_or_reply(struct api_ctx *c, struct area *area, struct ind_peri
     return true;
 }
 
+/* {id, period, label, closedAt, closedBy} of a closed period, or null. */
+static json_t *closed_json(const struct period_close *pc)
+{
+    if (!pc)
+        return json_null();
+    return json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)pc->id, "period", pc->period,
+                     "label", pc->label, "closedAt", (json_int_t)pc->closed_at, "closedBy",
+                     pc->closed_by_name ? pc->closed_by_name : "");
+}
+
+/*
+ * A value's JSON; a frozen one (a closed period) also carries "correction",
+ * the live value, when the records have changed since the close.
+ */
+static int value_json(struct api_ctx *c, int i, const struct ind_value *v, const char *path,
+                      const struct ind_period *p, json_t **out)
+{
+    const struct indicators *d = defs();
+    const struct indicator *ind = &d->v[i];
+    struct ind_value live;
+    *out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:b}", "code", ind->code, "name", ind->name,
+                     "unit", ind->unit, "num", (json_int_t)v->num, "den", (json_int_t)v->den,
+                     "text", v->text, "frozen", v->frozen);
+    if (v->frozen) {
+        int rc = indicators_eval_live(&c->z, d, i, path, p, &live, &c->err);
+        if (rc) {
+            json_decref(*out);
+            return rc;
+        }
+        if ((__int128)live.num * v->den != (__int128)v->num * live.den || !live.den != !v->den)
+            json_object_set_new(*out, "correction",
+                                json_pack("{s:I, s:I, s:s}", "num", (json_int_t)live.num, "den",
+                                          (json_int_t)live.den, "text", live.text));
+    }
+    return 0;
+}
+
 /* GET /indicators/values?codes=a,b&areaId=&period= (codes omitted: every one the user may see). */
 void api_indicators_values(struct api_ctx *c)
 {
@@ -73,37 +110,44 @@ void api_indicators_values(struct api_ctx *c)
     if (!where_or_reply(c, &area, &p))
         return;
     const char *codes = http_query(c->req, "codes");
-    json_t *items = json_array();
+    int *idx = arena_calloc(&c->req->arena, d->n ? d->n : 1, sizeof(*idx));
+    size_t n = 0;
     for (size_t i = 0; i < d->n; i++) {
         const struct indicator *ind = &d->v[i];
         if (codes && *codes) {
-            size_t n = strlen(ind->code);
+            size_t len = strlen(ind->code);
             const char *s = codes;
             bool listed = false;
             for (; s && *s; s = strchr(s, ',') ? strchr(s, ',') + 1 : NULL)
-                listed |= strncmp(s, ind->code, n) == 0 && (s[n] == ',' || s[n] == '\0');
+                listed |= strncmp(s, ind->code, len) == 0 && (s[len] == ',' || s[len] == '\0');
             if (!listed)
                 continue;
         }
         if (!indicators_may(&c->who, d, (int)i)) {
             if (codes && *codes) {
                 err_set(&c->err, ZW_EFORBIDDEN, NULL, "没有权限查看指标“%s”", ind->name);
-                json_decref(items);
                 api_reply_error(c, &c->err);
                 return;
             }
             continue;
         }
-        struct ind_value v;
-        if (indicators_eval(&c->z, d, (int)i, area.path, &p, &v, &c->err)) {
+        idx[n++] = (int)i;
+    }
+    json_t *items = json_array();
+    struct ind_value *v = arena_calloc(&c->req->arena, n ? n : 1, sizeof(*v));
+    if (n && indicators_eval_many(&c->z, d, idx, n, area.path, &p, v, &c->err)) {
+        json_decref(items);
+        api_reply_error(c, &c->err);
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        json_t *item;
+        if (value_json(c, idx[k], &v[k], area.path, &p, &item)) {
             json_decref(items);
             api_reply_error(c, &c->err);
             return;
         }
-        json_array_append_new(items,
-                              json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "code", ind->code, "name",
-                                        ind->name, "unit", ind->unit, "num", (json_int_t)v.num,
-                                        "den", (json_int_t)v.den, "text", v.text));
+        json_array_append_new(items, item);
     }
     if (codes && *codes && json_array_size(items) == 0) {
         json_decref(items);
@@ -111,13 +155,23 @@ void api_indicators_values(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
+    const struct period_close *pc;
+    if (indicators_closure(&c->z, area.path, &p, &pc, &c->err)) {
+        json_decref(items);
+        api_reply_error(c, &c->err);
+        return;
+    }
     api_reply(c, 200,
-              json_pack("{s:{s:I, s:s, s:s}, s:{s:s, s:s, s:s}, s:o}", "area", "id",
+              json_pack("{s:{s:I, s:s, s:s}, s:{s:s, s:s, s:s}, s:o, s:o}", "area", "id",
                         (json_int_t)area.id, "name", area.name, "path", area.path, "period", "from",
-                        p.from, "to", p.to, "label", p.label, "items", items));
+                        p.from, "to", p.to, "label", p.label, "closed", closed_json(pc), "items",
+                        items));
 }
 
-/* GET /indicators/{code}/records?areaId=&period=&part=a|b&page=&pageSize= */
+/*
+ * GET /indicators/{code}/records?areaId=&period=&part=a|b&page=&pageSize=&live=1
+ * (a closed period's frozen records unless live=1)
+ */
 void api_indicators_records(struct api_ctx *c)
 {
     const struct indicators *d = defs();
@@ -135,8 +189,12 @@ void api_indicators_records(struct api_ctx *c)
     struct ind_record *v;
     size_t n;
     int64_t total;
-    if (indicators_records(&c->z, d, i, http_query(c->req, "part"), area.path, &p, page, page_size,
-                           &e, &v, &n, &total, &c->err)) {
+    const char *live = http_query(c->req, "live");
+    bool want_live = live && strcmp(live, "1") == 0;
+    const struct period_close *pc = NULL;
+    if ((!want_live && indicators_closure(&c->z, area.path, &p, &pc, &c->err)) ||
+        indicators_records(&c->z, d, i, http_query(c->req, "part"), area.path, &p, want_live, page,
+                           page_size, &e, &v, &n, &total, &c->err)) {
         api_reply_error(c, &c->err);
         return;
     }
@@ -150,5 +208,6 @@ void api_indicators_records(struct api_ctx *c)
                                         "amountFen", (json_int_t)v[k].amount));
     json_t *out = api_page(items, total, page, page_size);
     json_object_set_new(out, "entity", json_pack("{s:s, s:s}", "code", e->code, "name", e->name));
+    json_object_set_new(out, "closed", closed_json(pc));
     api_reply(c, 200, out);
 }

@@ -113,6 +113,10 @@ R(r_programmes, api_programmes_list, "benefit.read", 0);
 R(r_ind_list, api_indicators_list, NULL, 0);
 R(r_ind_values, api_indicators_values, NULL, 0);
 R(r_ind_records, api_indicators_records, NULL, 0);
+/* closed periods: the closure itself needs period.close; reading them, any area user */
+R(r_periods_close, api_periods_close, "period.close", 0);
+R(r_periods_list, api_periods_list, NULL, 0);
+R(r_periods_get, api_periods_get, NULL, 0);
 R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
 R(r_hh_payments, api_household_payments, "benefit.read", 0);
 R(r_pay_list, api_payments_list, "benefit.read", 0);
@@ -245,6 +249,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/indicators", api_dispatch, &r_ind_list},
     {"GET", "/api/v1/indicators/values", api_dispatch, &r_ind_values},
     {"GET", "/api/v1/indicators/{code}/records", api_dispatch, &r_ind_records},
+    {"POST", "/api/v1/periods", api_dispatch, &r_periods_close},
+    {"GET", "/api/v1/periods", api_dispatch, &r_periods_list},
+    {"GET", "/api/v1/periods/{id}", api_dispatch, &r_periods_get},
     {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
     {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},
     {"GET", "/api/v1/payments", api_dispatch, &r_pay_list},

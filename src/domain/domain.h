@@ -49,6 +49,8 @@ struct zctx {
      * rows but skip their per-record audit row; the import writes one.
      */
     bool bulk;
+    /* The indicators' state of this request (indicators.c), created on first use. */
+    struct ind_memo *ind_memo;
 };
 
 bool principal_can(const struct principal *p, const char *perm);

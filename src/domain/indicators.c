@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "calendar.h"
+#include "indicator_cache.h"
 #include "indicators.h"
 #include "banned.h"
 
@@ -128,7 +129,16 @@ static int parse_base(struct ctx *c, size_t i, json_t *o, struct indicator *ind,
     ind->q.date = -1;
     if (period && (ind->q.date = store_ind_date(ind->q.e, period)) < 0)
         return fail(c, i, "period", "应为该对象的日期字段");
-    return parse_where(c, i, json_object_get(o, "where"), ind);
+    int rc = parse_where(c, i, json_object_get(o, "where"), ind);
+    const struct ind_field *f = ind->q.e->fields;
+    if (ind->q.field >= 0 && f[ind->q.field].sql && strstr(f[ind->q.field].sql, "$0"))
+        ind->uses_now = true;
+    for (size_t k = 0; !rc && k < ind->q.nconds; k++) {
+        const struct ind_field *cf = &f[ind->q.conds[k].field];
+        if ((cf->sql && strstr(cf->sql, "$0")) || (cf->in_sql && strstr(cf->in_sql, "$0")))
+            ind->uses_now = true;
+    }
+    return rc;
 }
 
 /* The operands of a ratio or difference: two indicators defined before it. */
@@ -465,21 +475,123 @@ bool indicators_may(const struct principal *who, const struct indicators *d, int
     return true;
 }
 
-/* num / den of indicator i (depth guards against a malformed table). */
-static int eval(struct zctx *z, const struct indicators *d, int i, const struct ind_where *w,
-                int depth, int64_t *num, int64_t *den, struct error *err)
+/* ---- evaluation ------------------------------------------------------------ */
+
+/* What one request (zctx) remembers: the data versions and the last closure lookup. */
+struct ind_memo {
+    uint64_t serial; /* store_tx_serial when ver was read */
+    bool have_ver;
+    uint64_t ver[STORE_NTRACKED];
+    bool looked;
+    char path[256], from[11], to[11];
+    bool closed;
+    struct period_close close;
+};
+
+static struct ind_memo *memo(struct zctx *z)
+{
+    if (!z->ind_memo)
+        z->ind_memo = arena_calloc(z->arena, 1, sizeof(*z->ind_memo));
+    return z->ind_memo;
+}
+
+static bool is_base(const struct indicator *ind)
+{
+    return ind->kind != IND_RATIO && ind->kind != IND_DIFF;
+}
+
+/* Marks in need the base indicators i is computed from (depth: a malformed table). */
+static int mark_bases(const struct indicators *d, int i, bool *need, int depth, struct error *err)
+{
+    if (depth > IND_MAX_DEPTH)
+        return err_set(err, ZW_EINTERNAL, NULL, "指标“%s”嵌套过深", d->v[i].code);
+    if (is_base(&d->v[i])) {
+        need[i] = true;
+        return 0;
+    }
+    int rc = mark_bases(d, d->v[i].a, need, depth + 1, err);
+    return rc ? rc : mark_bases(d, d->v[i].b, need, depth + 1, err);
+}
+
+static uint32_t tables_of(const struct indicator *ind)
+{
+    return ind->q.e->tables ? ind->q.e->tables : STORE_BIT(STORE_NTRACKED) - 1;
+}
+
+/*
+ * The values of the base indicators marked in need, into val: from the cache
+ * while the tables they read are unchanged; the others computed together,
+ * one scan per entity (store_ind_values), and cached.
+ */
+static int base_values(struct zctx *z, const struct indicators *d, const bool *need,
+                       const struct ind_where *w, int64_t *val, struct error *err)
+{
+    struct ind_memo *m = memo(z);
+    if (!m->have_ver || m->serial != store_tx_serial(z->db)) {
+        int rc = store_data_versions(z->db, m->ver, err);
+        if (rc)
+            return rc;
+        m->have_ver = true;
+        m->serial = store_tx_serial(z->db);
+    }
+    uint32_t written = store_tx_written(z->db); /* this transaction's own, not committed yet */
+    bool *miss = arena_calloc(z->arena, d->n, sizeof(*miss));
+    struct icache_key *keys = arena_calloc(z->arena, d->n, sizeof(*keys));
+    for (size_t i = 0; i < d->n; i++) {
+        const struct indicator *ind = &d->v[i];
+        if (!need[i])
+            continue;
+        bool stock = ind->q.date < 0; /* as of now: the same for every period */
+        keys[i] = (struct icache_key){.defs = d,
+                                      .i = (int)i,
+                                      .path = w->path,
+                                      .from = stock ? "" : w->from,
+                                      .to = stock ? "" : w->to,
+                                      .bucket = ind->uses_now ? w->now / 60 : 0};
+        miss[i] =
+            (written & tables_of(ind)) || !icache_get(&keys[i], tables_of(ind), m->ver, &val[i]);
+    }
+    /* The misses, entity by entity, IND_MAX_BATCH at a time. */
+    const struct ind_query *qs[IND_MAX_BATCH];
+    int at[IND_MAX_BATCH];
+    int64_t got[IND_MAX_BATCH];
+    for (size_t e = 0; e < store_ind_nentities; e++) {
+        size_t n = 0;
+        for (size_t i = 0; i <= d->n; i++) {
+            if (i < d->n && miss[i] && d->v[i].q.e == &store_ind_entities[e]) {
+                qs[n] = &d->v[i].q;
+                at[n++] = (int)i;
+            }
+            if (n == IND_MAX_BATCH || (i == d->n && n)) {
+                int rc = store_ind_values(z->db, qs, n, w, got, err);
+                if (rc)
+                    return rc;
+                for (size_t k = 0; k < n; k++) {
+                    const struct indicator *ind = &d->v[at[k]];
+                    val[at[k]] = got[k];
+                    if (!(written & tables_of(ind)))
+                        icache_put(&keys[at[k]], tables_of(ind), m->ver, got[k]);
+                }
+                n = 0;
+            }
+        }
+    }
+    return 0;
+}
+
+/* num / den of indicator i from its base indicators' values in val. */
+static void combine(const struct indicators *d, int i, const int64_t *val, int depth, int64_t *num,
+                    int64_t *den)
 {
     const struct indicator *ind = &d->v[i];
-    if (depth > IND_MAX_DEPTH)
-        return err_set(err, ZW_EINTERNAL, NULL, "指标“%s”嵌套过深", ind->code);
-    if (ind->kind != IND_RATIO && ind->kind != IND_DIFF) {
+    if (is_base(ind) || depth > IND_MAX_DEPTH) { /* mark_bases refused a deeper one */
+        *num = is_base(ind) ? val[i] : 0;
         *den = 1;
-        return store_ind_value(z->db, &ind->q, w, num, err);
+        return;
     }
     int64_t an, ad, bn, bd;
-    int rc = eval(z, d, ind->a, w, depth + 1, &an, &ad, err);
-    if (rc || (rc = eval(z, d, ind->b, w, depth + 1, &bn, &bd, err)))
-        return rc;
+    combine(d, ind->a, val, depth + 1, &an, &ad);
+    combine(d, ind->b, val, depth + 1, &bn, &bd);
     if (ind->kind == IND_RATIO) { /* (an / ad) / (bn / bd) */
         *num = an * bd;
         *den = ad * bn;
@@ -489,36 +601,123 @@ static int eval(struct zctx *z, const struct indicators *d, int i, const struct 
     }
     if (ad == 0 || bd == 0)
         *den = 0;
+}
+
+/* The live values of the indicators idx[0..n) (NULL: 0..n-1) not yet frozen in out. */
+static int live_many(struct zctx *z, const struct indicators *d, const int *idx, size_t n,
+                     const char *path, const struct ind_period *p, struct ind_value *out,
+                     struct error *err)
+{
+    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
+    bool *need = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*need));
+    int64_t *val = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*val));
+    int rc = 0;
+    for (size_t k = 0; !rc && k < n; k++)
+        if (!out[k].frozen)
+            rc = mark_bases(d, idx ? idx[k] : (int)k, need, 0, err);
+    if (rc || (rc = base_values(z, d, need, &w, val, err)))
+        return rc;
+    for (size_t k = 0; k < n; k++) {
+        if (out[k].frozen)
+            continue;
+        int i = idx ? idx[k] : (int)k;
+        combine(d, i, val, 0, &out[k].num, &out[k].den);
+        indicators_format(&d->v[i], out[k].num, out[k].den, out[k].text);
+    }
     return 0;
+}
+
+int indicators_closure(struct zctx *z, const char *path, const struct ind_period *p,
+                       const struct period_close **out, struct error *err)
+{
+    struct ind_memo *m = memo(z);
+    *out = NULL;
+    if (!m->looked || strcmp(m->path, path) != 0 || strcmp(m->from, p->from) != 0 ||
+        strcmp(m->to, p->to) != 0) {
+        if (strlen(path) >= sizeof(m->path))
+            return 0; /* no area is that deep */
+        int rc = store_period_covering(z->db, path, p->from, p->to, z->arena, &m->close, &m->closed,
+                                       err);
+        if (rc)
+            return rc;
+        m->looked = true;
+        snprintf(m->path, sizeof(m->path), "%s", path);
+        snprintf(m->from, sizeof(m->from), "%s", p->from);
+        snprintf(m->to, sizeof(m->to), "%s", p->to);
+    }
+    if (m->closed)
+        *out = &m->close;
+    return 0;
+}
+
+int indicators_eval_live(struct zctx *z, const struct indicators *d, int i, const char *path,
+                         const struct ind_period *p, struct ind_value *out, struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    return live_many(z, d, &i, 1, path, p, out, err);
+}
+
+int indicators_eval_many(struct zctx *z, const struct indicators *d, const int *idx, size_t n,
+                         const char *path, const struct ind_period *p, struct ind_value *out,
+                         struct error *err)
+{
+    const struct period_close *c;
+    memset(out, 0, n * sizeof(*out));
+    int rc = indicators_closure(z, path, p, &c, err);
+    for (size_t k = 0; !rc && c && k < n; k++) {
+        int i = idx ? idx[k] : (int)k;
+        bool found;
+        if ((rc = store_period_value(z->db, c->id, path, d->v[i].code, &out[k].num, &out[k].den,
+                                     &found, err)))
+            break;
+        if (found) {
+            out[k].frozen = true;
+            indicators_format(&d->v[i], out[k].num, out[k].den, out[k].text);
+        }
+    }
+    return rc ? rc : live_many(z, d, idx, n, path, p, out, err);
 }
 
 int indicators_eval(struct zctx *z, const struct indicators *d, int i, const char *path,
                     const struct ind_period *p, struct ind_value *out, struct error *err)
 {
-    memset(out, 0, sizeof(*out));
-    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
-    int rc = eval(z, d, i, &w, 0, &out->num, &out->den, err);
-    if (!rc)
-        indicators_format(&d->v[i], out->num, out->den, out->text);
-    return rc;
+    return indicators_eval_many(z, d, &i, 1, path, p, out, err);
 }
 
-int indicators_records(struct zctx *z, const struct indicators *d, int i, const char *part,
-                       const char *path, const struct ind_period *p, int64_t page,
-                       int64_t page_size, const struct ind_entity **entity,
-                       struct ind_record **items, size_t *n, int64_t *total, struct error *err)
+int indicators_base(const struct indicators *d, int i, const char *part, struct error *err)
 {
     /* A ratio or difference leads to one of its parts, down to a base indicator. */
     for (int depth = 0; d->v[i].kind == IND_RATIO || d->v[i].kind == IND_DIFF; depth++) {
-        if (depth > IND_MAX_DEPTH)
-            return err_set(err, ZW_EINTERNAL, NULL, "指标嵌套过深");
+        if (depth > IND_MAX_DEPTH) {
+            err_set(err, ZW_EINTERNAL, NULL, "指标嵌套过深");
+            return -1;
+        }
         bool b = depth == 0 && part && strcmp(part, "b") == 0;
-        if (depth == 0 && part && !b && strcmp(part, "a") != 0)
-            return err_set(err, ZW_EINVAL, "part", "part 应为 a（分子）或 b（分母）");
+        if (depth == 0 && part && !b && strcmp(part, "a") != 0) {
+            err_set(err, ZW_EINVAL, "part", "part 应为 a（分子）或 b（分母）");
+            return -1;
+        }
         i = b ? d->v[i].b : d->v[i].a;
     }
-    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
+    return i;
+}
+
+int indicators_records(struct zctx *z, const struct indicators *d, int i, const char *part,
+                       const char *path, const struct ind_period *p, bool live, int64_t page,
+                       int64_t page_size, const struct ind_entity **entity,
+                       struct ind_record **items, size_t *n, int64_t *total, struct error *err)
+{
+    if ((i = indicators_base(d, i, part, err)) < 0)
+        return err->code;
     *entity = d->v[i].q.e;
+    const struct period_close *c = NULL;
+    int rc = live ? 0 : indicators_closure(z, path, p, &c, err);
+    if (rc)
+        return rc;
+    if (c)
+        return store_period_records(z->db, c->id, d->v[i].code, path, page, page_size, z->arena,
+                                    items, n, total, err);
+    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
     return store_ind_records(z->db, &d->v[i].q, &w, page, page_size, z->arena, items, n, total,
                              err);
 }

@@ -13,6 +13,7 @@
 
 #include "domain.h"
 #include "store/store_indicator.h"
+#include "store/store_period.h"
 
 enum ind_kind { IND_COUNT, IND_DISTINCT, IND_SUM, IND_RATIO, IND_DIFF };
 
@@ -27,6 +28,7 @@ struct indicator {
     /* The entities it reads (its own, or its operands'), for the rights. */
     const struct ind_entity *reads[8];
     size_t nreads;
+    bool uses_now; /* a base one whose fields depend on the time (超期): cached per minute */
 };
 
 struct indicators {
@@ -53,6 +55,7 @@ int indicators_period(const char *s, struct ind_period *out, struct error *err);
 struct ind_value {
     int64_t num, den;
     char text[48];
+    bool frozen; /* from a closed period's snapshot (periods.h) */
 };
 
 /*
@@ -63,18 +66,37 @@ void indicators_format(const struct indicator *ind, int64_t num, int64_t den, ch
 
 /*
  * The value of indicator i for the area subtree at path over period p, for
- * z->who (who must hold the read right of every entity it reads).
+ * z->who (who must hold the read right of every entity it reads): the frozen
+ * one when the period is closed for path (its area or a child of it), else
+ * the live one, served from the cache while the tables it reads are unchanged.
  */
 int indicators_eval(struct zctx *z, const struct indicators *d, int i, const char *path,
                     const struct ind_period *p, struct ind_value *out, struct error *err);
+/*
+ * The values of indicators idx[0..n) (idx NULL: every one, 0..n-1) into
+ * out[0..n), as indicators_eval, the live ones computed together: the
+ * indicators over one entity in one scan.
+ */
+int indicators_eval_many(struct zctx *z, const struct indicators *d, const int *idx, size_t n,
+                         const char *path, const struct ind_period *p, struct ind_value *out,
+                         struct error *err);
+/* The live value, closed period or not. */
+int indicators_eval_live(struct zctx *z, const struct indicators *d, int i, const char *path,
+                         const struct ind_period *p, struct ind_value *out, struct error *err);
+/* The closure answering path over p (store_period.h), or NULL (remembered for the request). */
+int indicators_closure(struct zctx *z, const char *path, const struct ind_period *p,
+                       const struct period_close **out, struct error *err);
+/* The base indicator behind i's part "a" or "b" (NULL: a); -1 and err for a bad part. */
+int indicators_base(const struct indicators *d, int i, const char *part, struct error *err);
 /* Whether who may read indicator i (the rights of its entities). */
 bool indicators_may(const struct principal *who, const struct indicators *d, int i);
 /*
  * The records behind indicator i: a base one's own; a ratio's or difference's
- * part "a" or "b" (part NULL: a).  *entity is the entity's code.
+ * part "a" or "b" (part NULL: a).  *entity is the entity's code.  A closed
+ * period's are its frozen records (live: the current ones all the same).
  */
 int indicators_records(struct zctx *z, const struct indicators *d, int i, const char *part,
-                       const char *path, const struct ind_period *p, int64_t page,
+                       const char *path, const struct ind_period *p, bool live, int64_t page,
                        int64_t page_size, const struct ind_entity **entity,
                        struct ind_record **items, size_t *n, int64_t *total, struct error *err);
 

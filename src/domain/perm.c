@@ -23,6 +23,7 @@ const struct perm_info perm_table[] = {
     {"registry.write", "维护户籍台账"},
     {"benefit.read", "查看救助发放台账"},
     {"benefit.write", "办理救助发放"},
+    {"period.close", "统计结账（冻结月度、年度数据）"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

@@ -26,7 +26,7 @@ const struct builtin_role builtin_roles[] = {
      "镇领导",
      "subtree",
      {"area.read", "user.read", "role.read", "pii.read", "case.read", "case.write", "registry.read",
-      "registry.write", "benefit.read", "benefit.write"}},
+      "registry.write", "benefit.read", "benefit.write", "period.close"}},
     {"staff",
      "镇工作人员",
      "subtree",

@@ -43,8 +43,13 @@ struct db_driver {
 /* Every connection struct starts with this. */
 struct db {
     const struct db_driver *drv;
-    int in_tx; /* 0, 1 (read) or 2 (write) */
+    int in_tx;        /* 0, 1 (read) or 2 (write) */
+    uint32_t written; /* the tracked tables (store.h) the write transaction prepared writes on */
+    uint64_t txs;     /* transactions begun on the connection */
 };
+
+/* The tracked tables' names, by enum store_table (store.h). */
+extern const char *const db_tracked[];
 
 extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver;
@@ -86,7 +91,12 @@ int64_t db_changes(struct db_stmt *st);
 int db_step_done(struct db_stmt *st, struct error *err);
 /* Runs SQL text with no parameters (migrations, pragmas). */
 int db_exec(struct db *db, const char *sql, struct error *err);
-/* Transactions: write ones take the write lock at once (BEGIN IMMEDIATE on SQLite). */
+/*
+ * Transactions: write ones take the write lock at once (BEGIN IMMEDIATE on
+ * SQLite).  db_prepare of an INSERT, UPDATE or DELETE on a tracked table in a
+ * write transaction marks the table; db_commit bumps the marked tables' rows
+ * of data_versions before it commits.
+ */
 int db_begin(struct db *db, bool write, struct error *err);
 int db_commit(struct db *db, struct error *err);
 void db_rollback(struct db *db);

@@ -123,6 +123,31 @@ void store_rollback(struct db *db)
     db_rollback(db);
 }
 
+uint32_t store_tx_written(struct db *db)
+{
+    return db->in_tx == 2 ? db->written : 0;
+}
+
+uint64_t store_tx_serial(struct db *db)
+{
+    return db->txs;
+}
+
+int store_data_versions(struct db *db, uint64_t v[STORE_NTRACKED], struct error *err)
+{
+    memset(v, 0, STORE_NTRACKED * sizeof(*v));
+    struct db_stmt *st;
+    int rc = db_prepare(db, "SELECT tbl, version FROM data_versions", &st, err);
+    if (rc)
+        return rc;
+    while ((rc = db_step(st, err)) == DB_ROW)
+        for (int t = 0; t < STORE_NTRACKED; t++)
+            if (strcmp(db_tracked[t], db_col_text(st, 0)) == 0)
+                v[t] = (uint64_t)db_col_int(st, 1);
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
 int store_schema_version(struct db *db, int *version, int *latest, struct error *err)
 {
     *latest = zw_migration_count ? zw_migrations[zw_migration_count - 1].version : 0; /* sorted */

@@ -54,6 +54,33 @@ void store_global_init(void);
 /* Cheap query proving the database answers. */
 int store_ping(struct db *db, struct error *err);
 
+/*
+ * Data versions: a committed write transaction that wrote one of these
+ * tables (an INSERT, UPDATE or DELETE prepared on it) bumps the table's row
+ * of data_versions in the same transaction (db.c), whichever process wrote.
+ * A cache of values derived from the tables (the indicators) keeps the
+ * versions it was computed at and is valid while they are unchanged.
+ */
+enum store_table {
+    STORE_T_CASES,
+    STORE_T_CASE_CLOCKS,
+    STORE_T_PERSONS,
+    STORE_T_HOUSEHOLDS,
+    STORE_T_HOUSEHOLD_CATEGORIES,
+    STORE_T_PAYMENTS,
+    STORE_T_VISITS,
+    STORE_T_MEASURES,
+    STORE_T_PERIODS,
+    STORE_NTRACKED
+};
+#define STORE_BIT(t) (UINT32_C(1) << (t))
+/* The tracked tables the open write transaction on db has written so far (uncommitted). */
+uint32_t store_tx_written(struct db *db);
+/* A number that changes with every transaction begun on db. */
+uint64_t store_tx_serial(struct db *db);
+/* The current version of every tracked table (0 for one never written). */
+int store_data_versions(struct db *db, uint64_t v[STORE_NTRACKED], struct error *err);
+
 /* ---- cases (store_case.c) ----------------------------------------------- */
 
 struct case_row {

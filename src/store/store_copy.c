@@ -163,6 +163,15 @@ static const struct copy_table tables[] = {
       "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
     T("visit_photos", "id, visit_id, name, mime, size, sha256, created_at",
       "$1, $2, $3, $4, $5, $6, $7", "id"),
+    /* closed periods (0022); data_versions is the target's own */
+    T("period_closes",
+      "id, area_id, area_path, period, date_from, date_to, label, note, closed_at, closed_by",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
+    T("period_values", "close_id, area_path, code, num, den", "$1, $2, $3, $4, $5",
+      "close_id, area_path, code"),
+    T("period_records",
+      "close_id, code, seq, record_id, label, area_path, rec_date, rec_epoch, amount_fen",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9", "close_id, code, seq"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

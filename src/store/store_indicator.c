@@ -6,6 +6,7 @@
 #include "calendar.h"
 #include "store_indicator.h"
 #include "store_int.h"
+#include "store_period.h"
 #include "banned.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -104,29 +105,35 @@ static const struct ind_date measure_dates[] = {
     {"done", "完成日期", "m.done_on", false},
 };
 
+#define REGISTRY_TABLES                                                                            \
+    (STORE_BIT(STORE_T_PERSONS) | STORE_BIT(STORE_T_HOUSEHOLDS) |                                  \
+     STORE_BIT(STORE_T_HOUSEHOLD_CATEGORIES))
+
 const struct ind_entity store_ind_entities[] = {
     {"cases", "办件", "cases c", "c.area_path", "c.state <> 'merged'", case_fields, N(case_fields),
      case_dates, N(case_dates),
-     "c.id, c.serial || ' ' || c.title, c.area_path, NULL, c.created_at, 0", "c.id DESC"},
+     "c.id, c.serial || ' ' || c.title, c.area_path, NULL, c.created_at, 0", "c.id DESC",
+     STORE_BIT(STORE_T_CASES) | STORE_BIT(STORE_T_CASE_CLOCKS)},
     {"persons", "人员", "persons p", "p.area_path", "p.status <> 'merged'", person_fields,
      N(person_fields), person_dates, N(person_dates),
-     "p.id, p.name, p.area_path, NULL, p.created_at, 0", "p.id"},
+     "p.id, p.name, p.area_path, NULL, p.created_at, 0", "p.id", REGISTRY_TABLES},
     {"households", "户", "households h", "h.area_path", "h.dissolved_on IS NULL", household_fields,
      N(household_fields), household_dates, N(household_dates),
      "h.id, h.code || ' ' || COALESCE((SELECT hp.name FROM persons hp WHERE hp.id = "
      "h.head_person_id), ''), h.area_path, NULL, h.created_at, 0",
-     "h.id"},
+     "h.id", REGISTRY_TABLES},
     {"payments", "发放明细", "payments pm", "pm.area_path", "1 = 1", payment_fields,
      N(payment_fields), payment_dates, N(payment_dates),
      "pm.id, (SELECT ph.code FROM households ph WHERE ph.id = pm.household_id) || ' ' || "
      "pm.programme, pm.area_path, pm.paid_on, 0, pm.amount_fen",
-     "pm.paid_on DESC, pm.id DESC"},
+     "pm.paid_on DESC, pm.id DESC", STORE_BIT(STORE_T_PAYMENTS) | STORE_BIT(STORE_T_HOUSEHOLDS)},
     {"visits", "入户走访", "visits v", "v.area_path", "1 = 1", visit_fields, N(visit_fields),
      visit_dates, N(visit_dates), "v.id, v.found, v.area_path, v.visited_on, 0, 0",
-     "v.visited_on DESC, v.id DESC"},
+     "v.visited_on DESC, v.id DESC", STORE_BIT(STORE_T_VISITS)},
     {"measures", "帮扶措施", "assist_measures m JOIN households mh ON mh.id = m.household_id",
      "mh.area_path", "1 = 1", measure_fields, N(measure_fields), measure_dates, N(measure_dates),
-     "m.id, m.description, mh.area_path, m.start_on, 0, 0", "m.id"},
+     "m.id, m.description, mh.area_path, m.start_on, 0, 0", "m.id",
+     STORE_BIT(STORE_T_MEASURES) | STORE_BIT(STORE_T_HOUSEHOLDS)},
 };
 const size_t store_ind_nentities = N(store_ind_entities);
 
@@ -179,17 +186,16 @@ static int add_fragment(struct buf *b, const char *s, struct plan *pl)
 }
 
 /*
- * The FROM and WHERE of q into b, parameters numbered in pl ($1 is the area
- * path prefix; pl starts as {.next = 2}, or as a SELECT list's fragment left it).
+ * q's own conditions (its period and its where) into b, each as " AND ...",
+ * parameters numbered from pl->next.
  */
-static int compose_where(struct buf *b, const struct ind_query *q, struct plan *pl)
+static int compose_conds(struct buf *b, const struct ind_query *q, struct plan *pl)
 {
     const struct ind_entity *e = q->e;
     if (q->nconds > IND_MAX_CONDS)
         return ZW_ETOOBIG;
-    int rc = buf_addf(b, " FROM %s WHERE %s LIKE CAST($1 AS TEXT) || '%%' AND %s", e->from, e->path,
-                      e->base);
-    if (!rc && q->date >= 0) {
+    int rc = 0;
+    if (q->date >= 0) {
         const struct ind_date *d = &e->dates[q->date];
         pl->date = pl->next;
         pl->next += 2;
@@ -213,6 +219,24 @@ static int compose_where(struct buf *b, const struct ind_query *q, struct plan *
         buf_release(&list);
     }
     return rc ? ZW_ETOOBIG : 0;
+}
+
+/* The FROM and WHERE of entity e's records under the area path $1 into b. */
+static int compose_from(struct buf *b, const struct ind_entity *e)
+{
+    return buf_addf(b, " FROM %s WHERE %s LIKE CAST($1 AS TEXT) || '%%' AND %s", e->from, e->path,
+                    e->base)
+               ? ZW_ETOOBIG
+               : 0;
+}
+
+/*
+ * The FROM and WHERE of q into b, parameters numbered in pl ($1 is the area
+ * path prefix; pl starts as {.next = 2}, or as a SELECT list's fragment left it).
+ */
+static int compose_where(struct buf *b, const struct ind_query *q, struct plan *pl)
+{
+    return compose_from(b, q->e) || compose_conds(b, q, pl) ? ZW_ETOOBIG : 0;
 }
 
 /* Binds the parameters of compose_where. */
@@ -271,6 +295,119 @@ int store_ind_value(struct db *db, const struct ind_query *q, const struct ind_w
     return rc < 0 ? rc : 0;
 }
 
+/* Reads the rows of st (the drill-down's six columns) into an arena array. */
+static int read_records(struct db_stmt *st, struct arena *a, struct ind_record **items, size_t *n,
+                        struct error *err)
+{
+    size_t cap = 32;
+    struct ind_record *v = arena_alloc(a, cap * sizeof(*v));
+    int rc;
+    *n = 0;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        v = st_grow(a, v, &cap, *n, sizeof(*v));
+        struct ind_record *r = &v[(*n)++];
+        r->id = db_col_int(st, 0);
+        r->label = st_dup(a, db_col_text(st, 1));
+        r->area_path = st_dup(a, db_col_text(st, 2));
+        if (!db_col_null(st, 3)) {
+            r->date = st_dup(a, db_col_text(st, 3));
+        } else if (db_col_int(st, 4) > 0) {
+            char d[11];
+            cal_format_date(cal_local_ymd(db_col_int(st, 4)), d);
+            r->date = arena_strdup(a, d);
+        } else {
+            r->date = NULL;
+        }
+        r->amount = db_col_int(st, 5);
+    }
+    *items = v;
+    return rc < 0 ? rc : 0;
+}
+
+/* q's conditional aggregate (store_ind_values) into b, numbered in pl. */
+static int compose_aggregate(struct buf *b, const struct ind_query *q, struct plan *pl)
+{
+    const struct ind_field *f = q->field >= 0 ? &q->e->fields[q->field] : NULL;
+    if (q->agg == IND_AGG_COUNT && q->date < 0 && q->nconds == 0)
+        return buf_adds(b, "COUNT(*)");
+    /* the condition first, so that its parameters come before the field's */
+    struct buf cond = {0};
+    int rc = buf_adds(&cond, "1 = 1") || compose_conds(&cond, q, pl);
+    if (!rc && q->agg == IND_AGG_COUNT)
+        rc = buf_addf(b, "SUM(CASE WHEN %s THEN 1 ELSE 0 END)", cond.ptr);
+    else if (!rc)
+        rc = buf_addf(b,
+                      q->agg == IND_AGG_DISTINCT ? "COUNT(DISTINCT CASE WHEN %s THEN "
+                                                 : "COALESCE(SUM(CASE WHEN %s THEN ",
+                      cond.ptr) ||
+             add_fragment(b, f->sql, pl) ||
+             buf_adds(b, q->agg == IND_AGG_DISTINCT ? " END)" : " ELSE 0 END), 0)");
+    buf_release(&cond);
+    return rc ? ZW_ETOOBIG : 0;
+}
+
+/* One statement: the aggregates of qs[0..n) over w into out. */
+static int values_statement(struct db *db, const struct ind_query *const *qs, size_t n,
+                            const struct plan *pl, const char *sql, const struct ind_where *w,
+                            int64_t *out, struct error *err)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < n; k++)
+        bind_where(st, qs[k], w, &pl[k]);
+    rc = db_step(st, err);
+    for (size_t k = 0; k < n; k++)
+        out[k] = rc == DB_ROW ? db_col_int(st, (int)k) : 0;
+    db_finish(st);
+    return rc < 0 ? rc : 0;
+}
+
+int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
+                     const struct ind_where *w, int64_t *out, struct error *err)
+{
+    if (n > IND_MAX_BATCH)
+        return err_set(err, ZW_ETOOBIG, NULL, "一次计算的指标过多");
+    struct buf sql = {0}, expr = {0};
+    struct plan pl[IND_MAX_BATCH];
+    size_t first = 0; /* the first query of the statement being composed */
+    int rc = 0;
+    for (size_t k = 0; !rc && k <= n; k++) {
+        int next = k > first ? pl[k - 1].next : 2;
+        bool fits = false;
+        if (k < n) {
+            buf_reset(&expr);
+            pl[k] = (struct plan){.next = next};
+            if ((rc = compose_aggregate(&expr, qs[k], &pl[k])))
+                break;
+            fits = pl[k].next - 1 <= IND_MAX_PARAMS;
+        }
+        if (k > first && !fits) { /* flush qs[first..k) */
+            if ((rc = compose_from(&sql, qs[first]->e)) ||
+                (rc = values_statement(db, qs + first, k - first, pl + first, sql.ptr, w,
+                                       out + first, err)))
+                break;
+            buf_reset(&sql);
+            first = k;
+            if (k < n) { /* again, first of its statement */
+                buf_reset(&expr);
+                pl[k] = (struct plan){.next = 2};
+                rc = compose_aggregate(&expr, qs[k], &pl[k]);
+            }
+        }
+        if (!rc && k < n)
+            rc = buf_adds(&sql, k > first ? ", " : "SELECT ") || buf_adds(&sql, expr.ptr)
+                     ? ZW_ETOOBIG
+                     : 0;
+    }
+    buf_release(&sql);
+    buf_release(&expr);
+    if (rc == ZW_ETOOBIG)
+        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
+    return rc;
+}
+
 int store_ind_records(struct db *db, const struct ind_query *q, const struct ind_where *w,
                       int64_t page, int64_t page_size, struct arena *a, struct ind_record **items,
                       size_t *n, int64_t *total, struct error *err)
@@ -304,29 +441,147 @@ int store_ind_records(struct db *db, const struct ind_query *q, const struct ind
     bind_where(st, q, w, &pl);
     db_bind_int(st, lim, page_size);
     db_bind_int(st, lim + 1, (page - 1) * page_size);
-    size_t cap = 32;
-    struct ind_record *v = arena_alloc(a, cap * sizeof(*v));
-    while ((rc = db_step(st, err)) == DB_ROW) {
-        v = st_grow(a, v, &cap, *n, sizeof(*v));
-        struct ind_record *r = &v[(*n)++];
-        r->id = db_col_int(st, 0);
-        r->label = st_dup(a, db_col_text(st, 1));
-        r->area_path = st_dup(a, db_col_text(st, 2));
-        if (!db_col_null(st, 3)) {
-            r->date = st_dup(a, db_col_text(st, 3));
-        } else if (db_col_int(st, 4) > 0) {
-            char d[11];
-            cal_format_date(cal_local_ymd(db_col_int(st, 4)), d);
-            r->date = arena_strdup(a, d);
-        } else {
-            r->date = NULL;
-        }
-        r->amount = db_col_int(st, 5);
-    }
+    rc = read_records(st, a, items, n, err);
     db_finish(st);
-    *items = v;
 out:
     buf_release(&where);
     buf_release(&sql);
     return rc < 0 ? rc : 0;
+}
+
+/* ---- closed periods (store_period.h) ---------------------------------------- */
+
+/* The id column of e's drill-down: the first of its list. */
+static int add_id_column(struct buf *b, const struct ind_entity *e)
+{
+    const char *comma = strchr(e->list, ',');
+    return buf_add(b, e->list, comma ? (size_t)(comma - e->list) : strlen(e->list));
+}
+
+int store_period_freeze_records(struct db *db, int64_t close_id, const char *code,
+                                const struct ind_query *q, const struct ind_where *w,
+                                struct error *err)
+{
+    struct buf where = {0}, sql = {0};
+    struct plan pl = {.next = 2};
+    int rc = compose_where(&where, q, &pl);
+    int c = pl.next;
+    if (!rc)
+        rc = buf_addf(&sql,
+                      "INSERT INTO period_records (close_id, code, seq, record_id, label, "
+                      "area_path, rec_date, rec_epoch, amount_fen) SELECT $%d, $%d, ROW_NUMBER() "
+                      "OVER (ORDER BY %s), %s%s",
+                      c, c + 1, q->e->order, q->e->list, where.ptr);
+    struct db_stmt *st;
+    if (rc) {
+        rc = err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
+    } else if (!(rc = db_prepare(db, sql.ptr, &st, err))) {
+        bind_where(st, q, w, &pl);
+        db_bind_int(st, c, close_id);
+        db_bind_text(st, c + 1, code);
+        rc = db_step_done(st, err);
+    }
+    buf_release(&where);
+    buf_release(&sql);
+    return rc;
+}
+
+int store_period_records(struct db *db, int64_t close_id, const char *code, const char *path,
+                         int64_t page, int64_t page_size, struct arena *a,
+                         struct ind_record **items, size_t *n, int64_t *total, struct error *err)
+{
+    struct db_stmt *st;
+    *items = NULL;
+    *n = 0;
+    int rc = db_prepare(db,
+                        "SELECT COUNT(*) FROM period_records WHERE close_id = $1 AND code = $2 "
+                        "AND area_path LIKE CAST($3 AS TEXT) || '%'",
+                        &st, err);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, close_id);
+    db_bind_text(st, 2, code);
+    db_bind_text(st, 3, path);
+    rc = db_step(st, err);
+    *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finish(st);
+    if (rc < 0 || (rc = db_prepare(db,
+                                   "SELECT record_id, label, area_path, rec_date, rec_epoch, "
+                                   "amount_fen FROM period_records WHERE close_id = $1 AND code "
+                                   "= $2 AND area_path LIKE CAST($3 AS TEXT) || '%' ORDER BY seq "
+                                   "LIMIT $4 OFFSET $5",
+                                   &st, err)))
+        return rc < 0 ? rc : 0;
+    db_bind_int(st, 1, close_id);
+    db_bind_text(st, 2, code);
+    db_bind_text(st, 3, path);
+    db_bind_int(st, 4, page_size);
+    db_bind_int(st, 5, (page - 1) * page_size);
+    rc = read_records(st, a, items, n, err);
+    db_finish(st);
+    return rc;
+}
+
+int store_period_diff(struct db *db, int64_t close_id, const char *code, const struct ind_query *q,
+                      const struct ind_where *w, int64_t limit, struct arena *a,
+                      struct ind_record **added, size_t *nadded, int64_t *total_added,
+                      struct ind_record **removed, size_t *nremoved, int64_t *total_removed,
+                      struct error *err)
+{
+    struct buf where = {0}, sql = {0};
+    struct plan pl = {.next = 2};
+    *added = *removed = NULL;
+    *nadded = *nremoved = 0;
+    *total_added = *total_removed = 0;
+    int rc = compose_where(&where, q, &pl);
+    if (rc) {
+        buf_release(&where);
+        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
+    }
+    int c = pl.next; /* close_id, code, limit */
+    const char *frozen = " FROM period_records f WHERE f.close_id = $%d AND f.code = $%d AND "
+                         "f.area_path LIKE CAST($1 AS TEXT) || '%%'";
+    for (int pass = 0; !rc && pass < 4; pass++) {
+        bool count = pass % 2 == 0, add = pass < 2;
+        buf_reset(&sql);
+        if (add) { /* live, not frozen */
+            rc = buf_adds(&sql, count ? "SELECT COUNT(*)" : "SELECT ") ||
+                 (!count && buf_adds(&sql, q->e->list)) || buf_adds(&sql, where.ptr) ||
+                 buf_adds(&sql, " AND ") || add_id_column(&sql, q->e) ||
+                 buf_addf(&sql, " NOT IN (SELECT f.record_id") ||
+                 buf_addf(&sql, frozen, c, c + 1) || buf_adds(&sql, ")") ||
+                 (!count && (buf_addf(&sql, " ORDER BY %s LIMIT $%d", q->e->order, c + 2)));
+        } else { /* frozen, no longer live */
+            rc = buf_adds(&sql, count ? "SELECT COUNT(*)"
+                                      : "SELECT f.record_id, f.label, f.area_path, f.rec_date, "
+                                        "f.rec_epoch, f.amount_fen") ||
+                 buf_addf(&sql, frozen, c, c + 1) ||
+                 buf_adds(&sql, " AND f.record_id NOT IN (SELECT ") || add_id_column(&sql, q->e) ||
+                 buf_adds(&sql, where.ptr) || buf_adds(&sql, ")") ||
+                 (!count && buf_addf(&sql, " ORDER BY f.seq LIMIT $%d", c + 2));
+        }
+        struct db_stmt *st;
+        if (rc) {
+            rc = err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
+            break;
+        }
+        if ((rc = db_prepare(db, sql.ptr, &st, err)))
+            break;
+        bind_where(st, q, w, &pl);
+        db_bind_int(st, c, close_id);
+        db_bind_text(st, c + 1, code);
+        if (!count)
+            db_bind_int(st, c + 2, limit);
+        if (count) {
+            rc = db_step(st, err);
+            *(add ? total_added : total_removed) = rc == DB_ROW ? db_col_int(st, 0) : 0;
+            rc = rc < 0 ? rc : 0;
+        } else {
+            rc = read_records(st, a, add ? added : removed, add ? nadded : nremoved, err);
+        }
+        db_finish(st);
+    }
+    buf_release(&where);
+    buf_release(&sql);
+    return rc;
 }

@@ -43,6 +43,7 @@ struct ind_entity {
     /* The drill-down's columns: id, label, area path, a date or "", an amount or 0. */
     const char *list;
     const char *order; /* of the drill-down */
+    uint32_t tables;   /* STORE_BIT()s of the tables its values read (0: every table) */
 };
 
 extern const struct ind_entity store_ind_entities[];
@@ -90,6 +91,15 @@ struct ind_record {
 /* The value of q over w. */
 int store_ind_value(struct db *db, const struct ind_query *q, const struct ind_where *w,
                     int64_t *out, struct error *err);
+/*
+ * The values of n queries over one entity (the same e) and w, each a
+ * conditional aggregate of one scan (or a few, when their parameters exceed
+ * one statement's): out[k] is qs[k]'s.  n <= IND_MAX_BATCH.
+ */
+#define IND_MAX_BATCH  32
+#define IND_MAX_PARAMS 32 /* of one statement (the drivers' limit): more make several */
+int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
+                     const struct ind_where *w, int64_t *out, struct error *err);
 /* The records behind it, page (1-based) of page_size, and how many there are. */
 int store_ind_records(struct db *db, const struct ind_query *q, const struct ind_where *w,
                       int64_t page, int64_t page_size, struct arena *a, struct ind_record **items,

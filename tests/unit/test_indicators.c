@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cases.h"
+#include "domain/indicator_cache.h"
 #include "domain/indicators.h"
 #include "error.h"
 #include "banned.h"
@@ -178,11 +179,58 @@ static void test_parse_bad(void **state)
     }
 }
 
+/* The cache serves a value while the versions of the tables it read are those it was put at. */
+static void test_cache(void **state)
+{
+    (void)state;
+    icache_clear();
+    uint64_t ver[STORE_NTRACKED] = {0}, hits, misses;
+    uint32_t cases = STORE_BIT(STORE_T_CASES) | STORE_BIT(STORE_T_CASE_CLOCKS);
+    struct icache_key k = {
+        .defs = &ver, .i = 3, .path = "/1/2/", .from = "2018-01-01", .to = "2018-12-31"};
+    int64_t v = -1;
+    assert_false(icache_get(&k, cases, ver, &v));
+    icache_put(&k, cases, ver, 86);
+    assert_true(icache_get(&k, cases, ver, &v));
+    assert_int_equal(v, 86);
+    ver[STORE_T_PAYMENTS]++; /* a table it does not read */
+    assert_true(icache_get(&k, cases, ver, &v));
+    ver[STORE_T_CASE_CLOCKS]++; /* one it reads */
+    assert_false(icache_get(&k, cases, ver, &v));
+    icache_put(&k, cases, ver, 87);
+    struct icache_key other = k;
+    other.path = "/1/3/";
+    assert_false(icache_get(&other, cases, ver, &v)); /* another area */
+    other = k;
+    other.to = "2018-06-30";
+    assert_false(icache_get(&other, cases, ver, &v)); /* another period */
+    other = k;
+    other.bucket = 1;
+    assert_false(icache_get(&other, cases, ver, &v)); /* a minute later, for a value of now */
+    other = k;
+    other.i = 4;
+    assert_false(icache_get(&other, cases, ver, &v)); /* another indicator */
+    assert_true(icache_get(&k, cases, ver, &v));
+    assert_int_equal(v, 87);
+    char longpath[200];
+    memset(longpath, '1', sizeof(longpath) - 1);
+    longpath[sizeof(longpath) - 1] = '\0';
+    other = k;
+    other.path = longpath; /* too long a key: never cached, never wrong */
+    icache_put(&other, cases, ver, 5);
+    assert_false(icache_get(&other, cases, ver, &v));
+    icache_stats(&hits, &misses);
+    assert_int_equal(hits, 3);
+    assert_int_equal(misses, 7);
+}
+
 static const struct plain_case plain_cases[] = {
     {"ind-1.1 formats: %, 万元, 亿元, counts, half up, zero denominator, no overflow", test_format},
     {"ind-1.2 periods: year, quarter, month, range; bad ones refused on period", test_periods},
     {"ind-2.1 a definition of every kind parses; a ratio needs its parts' rights", test_parse_good},
     {"ind-2.2 bad definitions refused with the indicator and the reason", test_parse_bad},
+    {"ind-3.1 the cache: served while the tables it read are unchanged, per area, period, minute",
+     test_cache},
 };
 
 int main(void)

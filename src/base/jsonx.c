@@ -10,6 +10,14 @@
 #include "log.h"
 #include "banned.h"
 
+void jsonx_error_text(const json_error_t *je, char out[JSON_ERROR_TEXT_LENGTH])
+{
+    size_t k = 0;
+    for (const char *p = je->text; *p && k + 1 < JSON_ERROR_TEXT_LENGTH; p++)
+        out[k++] = (unsigned char)*p < 0x80 ? *p : '?';
+    out[k] = '\0';
+}
+
 bool jsonx_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;

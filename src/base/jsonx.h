@@ -27,6 +27,11 @@ int jsonx_parse_object(const char *body, size_t len, json_t **out, struct error 
 
 /* true if s[0..len) is well-formed UTF-8 with no NUL and no surrogates. */
 bool jsonx_utf8_valid(const char *s, size_t len);
+/*
+ * jansson's error text (je.text) made safe for a message: it quotes the bytes
+ * near the error, which may be half a character; bytes above ASCII become '?'.
+ */
+void jsonx_error_text(const json_error_t *je, char out[JSON_ERROR_TEXT_LENGTH]);
 
 enum jf_type {
     JF_STRING, /* out: const char ** borrowed from the json_t; max_len in bytes, min_len */

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "casedef.h"
+#include "jsonx.h"
 #include "mask.h"
 #include "roles.h"
 #include "banned.h"
@@ -753,12 +754,8 @@ int casedef_parse(const char *name, const char *text, size_t len, struct arena *
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
-        /* jansson quotes the bytes near the error, which may be half a character. */
-        char why[sizeof(je.text)];
-        size_t k = 0;
-        for (const char *p = je.text; *p && k + 1 < sizeof(why); p++)
-            why[k++] = (unsigned char)*p < 0x80 ? *p : '?';
-        why[k] = '\0';
+        char why[JSON_ERROR_TEXT_LENGTH];
+        jsonx_error_text(&je, why);
         return err_set(err, ZW_EJSON, NULL, "办件类型定义 %s 第 %d 行不是有效的 JSON：%s", name,
                        je.line, why);
     }

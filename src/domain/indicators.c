@@ -10,6 +10,8 @@
 #include "calendar.h"
 #include "indicator_cache.h"
 #include "indicators.h"
+#include "jsonx.h"
+#include "mask.h"
 #include "banned.h"
 
 #define IND_MAX_FILE  (1 << 20)
@@ -28,6 +30,14 @@ static int fail(struct ctx *c, size_t i, const char *what, const char *msg)
 {
     return err_set(c->err, ZW_EINVAL, NULL, "指标定义 %s：indicators[%zu]%s%s：%s", c->names[i],
                    c->at[i], what ? "." : "", what ? what : "", msg);
+}
+
+/* s cut to at most 40 bytes on a character boundary, for a message. */
+static const char *shown(const char *s, char buf[41])
+{
+    snprintf(buf, 41, "%s", s);
+    utf8_trim_end(buf);
+    return buf;
 }
 
 static const char *str(json_t *o, const char *key)
@@ -67,7 +77,8 @@ static int parse_where(struct ctx *c, size_t i, json_t *where, struct indicator 
         struct ind_cond *cd = &conds[k++];
         if ((cd->field = store_ind_field(e, key)) < 0) {
             char msg[160];
-            snprintf(msg, sizeof(msg), "“%s”没有字段“%.40s”", e->name, key);
+            char cut[41];
+            snprintf(msg, sizeof(msg), "“%s”没有字段“%s”", e->name, shown(key, cut));
             return fail(c, i, "where", msg);
         }
         if (json_is_object(v) && json_object_size(v) == 1 && json_object_get(v, "not")) {
@@ -107,7 +118,8 @@ static int parse_base(struct ctx *c, size_t i, json_t *o, struct indicator *ind,
     ind->q.e = store_ind_entity(ent);
     if (!ind->q.e) {
         char msg[120];
-        snprintf(msg, sizeof(msg), "未知对象“%.40s”", ent);
+        char cut[41];
+        snprintf(msg, sizeof(msg), "未知对象“%s”", shown(ent, cut));
         return fail(c, i, NULL, msg);
     }
     ind->reads[0] = ind->q.e;
@@ -193,7 +205,8 @@ static int parse_one(struct ctx *c, size_t i, json_t *o)
             known |= strcmp(keys[k], key) == 0;
         if (!known) {
             char msg[120];
-            snprintf(msg, sizeof(msg), "不认识的键“%.40s”", key);
+            char cut[41];
+            snprintf(msg, sizeof(msg), "不认识的键“%s”", shown(key, cut));
             return fail(c, i, NULL, msg);
         }
     }
@@ -264,9 +277,12 @@ static int doc_items(const char *name, const char *text, size_t len, json_t **ro
 {
     json_error_t je;
     *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!*root)
+    if (!*root) {
+        char why[JSON_ERROR_TEXT_LENGTH];
+        jsonx_error_text(&je, why);
         return err_set(err, ZW_EJSON, NULL, "指标定义 %s 不是有效的 JSON（第 %d 行：%s）", name,
-                       je.line, je.text);
+                       je.line, why);
+    }
     *items = json_object_get(*root, "indicators");
     if (!json_is_array(*items) || json_array_size(*items) == 0 || json_array_size(*items) > IND_MAX)
         return err_set(err, ZW_EINVAL, NULL, "指标定义 %s：indicators 应为 1 至 %d 个指标的数组",

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "jsonx.h"
 #include "banned.h"
 
 static int fail(struct error *err, const char *where, const char *msg)
@@ -64,8 +65,11 @@ int registry_load(const char *defs_dir, struct registry_defs **out, struct error
     snprintf(path, sizeof(path), "%s/registry.json", defs_dir);
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
-        return err_set(err, ZW_EINVAL, NULL, "无法读取 %s：第 %d 行：%s", path, je.line, je.text);
+    if (!root) {
+        char why[JSON_ERROR_TEXT_LENGTH];
+        jsonx_error_text(&je, why);
+        return err_set(err, ZW_EINVAL, NULL, "无法读取 %s：第 %d 行：%s", path, je.line, why);
+    }
     struct registry_defs *d = calloc(1, sizeof(*d));
     if (!d) {
         json_decref(root);

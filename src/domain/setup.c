@@ -10,6 +10,7 @@
 #include "roles.h"
 #include "setup.h"
 #include "users.h"
+#include "jsonx.h"
 #include "banned.h"
 
 void setup_short_name(const char *full, char *out, size_t cap)
@@ -61,8 +62,11 @@ int setup_read_bundled(const char *defs_dir, const char *code9, struct arena *a,
     json_error_t je;
     json_t *doc = json_loadb(b.ptr, b.len, JSON_REJECT_DUPLICATES, &je);
     buf_release(&b);
-    if (!doc)
-        return err_set(err, ZW_EJSON, NULL, "%s 不是有效的 JSON：%s", path, je.text);
+    if (!doc) {
+        char why[JSON_ERROR_TEXT_LENGTH];
+        jsonx_error_text(&je, why);
+        return err_set(err, ZW_EJSON, NULL, "%s 不是有效的 JSON：%s", path, why);
+    }
     memset(out, 0, sizeof(*out));
     json_t *vs = json_object_get(doc, "villages");
     out->year = (int)json_integer_value(json_object_get(doc, "year"));

@@ -495,8 +495,27 @@ static int eval(struct zctx *z, const struct indicators *d, int i, const struct 
 int indicators_eval(struct zctx *z, const struct indicators *d, int i, const char *path,
                     const struct ind_period *p, struct ind_value *out, struct error *err)
 {
+    return indicators_eval_user(z, d, i, path, p, 0, out, err);
+}
+
+bool indicators_per_user(const struct indicators *d, int i)
+{
+    const struct indicator *ind = &d->v[i];
+    for (size_t k = 0; k < ind->nreads; k++)
+        if (!ind->reads[k]->user)
+            return false;
+    return true;
+}
+
+int indicators_eval_user(struct zctx *z, const struct indicators *d, int i, const char *path,
+                         const struct ind_period *p, int64_t user_id, struct ind_value *out,
+                         struct error *err)
+{
     memset(out, 0, sizeof(*out));
-    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
+    if (user_id && !indicators_per_user(d, i))
+        return err_set(err, ZW_EINVAL, NULL, "指标“%s”不能按责任人计算", d->v[i].code);
+    struct ind_where w = {
+        .path = path, .from = p->from, .to = p->to, .now = z->now, .user_id = user_id};
     int rc = eval(z, d, i, &w, 0, &out->num, &out->den, err);
     if (!rc)
         indicators_format(&d->v[i], out->num, out->den, out->text);

@@ -67,6 +67,16 @@ void indicators_format(const struct indicator *ind, int64_t num, int64_t den, ch
  */
 int indicators_eval(struct zctx *z, const struct indicators *d, int i, const char *path,
                     const struct ind_period *p, struct ind_value *out, struct error *err);
+/*
+ * The same counting only the records whose responsible user (the entity's
+ * user: a case's assignee, a visit's visitor, a measure's cadre) is user_id
+ * (0: all, as indicators_eval); for the assessment of cadres.
+ */
+int indicators_eval_user(struct zctx *z, const struct indicators *d, int i, const char *path,
+                         const struct ind_period *p, int64_t user_id, struct ind_value *out,
+                         struct error *err);
+/* Whether every entity indicator i reads has a responsible user. */
+bool indicators_per_user(const struct indicators *d, int i);
 /* Whether who may read indicator i (the rights of its entities). */
 bool indicators_may(const struct principal *who, const struct indicators *d, int i);
 /*

@@ -23,6 +23,9 @@ const struct perm_info perm_table[] = {
     {"registry.write", "维护户籍台账"},
     {"benefit.read", "查看救助发放台账"},
     {"benefit.write", "办理救助发放"},
+    {"assess.read", "查看考核"},
+    {"assess.write", "考核评分"},
+    {"assess.approve", "审核审定考核"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

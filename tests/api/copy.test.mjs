@@ -26,6 +26,7 @@ const TABLES = {
   guarantee_checks: 'id', incomes: 'id', registry_history: 'id', person_duplicates: 'id',
   assist_cadres: 'id', household_pairs: 'id', household_cases: 'household_id, case_id',
   import_jobs: 'id',
+  assess_runs: 'id', assess_subjects: 'id', assess_evidence: 'id', assess_lines: 'id',
   benefit_enrolments: 'id', payment_batches: 'id', payment_batch_lines: 'id', payments: 'id',
   monitor_alerts: 'id', assist_measures: 'id', visits: 'id', visit_photos: 'id',
 };

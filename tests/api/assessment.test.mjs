@@ -115,7 +115,7 @@ test('as-3 manual items: evidence required, approved by another user only, then 
   assert.equal(file.status, 200);
   assert.deepEqual(new Uint8Array(file.bytes), PNG);
   // the second item: approved by staff? no right; the other way round is fine once staff entered it
-  const audit = sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE entity = 'assessment' AND entity_id = ${r.id} AND action = 'item_approve'`)[0].n;
+  const audit = sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE entity = 'assessment' AND entity_id = '${r.id}' AND action = 'item_approve'`)[0].n;
   assert.equal(audit, 1);
 });
 
@@ -132,7 +132,7 @@ test('as-4 approve: frozen afterwards (re-run, items, approval refused, nothing 
   expectError(await leader.post(`/api/v1/assessment/runs/${r.id}/approve`), 409, 'conflict');
   expectError(await upload(staff, r.id, PNG, 'x.png'), 409, 'conflict');
   assert.equal(JSON.stringify((await staff.get(`/api/v1/assessment/runs/${r.id}`)).body), frozen);
-  assert.equal(sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE entity = 'assessment' AND entity_id = ${r.id} AND action = 'approve'`)[0].n, 1);
+  assert.equal(sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE entity = 'assessment' AND entity_id = '${r.id}' AND action = 'approve'`)[0].n, 1);
   // a correction needs a reason, and makes a new run naming the one it corrects
   expectError(await staff.post('/api/v1/assessment/runs', { scheme: 'village-monthly', month: PREV2, correction: true }), 400, 'invalid_input', 'reason');
   const c = await run(staff, { scheme: 'village-monthly', month: PREV2, correction: true, reason: '补录督查结果' });

@@ -54,17 +54,19 @@ struct api_ctx {
 
 /* Set by main before serving. */
 struct indicators;
+struct assess_schemes;
 struct api_env {
     struct store *store;
     const char *defs_dir;
-    bool secure_cookie;                   /* add Secure to the session cookie (TLS in front) */
-    const struct case_types *case_types;  /* loaded from defs/case_types at start */
-    bool webhook_configured;              /* the outbox has a sender (webhook_url) */
-    long export_max_rows;                 /* exports larger than this are refused (0: default) */
-    const struct services *services;      /* defs/services.json: the public service catalogue */
-    const struct registry_defs *registry; /* defs/registry.json: code tables and thresholds */
-    const struct programmes *programmes;  /* defs/programmes.json: benefits programmes */
-    const struct indicators *indicators;  /* defs/indicators.json */
+    bool secure_cookie;                      /* add Secure to the session cookie (TLS in front) */
+    const struct case_types *case_types;     /* loaded from defs/case_types at start */
+    bool webhook_configured;                 /* the outbox has a sender (webhook_url) */
+    long export_max_rows;                    /* exports larger than this are refused (0: default) */
+    const struct services *services;         /* defs/services.json: the public service catalogue */
+    const struct registry_defs *registry;    /* defs/registry.json: code tables and thresholds */
+    const struct programmes *programmes;     /* defs/programmes.json: benefits programmes */
+    const struct indicators *indicators;     /* defs/indicators.json */
+    const struct assess_schemes *assessment; /* defs/assessment/<code>.json */
 };
 extern struct api_env api_env;
 
@@ -230,6 +232,17 @@ void api_indicators_records(struct api_ctx *c);
 void api_periods_close(struct api_ctx *c);
 void api_periods_list(struct api_ctx *c);
 void api_periods_get(struct api_ctx *c);
+/* api_assess.c: the assessment (考核) */
+void api_assess_schemes(struct api_ctx *c);
+void api_assess_runs_list(struct api_ctx *c);
+void api_assess_runs_create(struct api_ctx *c);
+void api_assess_runs_get(struct api_ctx *c);
+void api_assess_runs_approve(struct api_ctx *c);
+void api_assess_evidence_upload(struct api_ctx *c);
+void api_assess_evidence_get(struct api_ctx *c);
+void api_assess_items_create(struct api_ctx *c);
+void api_assess_items_approve(struct api_ctx *c);
+void api_assess_tiers(struct api_ctx *c);
 void api_household_apply(struct api_ctx *c);
 void api_household_payments(struct api_ctx *c);
 void api_payments_list(struct api_ctx *c);

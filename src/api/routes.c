@@ -117,6 +117,17 @@ R(r_ind_records, api_indicators_records, NULL, 0);
 R(r_periods_close, api_periods_close, "period.close", 0);
 R(r_periods_list, api_periods_list, NULL, 0);
 R(r_periods_get, api_periods_get, NULL, 0);
+/* assessment (考核) */
+R(r_assess_schemes, api_assess_schemes, "assess.read", 0);
+R(r_assess_runs, api_assess_runs_list, "assess.read", 0);
+R(r_assess_run_add, api_assess_runs_create, "assess.write", API_IDEMPOTENT);
+R(r_assess_run_get, api_assess_runs_get, "assess.read", 0);
+R(r_assess_run_approve, api_assess_runs_approve, "assess.approve", API_IDEMPOTENT);
+R(r_assess_evidence_add, api_assess_evidence_upload, "assess.write", API_UPLOAD | API_IDEMPOTENT);
+R(r_assess_evidence_get, api_assess_evidence_get, "assess.read", 0);
+R(r_assess_item_add, api_assess_items_create, "assess.write", API_IDEMPOTENT);
+R(r_assess_item_approve, api_assess_items_approve, "assess.approve", API_IDEMPOTENT);
+R(r_assess_tiers, api_assess_tiers, "assess.read", 0);
 R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
 R(r_hh_payments, api_household_payments, "benefit.read", 0);
 R(r_pay_list, api_payments_list, "benefit.read", 0);
@@ -252,6 +263,17 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/periods", api_dispatch, &r_periods_close},
     {"GET", "/api/v1/periods", api_dispatch, &r_periods_list},
     {"GET", "/api/v1/periods/{id}", api_dispatch, &r_periods_get},
+    {"GET", "/api/v1/assessment/schemes", api_dispatch, &r_assess_schemes},
+    {"GET", "/api/v1/assessment/runs", api_dispatch, &r_assess_runs},
+    {"POST", "/api/v1/assessment/runs", api_dispatch, &r_assess_run_add},
+    {"GET", "/api/v1/assessment/runs/{id}", api_dispatch, &r_assess_run_get},
+    {"POST", "/api/v1/assessment/runs/{id}/approve", api_dispatch, &r_assess_run_approve},
+    {"POST", "/api/v1/assessment/runs/{id}/evidence", api_dispatch, &r_assess_evidence_add,
+     ZW_MAX_UPLOAD_BYTES},
+    {"POST", "/api/v1/assessment/runs/{id}/items", api_dispatch, &r_assess_item_add},
+    {"GET", "/api/v1/assessment/evidence/{id}", api_dispatch, &r_assess_evidence_get},
+    {"POST", "/api/v1/assessment/items/{id}/approve", api_dispatch, &r_assess_item_approve},
+    {"GET", "/api/v1/assessment/tiers", api_dispatch, &r_assess_tiers},
     {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
     {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},
     {"GET", "/api/v1/payments", api_dispatch, &r_pay_list},

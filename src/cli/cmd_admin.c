@@ -14,6 +14,7 @@
 #include "domain/auth.h"
 #include "domain/casedef.h"
 #include "domain/benefits.h"
+#include "domain/assessment.h"
 #include "domain/doc_template.h"
 #include "domain/services.h"
 #include "domain/users.h"
@@ -339,6 +340,14 @@ static int check_defs(int argc, char **argv)
         return 1;
     }
     printf("救助项目清单有效：%zu 个项目，%zu 条低保标准\n", prog.n, prog.nstd);
+    struct indicators ind;
+    struct assess_schemes schemes;
+    if (indicators_load(defs, &a, &ind, &err) || assess_load(defs, &ind, &a, &schemes, &err)) {
+        arena_release(&a);
+        cli_fail(&err);
+        return 1;
+    }
+    printf("指标定义有效：%zu 个指标；考核方案有效：%zu 个\n", ind.n, schemes.n);
     arena_release(&a);
     return 0;
 }

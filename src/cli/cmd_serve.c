@@ -30,6 +30,7 @@
 #include "domain/importer_payments.h"
 #include "domain/benefits.h"
 #include "domain/indicators.h"
+#include "domain/assessment.h"
 #include "domain/cases.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
@@ -284,6 +285,13 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     api_env.indicators = &indicators;
+    /* Assessment schemes (defs/assessment/<code>.json), checked against the indicators. */
+    static struct assess_schemes schemes;
+    if (assess_load(o.defs, &indicators, &defs_arena, &schemes, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.assessment = &schemes;
     /* What the monitoring procedures do on their decisions (cases_hook_add). */
     monitoring_hooks_register(registry);
     api_env.services = &services;

@@ -143,12 +143,11 @@ static int parse_base(struct ctx *c, size_t i, json_t *o, struct indicator *ind,
         return fail(c, i, "period", "应为该对象的日期字段");
     int rc = parse_where(c, i, json_object_get(o, "where"), ind);
     const struct ind_field *f = ind->q.e->fields;
-    if (ind->q.field >= 0 && f[ind->q.field].sql && strstr(f[ind->q.field].sql, "$0"))
-        ind->uses_now = true;
-    for (size_t k = 0; !rc && k < ind->q.nconds; k++) {
-        const struct ind_field *cf = &f[ind->q.conds[k].field];
-        if ((cf->sql && strstr(cf->sql, "$0")) || (cf->in_sql && strstr(cf->in_sql, "$0")))
-            ind->uses_now = true;
+    for (size_t k = 0; !rc && k <= ind->q.nconds; k++) {
+        int at = k < ind->q.nconds ? ind->q.conds[k].field : ind->q.field;
+        const char *sql = at < 0 ? NULL : f[at].sql ? f[at].sql : f[at].in_sql;
+        ind->uses_now |= sql && strstr(sql, "$0");
+        ind->uses_end |= sql && strstr(sql, "$T");
     }
     return rc;
 }
@@ -550,14 +549,16 @@ static int base_values(struct zctx *z, const struct indicators *d, const bool *n
         m->have_ver = true;
         m->serial = store_tx_serial(z->db);
     }
-    uint32_t written = store_tx_written(z->db); /* this transaction's own, not committed yet */
+    /* this transaction's own writes, not committed yet; per-user values are not cached */
+    uint32_t written = w->user_id ? ~UINT32_C(0) : store_tx_written(z->db);
     bool *miss = arena_calloc(z->arena, d->n, sizeof(*miss));
     struct icache_key *keys = arena_calloc(z->arena, d->n, sizeof(*keys));
     for (size_t i = 0; i < d->n; i++) {
         const struct indicator *ind = &d->v[i];
         if (!need[i])
             continue;
-        bool stock = ind->q.date < 0; /* as of now: the same for every period */
+        /* a stock (as of now) is the same for every period, unless it reads the period's end */
+        bool stock = ind->q.date < 0 && !ind->uses_end;
         keys[i] = (struct icache_key){.defs = d,
                                       .i = (int)i,
                                       .path = w->path,
@@ -621,10 +622,11 @@ static void combine(const struct indicators *d, int i, const int64_t *val, int d
 
 /* The live values of the indicators idx[0..n) (NULL: 0..n-1) not yet frozen in out. */
 static int live_many(struct zctx *z, const struct indicators *d, const int *idx, size_t n,
-                     const char *path, const struct ind_period *p, struct ind_value *out,
-                     struct error *err)
+                     const char *path, const struct ind_period *p, int64_t user_id,
+                     struct ind_value *out, struct error *err)
 {
-    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
+    struct ind_where w = {
+        .path = path, .from = p->from, .to = p->to, .now = z->now, .user_id = user_id};
     bool *need = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*need));
     int64_t *val = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*val));
     int rc = 0;
@@ -670,7 +672,7 @@ int indicators_eval_live(struct zctx *z, const struct indicators *d, int i, cons
                          const struct ind_period *p, struct ind_value *out, struct error *err)
 {
     memset(out, 0, sizeof(*out));
-    return live_many(z, d, &i, 1, path, p, out, err);
+    return live_many(z, d, &i, 1, path, p, 0, out, err);
 }
 
 int indicators_eval_many(struct zctx *z, const struct indicators *d, const int *idx, size_t n,
@@ -691,13 +693,32 @@ int indicators_eval_many(struct zctx *z, const struct indicators *d, const int *
             indicators_format(&d->v[i], out[k].num, out[k].den, out[k].text);
         }
     }
-    return rc ? rc : live_many(z, d, idx, n, path, p, out, err);
+    return rc ? rc : live_many(z, d, idx, n, path, p, 0, out, err);
 }
 
 int indicators_eval(struct zctx *z, const struct indicators *d, int i, const char *path,
                     const struct ind_period *p, struct ind_value *out, struct error *err)
 {
     return indicators_eval_many(z, d, &i, 1, path, p, out, err);
+}
+
+bool indicators_per_user(const struct indicators *d, int i)
+{
+    const struct indicator *ind = &d->v[i];
+    for (size_t k = 0; k < ind->nreads; k++)
+        if (!ind->reads[k]->user)
+            return false;
+    return true;
+}
+
+int indicators_eval_user(struct zctx *z, const struct indicators *d, int i, const char *path,
+                         const struct ind_period *p, int64_t user_id, struct ind_value *out,
+                         struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (user_id && !indicators_per_user(d, i))
+        return err_set(err, ZW_EINVAL, NULL, "指标“%s”不能按责任人计算", d->v[i].code);
+    return live_many(z, d, &i, 1, path, p, user_id, out, err);
 }
 
 int indicators_base(const struct indicators *d, int i, const char *part, struct error *err)

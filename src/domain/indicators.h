@@ -29,6 +29,7 @@ struct indicator {
     const struct ind_entity *reads[8];
     size_t nreads;
     bool uses_now; /* a base one whose fields depend on the time (超期): cached per minute */
+    bool uses_end; /* a base one whose fields read the period's end ($T): keyed by period */
 };
 
 struct indicators {
@@ -88,6 +89,16 @@ int indicators_closure(struct zctx *z, const char *path, const struct ind_period
                        const struct period_close **out, struct error *err);
 /* The base indicator behind i's part "a" or "b" (NULL: a); -1 and err for a bad part. */
 int indicators_base(const struct indicators *d, int i, const char *part, struct error *err);
+/*
+ * The same counting only the records whose responsible user (the entity's
+ * user: a case's assignee, a visit's visitor, a measure's cadre) is user_id
+ * (0: all, as indicators_eval); for the assessment of cadres.
+ */
+int indicators_eval_user(struct zctx *z, const struct indicators *d, int i, const char *path,
+                         const struct ind_period *p, int64_t user_id, struct ind_value *out,
+                         struct error *err);
+/* Whether every entity indicator i reads has a responsible user. */
+bool indicators_per_user(const struct indicators *d, int i);
 /* Whether who may read indicator i (the rights of its entities). */
 bool indicators_may(const struct principal *who, const struct indicators *d, int i);
 /*

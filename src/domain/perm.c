@@ -24,6 +24,9 @@ const struct perm_info perm_table[] = {
     {"benefit.read", "查看救助发放台账"},
     {"benefit.write", "办理救助发放"},
     {"period.close", "统计结账（冻结月度、年度数据）"},
+    {"assess.read", "查看考核"},
+    {"assess.write", "考核评分"},
+    {"assess.approve", "审核审定考核"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

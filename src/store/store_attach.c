@@ -87,7 +87,8 @@ int store_attachment_hashes(struct db *db, struct arena *a, const char ***items,
                             struct error *err)
 {
     static const char sql[] =
-        "SELECT sha256 FROM case_attachments UNION SELECT sha256 FROM visit_photos ORDER BY 1";
+        "SELECT sha256 FROM case_attachments UNION SELECT sha256 FROM visit_photos UNION SELECT "
+        "sha256 FROM assess_evidence ORDER BY 1";
     struct db_stmt *st;
     *items = NULL;
     *n = 0;

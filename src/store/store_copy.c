@@ -172,6 +172,21 @@ static const struct copy_table tables[] = {
     T("period_records",
       "close_id, code, seq, record_id, label, area_path, rec_date, rec_epoch, amount_fen",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9", "close_id, code, seq"),
+    /* assessment (sql/0020_assessment.sql): after areas, users, cadres. */
+    T("assess_runs",
+      "id, scheme, period, year, area_id, area_path, status, base10, correction_of, reason, "
+      "created_by, created_at, computed_at, approved_by, approved_at, version",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16", "id"),
+    T("assess_subjects", "id, run_id, area_id, cadre_id, user_id, name, area_path, score10, place",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9", "id"),
+    T("assess_evidence", "id, run_id, name, mime, size, sha256, created_by, created_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
+    T("assess_lines",
+      "id, run_id, subject_id, seq, kind, code, name, indicator, value_num, value_den, "
+      "value_text, points10, explanation, status, comment, evidence_id, entered_by, entered_at, "
+      "approved_by, approved_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20",
+      "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

@@ -27,6 +27,15 @@ static const struct ind_field case_fields[] = {
      "AND ((k.stopped_at > 0 AND k.stopped_at > k.due_at) OR (k.stopped_at = 0 AND c.closed_at = "
      "0 AND k.due_at < $0))) THEN 1 ELSE 0 END",
      false, NULL},
+    /*
+     * open at the period's end ($T: the instant after its last day) with a deadline then passed:
+     * a clock started, not stopped, not paused and due before it (超期未办结，期末)
+     */
+    {"overdue_at_end", "期末超期未办结", IND_T_INT,
+     "CASE WHEN c.created_at < $T AND (c.closed_at = 0 OR c.closed_at >= $T) AND EXISTS (SELECT 1 "
+     "FROM case_clocks k WHERE k.case_id = c.id AND k.paused_at = 0 AND k.started_at < $T AND "
+     "k.due_at < $T AND (k.stopped_at = 0 OR k.stopped_at >= $T)) THEN 1 ELSE 0 END",
+     false, NULL},
 };
 static const struct ind_date case_dates[] = {
     {"created", "登记时间", "c.created_at", true},
@@ -113,27 +122,29 @@ const struct ind_entity store_ind_entities[] = {
     {"cases", "办件", "cases c", "c.area_path", "c.state <> 'merged'", case_fields, N(case_fields),
      case_dates, N(case_dates),
      "c.id, c.serial || ' ' || c.title, c.area_path, NULL, c.created_at, 0", "c.id DESC",
-     STORE_BIT(STORE_T_CASES) | STORE_BIT(STORE_T_CASE_CLOCKS)},
+     STORE_BIT(STORE_T_CASES) | STORE_BIT(STORE_T_CASE_CLOCKS), "c.assignee_id"},
     {"persons", "人员", "persons p", "p.area_path", "p.status <> 'merged'", person_fields,
      N(person_fields), person_dates, N(person_dates),
-     "p.id, p.name, p.area_path, NULL, p.created_at, 0", "p.id", REGISTRY_TABLES},
+     "p.id, p.name, p.area_path, NULL, p.created_at, 0", "p.id", REGISTRY_TABLES, NULL},
     {"households", "户", "households h", "h.area_path", "h.dissolved_on IS NULL", household_fields,
      N(household_fields), household_dates, N(household_dates),
      "h.id, h.code || ' ' || COALESCE((SELECT hp.name FROM persons hp WHERE hp.id = "
      "h.head_person_id), ''), h.area_path, NULL, h.created_at, 0",
-     "h.id", REGISTRY_TABLES},
+     "h.id", REGISTRY_TABLES, NULL},
     {"payments", "发放明细", "payments pm", "pm.area_path", "1 = 1", payment_fields,
      N(payment_fields), payment_dates, N(payment_dates),
      "pm.id, (SELECT ph.code FROM households ph WHERE ph.id = pm.household_id) || ' ' || "
      "pm.programme, pm.area_path, pm.paid_on, 0, pm.amount_fen",
-     "pm.paid_on DESC, pm.id DESC", STORE_BIT(STORE_T_PAYMENTS) | STORE_BIT(STORE_T_HOUSEHOLDS)},
+     "pm.paid_on DESC, pm.id DESC", STORE_BIT(STORE_T_PAYMENTS) | STORE_BIT(STORE_T_HOUSEHOLDS),
+     NULL},
     {"visits", "入户走访", "visits v", "v.area_path", "1 = 1", visit_fields, N(visit_fields),
      visit_dates, N(visit_dates), "v.id, v.found, v.area_path, v.visited_on, 0, 0",
-     "v.visited_on DESC, v.id DESC", STORE_BIT(STORE_T_VISITS)},
+     "v.visited_on DESC, v.id DESC", STORE_BIT(STORE_T_VISITS), "v.user_id"},
     {"measures", "帮扶措施", "assist_measures m JOIN households mh ON mh.id = m.household_id",
      "mh.area_path", "1 = 1", measure_fields, N(measure_fields), measure_dates, N(measure_dates),
      "m.id, m.description, mh.area_path, m.start_on, 0, 0", "m.id",
-     STORE_BIT(STORE_T_MEASURES) | STORE_BIT(STORE_T_HOUSEHOLDS)},
+     STORE_BIT(STORE_T_MEASURES) | STORE_BIT(STORE_T_HOUSEHOLDS),
+     "(SELECT mc.user_id FROM assist_cadres mc WHERE mc.id = m.cadre_id)"},
 };
 const size_t store_ind_nentities = N(store_ind_entities);
 
@@ -168,18 +179,26 @@ struct plan {
     int next;                  /* the next parameter number */
     int date;                  /* the period's two */
     int now;                   /* now, for a fragment's "$0" */
+    int end;                   /* the period's end, for a fragment's "$T" */
+    int user;                  /* the responsible user (ind_where.user_id) */
     int values[IND_MAX_CONDS]; /* the first of each condition's values */
 };
 
-/* Appends fragment to b with "$0" (now) replaced by now's parameter. */
+/* Appends fragment to b with "$0" (now) and "$T" (the period's end) replaced by parameters. */
 static int add_fragment(struct buf *b, const char *s, struct plan *pl)
 {
     const char *p;
     int rc = 0;
-    while (!rc && (p = strstr(s, "$0"))) {
-        if (!pl->now)
-            pl->now = pl->next++;
-        rc = buf_add(b, s, (size_t)(p - s)) || buf_addf(b, "$%d", pl->now);
+    while (!rc && (p = strchr(s, '$'))) {
+        int *n = p[1] == '0' ? &pl->now : p[1] == 'T' ? &pl->end : NULL;
+        if (!n) { /* a parameter of the catalogue's own ($1 ...) is not in fragments */
+            rc = buf_add(b, s, (size_t)(p - s) + 1);
+            s = p + 1;
+            continue;
+        }
+        if (!*n)
+            *n = pl->next++;
+        rc = buf_add(b, s, (size_t)(p - s)) || buf_addf(b, "$%d", *n);
         s = p + 2;
     }
     return rc || buf_adds(b, s);
@@ -221,22 +240,34 @@ static int compose_conds(struct buf *b, const struct ind_query *q, struct plan *
     return rc ? ZW_ETOOBIG : 0;
 }
 
-/* The FROM and WHERE of entity e's records under the area path $1 into b. */
-static int compose_from(struct buf *b, const struct ind_entity *e)
+/*
+ * The FROM and WHERE of entity e's records under the area path $1 into b,
+ * and of w's responsible user if it has one (a parameter taken from pl unless
+ * pl->user is set).
+ */
+static int compose_from(struct buf *b, const struct ind_entity *e, const struct ind_where *w,
+                        struct plan *pl)
 {
-    return buf_addf(b, " FROM %s WHERE %s LIKE CAST($1 AS TEXT) || '%%' AND %s", e->from, e->path,
-                    e->base)
-               ? ZW_ETOOBIG
-               : 0;
+    if (w->user_id && !e->user)
+        return ZW_ETOOBIG;
+    int rc = buf_addf(b, " FROM %s WHERE %s LIKE CAST($1 AS TEXT) || '%%' AND %s", e->from, e->path,
+                      e->base);
+    if (!rc && w->user_id) {
+        if (!pl->user)
+            pl->user = pl->next++;
+        rc = buf_addf(b, " AND %s = $%d", e->user, pl->user);
+    }
+    return rc ? ZW_ETOOBIG : 0;
 }
 
 /*
  * The FROM and WHERE of q into b, parameters numbered in pl ($1 is the area
  * path prefix; pl starts as {.next = 2}, or as a SELECT list's fragment left it).
  */
-static int compose_where(struct buf *b, const struct ind_query *q, struct plan *pl)
+static int compose_where(struct buf *b, const struct ind_query *q, const struct ind_where *w,
+                         struct plan *pl)
 {
-    return compose_from(b, q->e) || compose_conds(b, q, pl) ? ZW_ETOOBIG : 0;
+    return compose_from(b, q->e, w, pl) || compose_conds(b, q, pl) ? ZW_ETOOBIG : 0;
 }
 
 /* Binds the parameters of compose_where. */
@@ -246,6 +277,13 @@ static void bind_where(struct db_stmt *st, const struct ind_query *q, const stru
     db_bind_text(st, 1, w->path);
     if (pl->now)
         db_bind_int(st, pl->now, w->now);
+    if (pl->end) {
+        int to = 0;
+        cal_parse_date(w->to, &to);
+        db_bind_int(st, pl->end, cal_local_midnight(cal_ymd_add(to, 1)));
+    }
+    if (pl->user)
+        db_bind_int(st, pl->user, w->user_id);
     if (pl->date && q->e->dates[q->date].epoch) {
         int from = 0, to = 0;
         cal_parse_date(w->from, &from);
@@ -278,7 +316,7 @@ int store_ind_value(struct db *db, const struct ind_query *q, const struct ind_w
                        buf_adds(&sql, ")")
                  : buf_adds(&sql, "SELECT COALESCE(SUM(") || add_fragment(&sql, f->sql, &pl) ||
                        buf_adds(&sql, "), 0)");
-    if (rc || (rc = compose_where(&sql, q, &pl))) {
+    if (rc || (rc = compose_where(&sql, q, w, &pl))) {
         buf_release(&sql);
         return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
     }
@@ -372,19 +410,19 @@ int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
     struct buf sql = {0}, expr = {0};
     struct plan pl[IND_MAX_BATCH];
     size_t first = 0; /* the first query of the statement being composed */
-    int rc = 0;
+    int rc = 0, user = w->user_id ? 2 : 0, start = user ? 3 : 2; /* $2: the user, if any */
     for (size_t k = 0; !rc && k <= n; k++) {
-        int next = k > first ? pl[k - 1].next : 2;
+        int next = k > first ? pl[k - 1].next : start;
         bool fits = false;
         if (k < n) {
             buf_reset(&expr);
-            pl[k] = (struct plan){.next = next};
+            pl[k] = (struct plan){.next = next, .user = user};
             if ((rc = compose_aggregate(&expr, qs[k], &pl[k])))
                 break;
             fits = pl[k].next - 1 <= IND_MAX_PARAMS;
         }
         if (k > first && !fits) { /* flush qs[first..k) */
-            if ((rc = compose_from(&sql, qs[first]->e)) ||
+            if ((rc = compose_from(&sql, qs[first]->e, w, &pl[first])) ||
                 (rc = values_statement(db, qs + first, k - first, pl + first, sql.ptr, w,
                                        out + first, err)))
                 break;
@@ -392,7 +430,7 @@ int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
             first = k;
             if (k < n) { /* again, first of its statement */
                 buf_reset(&expr);
-                pl[k] = (struct plan){.next = 2};
+                pl[k] = (struct plan){.next = start, .user = user};
                 rc = compose_aggregate(&expr, qs[k], &pl[k]);
             }
         }
@@ -417,7 +455,7 @@ int store_ind_records(struct db *db, const struct ind_query *q, const struct ind
     *items = NULL;
     *n = 0;
     *total = 0;
-    int rc = compose_where(&where, q, &pl);
+    int rc = compose_where(&where, q, w, &pl);
     if (rc) {
         buf_release(&where);
         return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
@@ -464,7 +502,7 @@ int store_period_freeze_records(struct db *db, int64_t close_id, const char *cod
 {
     struct buf where = {0}, sql = {0};
     struct plan pl = {.next = 2};
-    int rc = compose_where(&where, q, &pl);
+    int rc = compose_where(&where, q, w, &pl);
     int c = pl.next;
     if (!rc)
         rc = buf_addf(&sql,
@@ -533,7 +571,7 @@ int store_period_diff(struct db *db, int64_t close_id, const char *code, const s
     *added = *removed = NULL;
     *nadded = *nremoved = 0;
     *total_added = *total_removed = 0;
-    int rc = compose_where(&where, q, &pl);
+    int rc = compose_where(&where, q, w, &pl);
     if (rc) {
         buf_release(&where);
         return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");

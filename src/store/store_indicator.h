@@ -19,9 +19,9 @@ enum ind_type { IND_T_TEXT, IND_T_INT };
 
 struct ind_field {
     const char *code, *name;
-    int type;           /* enum ind_type */
-    const char *sql;    /* an expression over the entity's alias; "$0" is now */
-    bool summable;      /* an amount or a count that may be summed */
+    int type;        /* enum ind_type */
+    const char *sql; /* an expression over the entity's alias; "$0" is now, "$T" the period's end */
+    bool summable;   /* an amount or a count that may be summed */
     const char *in_sql; /* instead of sql IN (...): a condition with %s for the list */
 };
 
@@ -44,6 +44,7 @@ struct ind_entity {
     const char *list;
     const char *order; /* of the drill-down */
     uint32_t tables;   /* STORE_BIT()s of the tables its values read (0: every table) */
+    const char *user;  /* the responsible user's id (assignee, visitor, cadre), or NULL */
 };
 
 extern const struct ind_entity store_ind_entities[];
@@ -79,7 +80,8 @@ struct ind_query {
 struct ind_where {
     const char *path;
     const char *from, *to;
-    int64_t now; /* for fields that depend on it (超期) */
+    int64_t now;     /* for fields that depend on it (超期) */
+    int64_t user_id; /* only the records of this responsible user (entity's user); 0: all */
 };
 
 struct ind_record {

@@ -57,6 +57,13 @@ export const SCREENS = [
       { name: 'benefit-import', path: 'benefits/import', title: '导入发放明细', perm: 'benefit.write', component: () => import('./registry/ImportPage.vue') },
     ],
   },
+  {
+    name: 'assessment', title: '考核', perm: 'assess.read', icon: 'Histogram',
+    children: [
+      { name: 'assess-runs', path: 'assessment', title: '月度考核', perm: 'assess.read', component: () => import('./assessment/AssessRunPage.vue') },
+      { name: 'assess-tiers', path: 'assessment/tiers', title: '年度等次', perm: 'assess.read', component: () => import('./assessment/AssessTiersPage.vue') },
+    ],
+  },
 ];
 
 // Every routable screen, groups flattened (for the router).

@@ -113,6 +113,8 @@ R(r_programmes, api_programmes_list, "benefit.read", 0);
 R(r_ind_list, api_indicators_list, NULL, 0);
 R(r_ind_values, api_indicators_values, NULL, 0);
 R(r_ind_records, api_indicators_records, NULL, 0);
+R(r_ind_table, api_indicators_table, NULL, 0);
+R(r_ind_table_xlsx, api_indicators_table_xlsx, NULL, 0);
 R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
 R(r_hh_payments, api_household_payments, "benefit.read", 0);
 R(r_pay_list, api_payments_list, "benefit.read", 0);
@@ -244,6 +246,8 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/programmes", api_dispatch, &r_programmes},
     {"GET", "/api/v1/indicators", api_dispatch, &r_ind_list},
     {"GET", "/api/v1/indicators/values", api_dispatch, &r_ind_values},
+    {"GET", "/api/v1/indicators/table", api_dispatch, &r_ind_table},
+    {"GET", "/api/v1/indicators/table.xlsx", api_dispatch, &r_ind_table_xlsx},
     {"GET", "/api/v1/indicators/{code}/records", api_dispatch, &r_ind_records},
     {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
     {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},

@@ -107,26 +107,26 @@ static const struct ind_date measure_dates[] = {
 const struct ind_entity store_ind_entities[] = {
     {"cases", "办件", "cases c", "c.area_path", "c.state <> 'merged'", case_fields, N(case_fields),
      case_dates, N(case_dates),
-     "c.id, c.serial || ' ' || c.title, c.area_path, NULL, c.created_at, 0", "c.id DESC"},
+     "c.id, c.serial || ' ' || c.title, c.area_path, NULL, c.created_at, 0, 0", "c.id DESC"},
     {"persons", "人员", "persons p", "p.area_path", "p.status <> 'merged'", person_fields,
      N(person_fields), person_dates, N(person_dates),
-     "p.id, p.name, p.area_path, NULL, p.created_at, 0", "p.id"},
+     "p.id, p.name, p.area_path, NULL, p.created_at, 0, COALESCE(p.household_id, 0)", "p.id"},
     {"households", "户", "households h", "h.area_path", "h.dissolved_on IS NULL", household_fields,
      N(household_fields), household_dates, N(household_dates),
      "h.id, h.code || ' ' || COALESCE((SELECT hp.name FROM persons hp WHERE hp.id = "
-     "h.head_person_id), ''), h.area_path, NULL, h.created_at, 0",
+     "h.head_person_id), ''), h.area_path, NULL, h.created_at, 0, h.id",
      "h.id"},
     {"payments", "发放明细", "payments pm", "pm.area_path", "1 = 1", payment_fields,
      N(payment_fields), payment_dates, N(payment_dates),
      "pm.id, (SELECT ph.code FROM households ph WHERE ph.id = pm.household_id) || ' ' || "
-     "pm.programme, pm.area_path, pm.paid_on, 0, pm.amount_fen",
+     "pm.programme, pm.area_path, pm.paid_on, 0, pm.amount_fen, pm.household_id",
      "pm.paid_on DESC, pm.id DESC"},
     {"visits", "入户走访", "visits v", "v.area_path", "1 = 1", visit_fields, N(visit_fields),
-     visit_dates, N(visit_dates), "v.id, v.found, v.area_path, v.visited_on, 0, 0",
+     visit_dates, N(visit_dates), "v.id, v.found, v.area_path, v.visited_on, 0, 0, v.household_id",
      "v.visited_on DESC, v.id DESC"},
     {"measures", "帮扶措施", "assist_measures m JOIN households mh ON mh.id = m.household_id",
      "mh.area_path", "1 = 1", measure_fields, N(measure_fields), measure_dates, N(measure_dates),
-     "m.id, m.description, mh.area_path, m.start_on, 0, 0", "m.id"},
+     "m.id, m.description, mh.area_path, m.start_on, 0, 0, m.household_id", "m.id"},
 };
 const size_t store_ind_nentities = N(store_ind_entities);
 
@@ -322,6 +322,7 @@ int store_ind_records(struct db *db, const struct ind_query *q, const struct ind
             r->date = NULL;
         }
         r->amount = db_col_int(st, 5);
+        r->household_id = db_col_int(st, 6);
     }
     db_finish(st);
     *items = v;

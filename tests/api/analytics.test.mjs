@@ -213,3 +213,26 @@ test('ana-7 the .xlsx: one row per area and period, one column per indicator, nu
   const bad = await download(leader, '/api/v1/indicators/table.xlsx?codes=nope&periods=2018');
   expectError({ status: bad.status, body: bad.body }, 400, 'invalid_input', 'codes');
 });
+
+test('ana-8 drill-down rows name their village and household, for the dashboard\'s links', async () => {
+  const cube = await table(leader, 'codes=monitored_households,monitored_unstable,monitored_edge,monitored_sudden&areas=children&periods=2018');
+  const total = cube.areas.reduce((s, a) => s + cell(cube, 'monitored_households', a.id, '2018').num, 0);
+  const parts = ['monitored_unstable', 'monitored_edge', 'monitored_sudden']
+    .reduce((s, code) => s + cube.areas.reduce((t, a) => t + cell(cube, code, a.id, '2018').num, 0), 0);
+  assert.ok(total > 0);
+  assert.equal(parts, total, 'the categories add up to the monitored households');
+  const r = await leader.get('/api/v1/indicators/monitored_households/records?period=2018&pageSize=100');
+  expectStatus(r, 200);
+  assert.equal(r.body.pager.total, total);
+  const names = new Map(cube.areas.map((a) => [a.id, a.name]));
+  for (const x of r.body.items) {
+    assert.equal(x.householdId, x.id, 'a household links to itself');
+    const village = cube.areas.find((a) => x.areaPath.startsWith(a.path));
+    assert.ok(village, `${x.areaPath} lies in a village`);
+    if (x.areaPath === village.path) assert.equal(x.areaName, names.get(village.id));
+    else assert.ok(x.areaName.length > 0);
+  }
+  const pay = await leader.get('/api/v1/indicators/dibao_yuan/records?period=2018&pageSize=3');
+  expectStatus(pay, 200);
+  assert.ok(pay.body.items.every((x) => Number.isInteger(x.householdId) && x.householdId > 0 && x.amountFen > 0));
+});

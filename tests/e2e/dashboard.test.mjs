@@ -136,3 +136,31 @@ test('the indicator table: choose a year by month, see the values, export the sa
   assert.match(dl.suggestedFilename(), /^指标统计表-\d{4}-\d\d-\d\d\.xlsx$/);
   await closePage(page);
 });
+
+test('a county user sees the townships side by side on the same screen', async () => {
+  const admin = new Client(base);
+  assert.equal((await admin.login('admin')).status, 200);
+  const roles = Object.fromEntries((await admin.get('/api/v1/roles')).body.items.map((r) => [r.code, r.id]));
+  const top = (await admin.get('/api/v1/areas')).body.items;
+  const county = top.find((a) => a.level === 'county');
+  assert.ok(county, 'the demo tree has a county');
+  const u = await admin.post('/api/v1/users', { username: 'county.e2e', name: '县级用户', password: 'Init-Passw0rd#1', areaId: county.id, roleIds: [roles.staff] });
+  assert.equal(u.status, 201, u.text);
+  const c = new Client(base);
+  assert.equal((await c.login('county.e2e', 'Init-Passw0rd#1')).status, 200);
+  assert.equal((await c.post('/api/v1/me/password', { oldPassword: 'Init-Passw0rd#1', newPassword: 'County-Passw0rd#2' })).status, 204);
+
+  const page = await newPage(browser);
+  await loginAs(page, base, 'county.e2e', 'County-Passw0rd#2');
+  await page.locator('[data-test="welcome"]').waitFor();
+  await page.goto(`${base}/dashboard?year=2018`);
+  await settle(page);
+  const chart = page.locator('[data-test="compare-chart"]');
+  await chart.waitFor();
+  assert.equal(await chart.getAttribute('data-categories'), '羊市镇');
+  await page.getByRole('heading', { name: '各乡镇对比' }).waitFor();
+  const pop = (await c.get('/api/v1/indicators/table?codes=population&areas=children&periods=2018')).body.cells[0];
+  await clickColumn(page, chart, '羊市镇', { left: 56, right: 16, top: 24, bottom: 40 });
+  assert.equal(await recordsTotal(page), pop.num);
+  await closePage(page);
+});

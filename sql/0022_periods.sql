@@ -48,6 +48,7 @@ CREATE TABLE period_records (
     rec_date TEXT,             -- a date of the record, or
     rec_epoch BIGINT NOT NULL, -- its time (seconds), 0 if none
     amount_fen BIGINT NOT NULL,
+    household_id BIGINT NOT NULL, -- the household the record belongs to (0: none, a case)
     PRIMARY KEY (close_id, code, seq)
 );
 CREATE INDEX period_records_path ON period_records(close_id, code, area_path);

@@ -182,6 +182,14 @@ void api_cases_board(struct api_ctx *c);
 void api_cases_export(struct api_ctx *c);
 void api_users_export(struct api_ctx *c);
 void api_audit_export(struct api_ctx *c);
+/*
+ * Finishes x and replies with it as an attachment named utf8_name-<day>.xlsx
+ * (ascii_name the fallback), after an audit row "export" of entity naming
+ * filters (stolen) and the row count; x is freed in every case.
+ */
+struct xlsx;
+void api_reply_xlsx(struct api_ctx *c, struct xlsx *x, const char *entity, json_t *filters,
+                    const char *ascii_name, const char *utf8_name);
 /* Public portal (api_portal.c) and Open311 GeoReport v2 (api_open311.c). */
 void api_portal_services(struct api_ctx *c);
 void api_portal_villages(struct api_ctx *c);
@@ -243,6 +251,8 @@ void api_assess_evidence_get(struct api_ctx *c);
 void api_assess_items_create(struct api_ctx *c);
 void api_assess_items_approve(struct api_ctx *c);
 void api_assess_tiers(struct api_ctx *c);
+void api_indicators_table(struct api_ctx *c);
+void api_indicators_table_xlsx(struct api_ctx *c);
 void api_household_apply(struct api_ctx *c);
 void api_household_payments(struct api_ctx *c);
 void api_payments_list(struct api_ctx *c);

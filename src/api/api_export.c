@@ -70,8 +70,8 @@ static json_t *filters_json(struct api_ctx *c, const char *const *keys, size_t n
  * Audits the export in a write transaction and replies with the file under a
  * Chinese file name (RFC 5987 filename*, an ASCII fallback in filename).
  */
-static void reply_file(struct api_ctx *c, struct xlsx *x, const char *entity, json_t *filters,
-                       const char *ascii_name, const char *utf8_name)
+void api_reply_xlsx(struct api_ctx *c, struct xlsx *x, const char *entity, json_t *filters,
+                    const char *ascii_name, const char *utf8_name)
 {
     const char *data;
     size_t len, rows = xlsx_rows(x);
@@ -218,8 +218,8 @@ void api_cases_export(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_file(c, x, "case", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "cases",
-               "办件导出");
+    api_reply_xlsx(c, x, "case", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "cases",
+                   "办件导出");
 }
 
 /* ---- users -------------------------------------------------------------- */
@@ -290,8 +290,8 @@ void api_users_export(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_file(c, x, "user", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "users",
-               "用户导出");
+    api_reply_xlsx(c, x, "user", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "users",
+                   "用户导出");
 }
 
 /* ---- audit log ---------------------------------------------------------- */
@@ -351,8 +351,8 @@ void api_audit_export(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_file(c, x, "audit", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "audit",
-               "审计日志导出");
+    api_reply_xlsx(c, x, "audit", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "audit",
+                   "审计日志导出");
 }
 
 /* ---- registry ------------------------------------------------------------ */
@@ -438,8 +438,8 @@ void api_households_export(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_file(c, x, "household", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])),
-               "households", "户籍台账");
+    api_reply_xlsx(c, x, "household", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])),
+                   "households", "户籍台账");
 }
 
 void api_persons_export(struct api_ctx *c)
@@ -518,6 +518,6 @@ void api_persons_export(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    reply_file(c, x, "person", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "persons",
-               "人员导出");
+    api_reply_xlsx(c, x, "person", filters_json(c, keys, sizeof(keys) / sizeof(keys[0])), "persons",
+                   "人员导出");
 }

@@ -128,6 +128,8 @@ R(r_assess_evidence_get, api_assess_evidence_get, "assess.read", 0);
 R(r_assess_item_add, api_assess_items_create, "assess.write", API_IDEMPOTENT);
 R(r_assess_item_approve, api_assess_items_approve, "assess.approve", API_IDEMPOTENT);
 R(r_assess_tiers, api_assess_tiers, "assess.read", 0);
+R(r_ind_table, api_indicators_table, NULL, 0);
+R(r_ind_table_xlsx, api_indicators_table_xlsx, NULL, 0);
 R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
 R(r_hh_payments, api_household_payments, "benefit.read", 0);
 R(r_pay_list, api_payments_list, "benefit.read", 0);
@@ -259,6 +261,8 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/programmes", api_dispatch, &r_programmes},
     {"GET", "/api/v1/indicators", api_dispatch, &r_ind_list},
     {"GET", "/api/v1/indicators/values", api_dispatch, &r_ind_values},
+    {"GET", "/api/v1/indicators/table", api_dispatch, &r_ind_table},
+    {"GET", "/api/v1/indicators/table.xlsx", api_dispatch, &r_ind_table_xlsx},
     {"GET", "/api/v1/indicators/{code}/records", api_dispatch, &r_ind_records},
     {"POST", "/api/v1/periods", api_dispatch, &r_periods_close},
     {"GET", "/api/v1/periods", api_dispatch, &r_periods_list},

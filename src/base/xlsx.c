@@ -16,6 +16,10 @@ struct xlsx {
     lxw_worksheet *ws;
     size_t ncols, rows;
     char path[64];
+    /* the number formats of xlsx_row_cells, by their text */
+    char fmt_text[32][64];
+    lxw_format *fmt[32];
+    size_t nfmt;
 };
 
 int xlsx_open(const char *sheet, const char *const *headers, const double *widths, size_t ncols,
@@ -59,6 +63,43 @@ int xlsx_row(struct xlsx *x, const char *const *cells, struct error *err)
         if (!cells[i] || !*cells[i])
             continue;
         if (worksheet_write_string(x->ws, r, (lxw_col_t)i, cells[i], NULL) != LXW_NO_ERROR)
+            return err_set(err, ZW_EIO, NULL, "写入导出文件失败");
+    }
+    x->rows++;
+    return 0;
+}
+
+/* The format of num_format (created on first use), or NULL (General) past the cap. */
+static lxw_format *number_format(struct xlsx *x, const char *num_format)
+{
+    if (!num_format || !*num_format)
+        return NULL;
+    for (size_t i = 0; i < x->nfmt; i++)
+        if (strcmp(x->fmt_text[i], num_format) == 0)
+            return x->fmt[i];
+    if (x->nfmt == sizeof(x->fmt) / sizeof(x->fmt[0]) ||
+        strlen(num_format) >= sizeof(x->fmt_text[0]))
+        return NULL;
+    lxw_format *f = workbook_add_format(x->wb);
+    if (!f)
+        return NULL;
+    format_set_num_format(f, num_format);
+    snprintf(x->fmt_text[x->nfmt], sizeof(x->fmt_text[0]), "%s", num_format);
+    x->fmt[x->nfmt++] = f;
+    return f;
+}
+
+int xlsx_row_cells(struct xlsx *x, const struct xlsx_cell *cells, struct error *err)
+{
+    lxw_row_t r = (lxw_row_t)(x->rows + 1);
+    for (size_t i = 0; i < x->ncols; i++) {
+        lxw_error e = LXW_NO_ERROR;
+        if (cells[i].number)
+            e = worksheet_write_number(x->ws, r, (lxw_col_t)i, cells[i].value,
+                                       number_format(x, cells[i].num_format));
+        else if (cells[i].text && *cells[i].text)
+            e = worksheet_write_string(x->ws, r, (lxw_col_t)i, cells[i].text, NULL);
+        if (e != LXW_NO_ERROR)
             return err_set(err, ZW_EIO, NULL, "写入导出文件失败");
     }
     x->rows++;

@@ -9,6 +9,7 @@
 #ifndef ZW_XLSX_H
 #define ZW_XLSX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -21,6 +22,19 @@ int xlsx_open(const char *sheet, const char *const *headers, const double *width
               struct xlsx **out, struct error *err);
 /* Appends one row of ncols cells. */
 int xlsx_row(struct xlsx *x, const char *const *cells, struct error *err);
+/*
+ * A cell of xlsx_row_cells: text (NULL or "": empty), or, when number is set,
+ * the number value shown with num_format (an Excel number format such as
+ * 0.00"万元"; NULL: General), so that the sheet can sum it.
+ */
+struct xlsx_cell {
+    const char *text;
+    bool number;
+    double value;
+    const char *num_format;
+};
+/* Appends one row of ncols typed cells (at most 32 distinct number formats per file). */
+int xlsx_row_cells(struct xlsx *x, const struct xlsx_cell *cells, struct error *err);
 /* Rows written so far, the header excluded. */
 size_t xlsx_rows(const struct xlsx *x);
 /*

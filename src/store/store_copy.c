@@ -170,8 +170,9 @@ static const struct copy_table tables[] = {
     T("period_values", "close_id, area_path, code, num, den", "$1, $2, $3, $4, $5",
       "close_id, area_path, code"),
     T("period_records",
-      "close_id, code, seq, record_id, label, area_path, rec_date, rec_epoch, amount_fen",
-      "$1, $2, $3, $4, $5, $6, $7, $8, $9", "close_id, code, seq"),
+      "close_id, code, seq, record_id, label, area_path, rec_date, rec_epoch, amount_fen, "
+      "household_id",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "close_id, code, seq"),
     /* assessment (sql/0020_assessment.sql): after areas, users, cadres. */
     T("assess_runs",
       "id, scheme, period, year, area_id, area_path, status, base10, correction_of, reason, "

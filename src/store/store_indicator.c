@@ -121,28 +121,29 @@ static const struct ind_date measure_dates[] = {
 const struct ind_entity store_ind_entities[] = {
     {"cases", "办件", "cases c", "c.area_path", "c.state <> 'merged'", case_fields, N(case_fields),
      case_dates, N(case_dates),
-     "c.id, c.serial || ' ' || c.title, c.area_path, NULL, c.created_at, 0", "c.id DESC",
+     "c.id, c.serial || ' ' || c.title, c.area_path, NULL, c.created_at, 0, 0", "c.id DESC",
      STORE_BIT(STORE_T_CASES) | STORE_BIT(STORE_T_CASE_CLOCKS), "c.assignee_id"},
     {"persons", "人员", "persons p", "p.area_path", "p.status <> 'merged'", person_fields,
      N(person_fields), person_dates, N(person_dates),
-     "p.id, p.name, p.area_path, NULL, p.created_at, 0", "p.id", REGISTRY_TABLES, NULL},
+     "p.id, p.name, p.area_path, NULL, p.created_at, 0, COALESCE(p.household_id, 0)", "p.id",
+     REGISTRY_TABLES, NULL},
     {"households", "户", "households h", "h.area_path", "h.dissolved_on IS NULL", household_fields,
      N(household_fields), household_dates, N(household_dates),
      "h.id, h.code || ' ' || COALESCE((SELECT hp.name FROM persons hp WHERE hp.id = "
-     "h.head_person_id), ''), h.area_path, NULL, h.created_at, 0",
+     "h.head_person_id), ''), h.area_path, NULL, h.created_at, 0, h.id",
      "h.id", REGISTRY_TABLES, NULL},
     {"payments", "发放明细", "payments pm", "pm.area_path", "1 = 1", payment_fields,
      N(payment_fields), payment_dates, N(payment_dates),
      "pm.id, (SELECT ph.code FROM households ph WHERE ph.id = pm.household_id) || ' ' || "
-     "pm.programme, pm.area_path, pm.paid_on, 0, pm.amount_fen",
+     "pm.programme, pm.area_path, pm.paid_on, 0, pm.amount_fen, pm.household_id",
      "pm.paid_on DESC, pm.id DESC", STORE_BIT(STORE_T_PAYMENTS) | STORE_BIT(STORE_T_HOUSEHOLDS),
      NULL},
     {"visits", "入户走访", "visits v", "v.area_path", "1 = 1", visit_fields, N(visit_fields),
-     visit_dates, N(visit_dates), "v.id, v.found, v.area_path, v.visited_on, 0, 0",
+     visit_dates, N(visit_dates), "v.id, v.found, v.area_path, v.visited_on, 0, 0, v.household_id",
      "v.visited_on DESC, v.id DESC", STORE_BIT(STORE_T_VISITS), "v.user_id"},
     {"measures", "帮扶措施", "assist_measures m JOIN households mh ON mh.id = m.household_id",
      "mh.area_path", "1 = 1", measure_fields, N(measure_fields), measure_dates, N(measure_dates),
-     "m.id, m.description, mh.area_path, m.start_on, 0, 0", "m.id",
+     "m.id, m.description, mh.area_path, m.start_on, 0, 0, m.household_id", "m.id",
      STORE_BIT(STORE_T_MEASURES) | STORE_BIT(STORE_T_HOUSEHOLDS),
      "(SELECT mc.user_id FROM assist_cadres mc WHERE mc.id = m.cadre_id)"},
 };
@@ -357,6 +358,7 @@ static int read_records(struct db_stmt *st, struct arena *a, struct ind_record *
             r->date = NULL;
         }
         r->amount = db_col_int(st, 5);
+        r->household_id = db_col_int(st, 6);
     }
     *items = v;
     return rc < 0 ? rc : 0;
@@ -507,7 +509,8 @@ int store_period_freeze_records(struct db *db, int64_t close_id, const char *cod
     if (!rc)
         rc = buf_addf(&sql,
                       "INSERT INTO period_records (close_id, code, seq, record_id, label, "
-                      "area_path, rec_date, rec_epoch, amount_fen) SELECT $%d, $%d, ROW_NUMBER() "
+                      "area_path, rec_date, rec_epoch, amount_fen, household_id) SELECT $%d, $%d, "
+                      "ROW_NUMBER() "
                       "OVER (ORDER BY %s), %s%s",
                       c, c + 1, q->e->order, q->e->list, where.ptr);
     struct db_stmt *st;
@@ -543,12 +546,13 @@ int store_period_records(struct db *db, int64_t close_id, const char *code, cons
     rc = db_step(st, err);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finish(st);
-    if (rc < 0 || (rc = db_prepare(db,
-                                   "SELECT record_id, label, area_path, rec_date, rec_epoch, "
-                                   "amount_fen FROM period_records WHERE close_id = $1 AND code "
-                                   "= $2 AND area_path LIKE CAST($3 AS TEXT) || '%' ORDER BY seq "
-                                   "LIMIT $4 OFFSET $5",
-                                   &st, err)))
+    if (rc < 0 || (rc = db_prepare(
+                       db,
+                       "SELECT record_id, label, area_path, rec_date, rec_epoch, "
+                       "amount_fen, household_id FROM period_records WHERE close_id = $1 AND code "
+                       "= $2 AND area_path LIKE CAST($3 AS TEXT) || '%' ORDER BY seq "
+                       "LIMIT $4 OFFSET $5",
+                       &st, err)))
         return rc < 0 ? rc : 0;
     db_bind_int(st, 1, close_id);
     db_bind_text(st, 2, code);
@@ -592,7 +596,7 @@ int store_period_diff(struct db *db, int64_t close_id, const char *code, const s
         } else { /* frozen, no longer live */
             rc = buf_adds(&sql, count ? "SELECT COUNT(*)"
                                       : "SELECT f.record_id, f.label, f.area_path, f.rec_date, "
-                                        "f.rec_epoch, f.amount_fen") ||
+                                        "f.rec_epoch, f.amount_fen, f.household_id") ||
                  buf_addf(&sql, frozen, c, c + 1) ||
                  buf_adds(&sql, " AND f.record_id NOT IN (SELECT ") || add_id_column(&sql, q->e) ||
                  buf_adds(&sql, where.ptr) || buf_adds(&sql, ")") ||

@@ -40,7 +40,10 @@ struct ind_entity {
     size_t nfields;
     const struct ind_date *dates;
     size_t ndates;
-    /* The drill-down's columns: id, label, area path, a date or "", an amount or 0. */
+    /*
+     * The drill-down's columns: id, label, area path, a date or "", an amount
+     * or 0, the household it belongs to or 0 (for a link to its page).
+     */
     const char *list;
     const char *order; /* of the drill-down */
     uint32_t tables;   /* STORE_BIT()s of the tables its values read (0: every table) */
@@ -88,6 +91,7 @@ struct ind_record {
     int64_t id;
     const char *label, *area_path, *date;
     int64_t amount;
+    int64_t household_id; /* the record's household, 0 if none */
 };
 
 /* The value of q over w. */

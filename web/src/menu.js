@@ -9,6 +9,15 @@
 export const SCREENS = [
   { name: 'home', path: '', title: '首页', perm: null, icon: 'HomeFilled', component: () => import('./home/HomePage.vue') },
   {
+    name: 'analytics', title: '统计分析', perm: 'case.read', icon: 'DataLine',
+    children: [
+      { name: 'dashboard', path: 'dashboard', title: '领导驾驶舱', perm: 'case.read', component: () => import('./dashboard/DashboardPage.vue') },
+      { name: 'indicator-table', path: 'indicators/table', title: '指标统计表', perm: 'case.read', component: () => import('./dashboard/IndicatorTablePage.vue') },
+      // the records behind a value, reached from the dashboard and the table (the server checks each indicator's rights)
+      { name: 'indicator-records', path: 'indicators/:code/records', title: '指标明细', perm: null, menu: false, active: 'dashboard', component: () => import('./dashboard/IndicatorRecordsPage.vue') },
+    ],
+  },
+  {
     name: 'cases', title: '办件', perm: 'case.read', icon: 'Tickets',
     children: [
       { name: 'case-todo', path: 'cases/todo', title: '我的待办', perm: 'case.read', component: () => import('./cases/CaseTodoPage.vue') },

@@ -52,7 +52,7 @@ struct year_gen {
 
 static const char *const PETITION_TITLES[][2] = {
     {"反映组道硬化工程进度缓慢", "rural_affairs"},   {"反映农村危房改造补助未到位", "construction"},
-    {"反映低保评定结果有异议", "civil_affairs"},           {"反映承包地被占用", "land_resources"},
+    {"反映低保评定结果有异议", "civil_affairs"},     {"反映承包地被占用", "land_resources"},
     {"反映务工工资被拖欠", "labor_social_security"}, {"反映饮水管网漏水停水", "rural_affairs"},
     {"反映养殖场异味扰民", "environment"},           {"反映医疗费用报销问题", "health"},
     {"反映宅基地审批问题", "land_resources"},        {"反映产业奖补资金发放问题", "rural_affairs"},
@@ -60,7 +60,7 @@ static const char *const PETITION_TITLES[][2] = {
 };
 
 static const char *const DISPUTE_TITLES[][2] = {
-    {"宅基地界址纠纷", "homestead"},     {"赡养老人费用分担纠纷", "marriage_family"},
+    {"宅基地界址纠纷", "homestead"},         {"赡养老人费用分担纠纷", "marriage_family"},
     {"承包地界址纠纷", "land_contract"},     {"山林权属纠纷", "forest_rights"},
     {"修房损坏邻居院坝赔偿纠纷", "damages"}, {"务工工资结算纠纷", "labor"},
     {"相邻排水纠纷", "neighbours"},          {"土地流转合同纠纷", "contract"},

@@ -227,6 +227,10 @@ void api_programmes_list(struct api_ctx *c);
 void api_indicators_list(struct api_ctx *c);
 void api_indicators_values(struct api_ctx *c);
 void api_indicators_records(struct api_ctx *c);
+/* api_reports.c */
+void api_report_templates(struct api_ctx *c);
+void api_reports_create(struct api_ctx *c);
+void api_reports_get(struct api_ctx *c);
 void api_household_apply(struct api_ctx *c);
 void api_household_payments(struct api_ctx *c);
 void api_payments_list(struct api_ctx *c);

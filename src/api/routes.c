@@ -113,6 +113,10 @@ R(r_programmes, api_programmes_list, "benefit.read", 0);
 R(r_ind_list, api_indicators_list, NULL, 0);
 R(r_ind_values, api_indicators_values, NULL, 0);
 R(r_ind_records, api_indicators_records, NULL, 0);
+/* work reports: the rights of the indicators a template uses */
+R(r_rep_templates, api_report_templates, NULL, 0);
+R(r_rep_create, api_reports_create, NULL, 0);
+R(r_rep_get, api_reports_get, NULL, 0);
 R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
 R(r_hh_payments, api_household_payments, "benefit.read", 0);
 R(r_pay_list, api_payments_list, "benefit.read", 0);
@@ -245,6 +249,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/indicators", api_dispatch, &r_ind_list},
     {"GET", "/api/v1/indicators/values", api_dispatch, &r_ind_values},
     {"GET", "/api/v1/indicators/{code}/records", api_dispatch, &r_ind_records},
+    {"GET", "/api/v1/report-templates", api_dispatch, &r_rep_templates},
+    {"POST", "/api/v1/reports", api_dispatch, &r_rep_create},
+    {"GET", "/api/v1/reports/{file}", api_dispatch, &r_rep_get},
     {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
     {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},
     {"GET", "/api/v1/payments", api_dispatch, &r_pay_list},

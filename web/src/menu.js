@@ -57,6 +57,8 @@ export const SCREENS = [
       { name: 'benefit-import', path: 'benefits/import', title: '导入发放明细', perm: 'benefit.write', component: () => import('./registry/ImportPage.vue') },
     ],
   },
+  // the server checks the rights of every indicator a template uses
+  { name: 'reports', path: 'reports', title: '工作报告', perm: 'benefit.read', icon: 'Document', component: () => import('./reports/ReportPage.vue') },
 ];
 
 // Every routable screen, groups flattened (for the router).

@@ -24,12 +24,20 @@ void api_report_templates(struct api_ctx *c)
     api_reply(c, 200, json_pack("{s:o}", "items", items));
 }
 
-static json_t *job_json(const struct report_job *j)
+/*
+ * The job; live: whether it was running in memory (with done and total)
+ * when looked at before the row was read, so that progress never goes back
+ * (the row is read after: it is then at least as far).
+ */
+static json_t *job_json(const struct report_job *j, bool live, long live_done, long live_total)
 {
     long done = (long)j->done_values, total = (long)j->total_values;
     const char *status = j->status;
-    if (reports_progress(j->id, &done, &total))
+    if (live && strcmp(status, "done") != 0 && strcmp(status, "failed") != 0) {
         status = "running";
+        done = live_done;
+        total = live_total;
+    }
     return json_pack("{s:I, s:s, s:i, s:{s:I, s:s}, s:s, s:{s:i, s:i}, s:o, s:o, s:I, s:o}", "id",
                      (json_int_t)j->id, "template", j->template_code, "year", j->year, "area", "id",
                      (json_int_t)j->area_id, "name", j->area_name, "status", status, "progress",
@@ -62,7 +70,7 @@ void api_reports_create(struct api_ctx *c)
     reports_wake();
     http_add_header(c->req, "Location",
                     arena_printf(&c->req->arena, "/api/v1/reports/%lld", (long long)id));
-    api_reply(c, 202, job_json(&j));
+    api_reply(c, 202, job_json(&j, false, 0, 0));
 }
 
 /* GET /api/v1/reports/{file}: {id} the job; {id}.html, {id}.docx, {id}.pdf the report. */
@@ -86,13 +94,15 @@ void api_reports_get(struct api_ctx *c)
         return;
     }
     struct report_job j;
+    long done = 0, total = 0;
+    bool live = reports_progress(id, &done, &total);
     if (reports_get(&c->z, id, &j, &c->err)) {
         api_reply_error(c, &c->err);
         return;
     }
     http_add_header(c->req, "Cache-Control", "no-store");
     if (!format) {
-        api_reply(c, 200, job_json(&j));
+        api_reply(c, 200, job_json(&j, live, done, total));
         return;
     }
     /* The read snapshot is not needed while rendering. */

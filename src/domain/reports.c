@@ -149,6 +149,16 @@ static int run_job(struct db *db, int64_t id, struct error *err)
     atomic_store(&running_done, 0);
     atomic_store(&running_total, (long)t->nvalues);
     atomic_store(&running_id, id);
+    j.status = "running";
+    j.updated_at = (int64_t)time(NULL);
+    if ((rc = store_begin(db, true, err)) || (rc = store_report_job_update(db, &j, err)) ||
+        (rc = store_commit(db, err))) {
+        if (store_in_tx(db))
+            store_rollback(db);
+        atomic_store(&running_id, 0);
+        arena_release(&a);
+        return rc;
+    }
     struct zctx z = {.db = db, .arena = &a, .who = &who, .ip = "-", .now = (int64_t)time(NULL)};
     struct error e = {0};
     json_t *report = NULL;
@@ -158,7 +168,6 @@ static int run_job(struct db *db, int64_t id, struct error *err)
                              on_progress, NULL, &report, &e);
     if (store_in_tx(db))
         store_rollback(db);
-    atomic_store(&running_id, 0);
     j.done_values = rc ? atomic_load(&running_done) : (int64_t)t->nvalues;
     if (!rc) {
         char *s = json_dumps(report, JSON_COMPACT);
@@ -173,6 +182,8 @@ static int run_job(struct db *db, int64_t id, struct error *err)
                  err_code_name(rc), e.detail);
         rc = finish(db, &j, "failed", NULL, e.message[0] ? e.message : err_str(rc), err);
     }
+    /* the row holds the outcome now: the in-memory progress may stop */
+    atomic_store(&running_id, 0);
     json_decref(report);
     arena_release(&a);
     return rc;

@@ -117,6 +117,9 @@ void api_reports_get(struct api_ctx *c)
         return;
     }
     http_add_header(c->req, "X-Content-Type-Options", "nosniff");
+    if (format[0] == 'h') /* the page is data: no script may run in it */
+        http_add_header(c->req, "Content-Security-Policy",
+                        "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     const char *type =
         format[0] == 'h' ? "text/html; charset=utf-8"
         : format[0] == 'p'

@@ -109,6 +109,7 @@ test('rep-2 the HTML: every figure as published, each a link to its records', as
   const h = await bytes(leader, `/api/v1/reports/${job.id}.html`);
   assert.equal(h.status, 200);
   assert.match(h.headers.get('content-type'), /text\/html/);
+  assert.match(h.headers.get('content-security-policy'), /default-src 'none'/);
   const html = h.bytes.toString('utf8');
   const text = html.replace(/<style>.*?<\/style>/s, '').replace(/<[^>]+>/g, '');
   for (const s of SENTENCES) assert.ok(text.includes(s), s);

@@ -253,6 +253,10 @@ void api_assess_items_approve(struct api_ctx *c);
 void api_assess_tiers(struct api_ctx *c);
 void api_indicators_table(struct api_ctx *c);
 void api_indicators_table_xlsx(struct api_ctx *c);
+/* api_reports.c */
+void api_report_templates(struct api_ctx *c);
+void api_reports_create(struct api_ctx *c);
+void api_reports_get(struct api_ctx *c);
 void api_household_apply(struct api_ctx *c);
 void api_household_payments(struct api_ctx *c);
 void api_payments_list(struct api_ctx *c);

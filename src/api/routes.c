@@ -130,6 +130,10 @@ R(r_assess_item_approve, api_assess_items_approve, "assess.approve", API_IDEMPOT
 R(r_assess_tiers, api_assess_tiers, "assess.read", 0);
 R(r_ind_table, api_indicators_table, NULL, 0);
 R(r_ind_table_xlsx, api_indicators_table_xlsx, NULL, 0);
+/* work reports: the rights of the indicators a template uses */
+R(r_rep_templates, api_report_templates, NULL, 0);
+R(r_rep_create, api_reports_create, NULL, 0);
+R(r_rep_get, api_reports_get, NULL, 0);
 R(r_hh_apply, api_household_apply, "case.write", API_IDEMPOTENT);
 R(r_hh_payments, api_household_payments, "benefit.read", 0);
 R(r_pay_list, api_payments_list, "benefit.read", 0);
@@ -278,6 +282,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/assessment/evidence/{id}", api_dispatch, &r_assess_evidence_get},
     {"POST", "/api/v1/assessment/items/{id}/approve", api_dispatch, &r_assess_item_approve},
     {"GET", "/api/v1/assessment/tiers", api_dispatch, &r_assess_tiers},
+    {"GET", "/api/v1/report-templates", api_dispatch, &r_rep_templates},
+    {"POST", "/api/v1/reports", api_dispatch, &r_rep_create},
+    {"GET", "/api/v1/reports/{file}", api_dispatch, &r_rep_get},
     {"POST", "/api/v1/households/{id}/applications", api_dispatch, &r_hh_apply},
     {"GET", "/api/v1/households/{id}/payments", api_dispatch, &r_hh_payments},
     {"GET", "/api/v1/payments", api_dispatch, &r_pay_list},

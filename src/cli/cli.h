@@ -18,6 +18,7 @@ int cmd_check(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* The value after flag at argv[*i] (advancing *i), or NULL with a message. */
 const char *cli_arg(int argc, char **argv, int *i);

@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "cli.h"
 #include "domain/benefits.h"
+#include "domain/attachments.h"
 #include "domain/casedef.h"
 #include "domain/demo_registry.h"
 #include "domain/monitoring.h"
@@ -56,8 +57,9 @@ static int write_credentials(const char *path, const char *password)
  */
 #define DEMO_SEED 2018
 
-static int demo_records(struct zctx *z, const char *defs, const char *township_code,
-                        const struct case_types *types, struct arena *a, struct error *err)
+static int demo_records(struct zctx *z, const char *defs, const char *db_path,
+                        const char *township_code, const struct case_types *types, struct arena *a,
+                        struct error *err)
 {
     struct registry_defs *reg;
     static struct programmes programmes;
@@ -75,6 +77,11 @@ static int demo_records(struct zctx *z, const char *defs, const char *township_c
                      demo_monitoring(z, reg, town.id, assist.id, DEMO_SEED, &counts, err)
                  ? (err->code ? err->code : ZW_EINTERNAL)
                  : 0;
+    /* The 2018 petitions, disputes and hazards, the last rectified with a photo on file. */
+    char files[1100];
+    attach_default_dir(db_path, files, sizeof(files));
+    if (!rc && !(rc = attach_init(files, err)))
+        rc = demo_year_cases(z, types, town.id, DEMO_SEED, err);
     /* A household that applies after a hospital stay: its identification case is open. */
     struct scope all = {.kind = SCOPE_ALL};
     struct household_filter f = {.category = "yiban", .page = 1, .page_size = 1};
@@ -190,7 +197,8 @@ int cmd_init(int argc, char **argv)
     if ((rc = setup_township(&z, &t, &err)) || (rc = workcal_seed(&z, defs, &years, &err)) ||
         (demo && (rc = workcal_reload(db, &err))) ||
         (demo && (rc = setup_demo(&z, defs, code9, password, demo_cases ? &types : NULL, &err))) ||
-        (demo && demo_cases && (rc = demo_records(&z, defs, t.township.code, &types, &a, &err))) ||
+        (demo && demo_cases &&
+         (rc = demo_records(&z, defs, db_path, t.township.code, &types, &a, &err))) ||
         (rc = store_commit(db, &err))) {
         store_rollback(db);
         goto out_fail;
@@ -206,10 +214,12 @@ int cmd_init(int argc, char **argv)
         }
     }
     sodium_memzero(password, sizeof(password));
+    attach_shutdown();
     arena_release(&a);
     store_close(store);
     return 0;
 out_fail:
+    attach_shutdown();
     arena_release(&a);
     store_close(store);
     return cli_fail(&err);

@@ -31,6 +31,7 @@
 #include "domain/benefits.h"
 #include "domain/indicators.h"
 #include "domain/assessment.h"
+#include "domain/reports.h"
 #include "domain/cases.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
@@ -292,6 +293,13 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     api_env.assessment = &schemes;
+    /* Work report templates (defs/reports/<code>.md), checked against the indicators. */
+    static struct report_templates report_templates;
+    if (report_templates_load(o.defs, &indicators, &defs_arena, &report_templates, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    reports_use(&report_templates, &indicators);
     /* What the monitoring procedures do on their decisions (cases_hook_add). */
     monitoring_hooks_register(registry);
     api_env.services = &services;
@@ -347,7 +355,8 @@ int cmd_serve(int argc, char **argv)
         store_close(store);
         return cli_fail(&err);
     }
-    if (importer_worker_start(store, &err)) {
+    if (importer_worker_start(store, &err) || reports_worker_start(store, &err)) {
+        importer_worker_stop();
         jobs_stop(jobs);
         http_stop(srv, 0);
         store_close(store);
@@ -364,6 +373,7 @@ int cmd_serve(int argc, char **argv)
     doc_pdf_shutdown();
     jobs_stop(jobs);
     importer_worker_stop();
+    reports_worker_stop();
     store_close(store);
     attach_shutdown();
     arena_release(&defs_arena);

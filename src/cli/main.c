@@ -21,12 +21,8 @@ const struct principal cli_principal = {
 
 void cli_zctx(struct zctx *z, struct db *db, struct arena *a)
 {
-    z->db = db;
-    z->arena = a;
-    z->who = &cli_principal;
-    z->ip = "local";
-    z->now = (int64_t)time(NULL);
-    z->bulk = false;
+    *z = (struct zctx){
+        .db = db, .arena = a, .who = &cli_principal, .ip = "local", .now = (int64_t)time(NULL)};
 }
 
 static bool is_dir(const char *p)
@@ -106,6 +102,9 @@ static void usage(FILE *f)
         "valid|all]\n"
         "          从 CSV / XLSX 导入户籍台账（--kind payments 为救助发放明细）：先检查并打印报告，"
         "--commit 再导入\n"
+        "  report  --db 数据库 --template 模板 --year 年度 --out 文件.html|.docx|.pdf [--area "
+        "区划代码]\n"
+        "          按 defs/reports/ 的模板生成工作报告\n"
         "\n"
         "数据库可以是 SQLite 文件路径，也可以是 postgresql://用户@主机/库名\n",
         f);
@@ -143,6 +142,8 @@ int main(int argc, char **argv)
         return cmd_apikey(argc - 1, argv + 1);
     if (strcmp(cmd, "import") == 0)
         return cmd_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
         usage(stdout);
         return 0;

@@ -25,6 +25,8 @@
 #define CREDIT_FEN       INT64_C(280000000) /* 280万元 */
 #define CREDIT_EACH_FEN  INT64_C(5000000)   /* 5万元 a household, the usual 扶贫小额信贷 */
 #define HOUSING_HOUSES   195
+#define RELIEF_PERSONS   421
+#define RELIEF_FEN       INT64_C(223500000) /* 223.5万元 of 低保 and 临时救助 together */
 
 static uint64_t next(uint64_t *s)
 {
@@ -113,7 +115,7 @@ static const struct programme *need(const struct programmes *p, const char *code
 
 /* 低保: 110 households (those of category dibao first), 251 persons, paid monthly. */
 static int demo_dibao(struct zctx *z, const struct programmes *p, struct benefit_household *v,
-                      size_t n, uint64_t *s, struct error *err)
+                      size_t n, uint64_t *s, int64_t *dibao_fen, struct error *err)
 {
     const struct programme *prog = need(p, "dibao", err);
     if (!prog)
@@ -163,6 +165,7 @@ static int demo_dibao(struct zctx *z, const struct programmes *p, struct benefit
     }
     if (!rc && left != 0)
         return err_set(err, ZW_EINVAL, NULL, "演示户人数不足：低保需要 %d 人", DIBAO_PERSONS);
+    *dibao_fen = total;
     return rc ? rc : audit_demo(z, prog->code, DIBAO_HOUSEHOLDS, DIBAO_PERSONS, total, err);
 }
 
@@ -208,13 +211,22 @@ int demo_benefits(struct zctx *z, const struct programmes *p, uint64_t seed, str
     int rc = store_benefit_households(z->db, "/", z->arena, &v, &n, err);
     if (rc)
         return rc;
-    if ((rc = demo_dibao(z, p, v, n, &s, err)))
+    int64_t dibao_fen = 0;
+    if ((rc = demo_dibao(z, p, v, n, &s, &dibao_fen, err)))
         return rc;
     const struct programme *edu = need(p, "jiaoyu", err), *health = need(p, "yiliao", err),
-                           *credit = need(p, "xindai", err), *housing = need(p, "weifang", err);
-    if (!edu || !health || !credit || !housing)
+                           *credit = need(p, "xindai", err), *housing = need(p, "weifang", err),
+                           *relief = need(p, "linshi", err);
+    if (!edu || !health || !credit || !housing || !relief)
         return err->code;
+    /* 临时救助: 421 persons, what 低保 left of the report's 223.5万元 of relief funds. */
     struct benefit_household **o = order(z->arena, v, n, &s, &no);
+    if (dibao_fen >= RELIEF_FEN)
+        return err_set(err, ZW_EINVAL, NULL, "演示数据：低保金已超过惠民资金总额");
+    if ((rc =
+             demo_per_person(z, relief, o, no, &s, RELIEF_PERSONS, 3, RELIEF_FEN - dibao_fen, err)))
+        return rc;
+    o = order(z->arena, v, n, &s, &no);
     if ((rc = demo_per_person(z, edu, o, no, &s, EDU_PERSONS, 2, EDU_FEN, err)))
         return rc;
     o = order(z->arena, v, n, &s, &no);

@@ -137,10 +137,20 @@ static int parse_base(struct ctx *c, size_t i, json_t *o, struct indicator *ind,
         if (ind->kind == IND_SUM && !ind->q.e->fields[ind->q.field].summable)
             return fail(c, i, "field", "该字段不能求和");
     }
-    const char *period = str(o, "period");
-    ind->q.date = -1;
+    const char *period = str(o, "period"), *before = str(o, "before");
+    ind->q.date = ind->q.asof_start = ind->q.asof_end = ind->q.before = -1;
     if (period && (ind->q.date = store_ind_date(ind->q.e, period)) < 0)
         return fail(c, i, "period", "应为该对象的日期字段");
+    if (before && (ind->q.before = store_ind_date(ind->q.e, before)) < 0)
+        return fail(c, i, "before", "应为该对象的日期字段");
+    json_t *asof = json_object_get(o, "asof");
+    if (asof) {
+        json_t *a0 = json_array_get(asof, 0), *a1 = json_array_get(asof, 1);
+        if (!json_is_array(asof) || json_array_size(asof) != 2 ||
+            (ind->q.asof_start = store_ind_date(ind->q.e, json_string_value(a0))) < 0 ||
+            (ind->q.asof_end = store_ind_date(ind->q.e, json_string_value(a1))) < 0)
+            return fail(c, i, "asof", "应为该对象的两个日期字段 [开始, 结束]");
+    }
     int rc = parse_where(c, i, json_object_get(o, "where"), ind);
     const struct ind_field *f = ind->q.e->fields;
     for (size_t k = 0; !rc && k <= ind->q.nconds; k++) {
@@ -149,6 +159,8 @@ static int parse_base(struct ctx *c, size_t i, json_t *o, struct indicator *ind,
         ind->uses_now |= sql && strstr(sql, "$0");
         ind->uses_end |= sql && strstr(sql, "$T");
     }
+    /* as of the period's end, or before its start: the period matters without a period date */
+    ind->uses_end |= ind->q.asof_start >= 0 || ind->q.before >= 0;
     return rc;
 }
 
@@ -187,9 +199,10 @@ static int64_t unit_scale(const char *unit)
 
 static int parse_one(struct ctx *c, size_t i, json_t *o)
 {
-    static const char *const keys[] = {"code",  "name",     "unit",       "decimals", "description",
-                                       "count", "distinct", "sum",        "field",    "period",
-                                       "where", "ratio",    "difference", "factor",   NULL};
+    static const char *const keys[] = {
+        "code",       "name",   "unit",  "decimals", "description", "count",
+        "distinct",   "sum",    "field", "period",   "where",       "ratio",
+        "difference", "factor", "asof",  "before",   NULL};
     struct indicator *ind = &c->d->v[i];
     memset(ind, 0, sizeof(*ind));
     ind->a = ind->b = -1;
@@ -244,8 +257,9 @@ static int parse_one(struct ctx *c, size_t i, json_t *o)
     if (factor)
         ind->factor = json_integer_value(factor);
     if (ind->kind == IND_RATIO || ind->kind == IND_DIFF) {
-        for (const char *const *k = (const char *const[]){"field", "period", "where", NULL}; *k;
-             k++)
+        for (const char *const *k =
+                 (const char *const[]){"field", "period", "where", "asof", "before", NULL};
+             *k; k++)
             if (json_object_get(o, *k))
                 return fail(c, i, *k, "比率和差值指标不用此键");
         return parse_pair(c, i, json_object_get(o, kinds[ind->kind]), kinds[ind->kind], ind);

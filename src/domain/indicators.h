@@ -29,7 +29,7 @@ struct indicator {
     const struct ind_entity *reads[8];
     size_t nreads;
     bool uses_now; /* a base one whose fields depend on the time (超期): cached per minute */
-    bool uses_end; /* a base one whose fields read the period's end ($T): keyed by period */
+    bool uses_end; /* a base one reading the period's bounds ($T, asof, before): keyed by period */
 };
 
 struct indicators {

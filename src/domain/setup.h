@@ -48,5 +48,12 @@ int setup_demo(struct zctx *z, const char *defs_dir, const char *code9, const ch
  */
 int setup_demo_cases(struct zctx *z, const struct case_types *types, json_t *cases,
                      struct error *err);
+/*
+ * The demo's 2018 petitions, disputes and hazard inspections that the work
+ * report counts, handled through the case engine (demo_year.c).  Hazards
+ * are rectified with a photo: attachments must be initialised (attach_init).
+ */
+int demo_year_cases(struct zctx *z, const struct case_types *types, int64_t township_id,
+                    uint64_t seed, struct error *err);
 
 #endif

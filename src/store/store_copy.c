@@ -188,6 +188,11 @@ static const struct copy_table tables[] = {
       "approved_by, approved_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20",
       "id"),
+    /* work reports (0021): after areas and users */
+    T("report_jobs",
+      "id, template, year, area_id, area_path, status, done_values, total_values, result_json, "
+      "message, created_by, created_at, updated_at, finished_at",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

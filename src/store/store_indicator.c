@@ -14,19 +14,20 @@
 /* ---- the catalogue -------------------------------------------------------- */
 
 static const struct ind_field case_fields[] = {
-    {"type", "办件类型", IND_T_TEXT, "c.type", false, NULL},
-    {"category", "类别", IND_T_TEXT, "c.category", false, NULL},
-    {"state", "状态", IND_T_TEXT, "c.state", false, NULL},
-    {"outcome", "办结结果", IND_T_TEXT, "COALESCE(c.outcome, '')", false, NULL},
-    {"channel", "来源渠道", IND_T_TEXT, "c.channel", false, NULL},
-    {"closed", "已办结", IND_T_INT, "CASE WHEN c.closed_at > 0 THEN 1 ELSE 0 END", false, NULL},
-    {"satisfied", "满意评价", IND_T_INT, "COALESCE(c.satisfied, -1)", false, NULL},
+    {"type", "办件类型", IND_T_TEXT, "c.type", false, NULL, NULL, NULL},
+    {"category", "类别", IND_T_TEXT, "c.category", false, NULL, NULL, NULL},
+    {"state", "状态", IND_T_TEXT, "c.state", false, NULL, NULL, NULL},
+    {"outcome", "办结结果", IND_T_TEXT, "COALESCE(c.outcome, '')", false, NULL, NULL, NULL},
+    {"channel", "来源渠道", IND_T_TEXT, "c.channel", false, NULL, NULL, NULL},
+    {"closed", "已办结", IND_T_INT, "CASE WHEN c.closed_at > 0 THEN 1 ELSE 0 END", false, NULL,
+     NULL, NULL},
+    {"satisfied", "满意评价", IND_T_INT, "COALESCE(c.satisfied, -1)", false, NULL, NULL, NULL},
     /* closed after one of its deadlines, or still running past it */
     {"late", "超期", IND_T_INT,
      "CASE WHEN EXISTS (SELECT 1 FROM case_clocks k WHERE k.case_id = c.id AND k.paused_at = 0 "
      "AND ((k.stopped_at > 0 AND k.stopped_at > k.due_at) OR (k.stopped_at = 0 AND c.closed_at = "
      "0 AND k.due_at < $0))) THEN 1 ELSE 0 END",
-     false, NULL},
+     false, NULL, NULL, NULL},
     /*
      * open at the period's end ($T: the instant after its last day) with a deadline then passed:
      * a clock started, not stopped, not paused and due before it (超期未办结，期末)
@@ -35,11 +36,11 @@ static const struct ind_field case_fields[] = {
      "CASE WHEN c.created_at < $T AND (c.closed_at = 0 OR c.closed_at >= $T) AND EXISTS (SELECT 1 "
      "FROM case_clocks k WHERE k.case_id = c.id AND k.paused_at = 0 AND k.started_at < $T AND "
      "k.due_at < $T AND (k.stopped_at = 0 OR k.stopped_at >= $T)) THEN 1 ELSE 0 END",
-     false, NULL},
+     false, NULL, NULL, NULL},
 };
 static const struct ind_date case_dates[] = {
-    {"created", "登记时间", "c.created_at", true},
-    {"closed", "办结时间", "c.closed_at", true},
+    {"created", "登记时间", "c.created_at", true, false},
+    {"closed", "办结时间", "c.closed_at", true, false},
 };
 
 #define HH_CAT_IN(hid)                                                                             \
@@ -47,71 +48,87 @@ static const struct ind_date case_dates[] = {
     " AND hc.category IN (%s))"
 
 static const struct ind_field person_fields[] = {
-    {"status", "人员状态", IND_T_TEXT, "p.status", false, NULL},
-    {"sex", "性别", IND_T_TEXT, "p.sex", false, NULL},
-    {"relation", "与户主关系", IND_T_TEXT, "p.relation", false, NULL},
-    {"labour", "劳动能力", IND_T_TEXT, "COALESCE(p.labour, '')", false, NULL},
-    {"disability", "残疾情况", IND_T_TEXT, "COALESCE(p.disability, '')", false, NULL},
-    {"health", "健康状况", IND_T_TEXT, "COALESCE(p.health, '')", false, NULL},
-    {"schooling", "在校情况", IND_T_TEXT, "COALESCE(p.schooling, '')", false, NULL},
-    {"insured_medical", "城乡居民医保", IND_T_INT, "p.insured_medical", false, NULL},
-    {"insured_serious", "大病保险", IND_T_INT, "p.insured_serious", false, NULL},
-    {"insured_pension", "城乡居民养老保险", IND_T_INT, "p.insured_pension", false, NULL},
-    {"household_category", "户类别", IND_T_TEXT, NULL, false, HH_CAT_IN("p.household_id")},
+    {"status", "人员状态", IND_T_TEXT, "p.status", false, NULL, NULL, NULL},
+    {"sex", "性别", IND_T_TEXT, "p.sex", false, NULL, NULL, NULL},
+    {"relation", "与户主关系", IND_T_TEXT, "p.relation", false, NULL, NULL, NULL},
+    {"labour", "劳动能力", IND_T_TEXT, "COALESCE(p.labour, '')", false, NULL, NULL, NULL},
+    {"disability", "残疾情况", IND_T_TEXT, "COALESCE(p.disability, '')", false, NULL, NULL, NULL},
+    {"health", "健康状况", IND_T_TEXT, "COALESCE(p.health, '')", false, NULL, NULL, NULL},
+    {"schooling", "在校情况", IND_T_TEXT, "COALESCE(p.schooling, '')", false, NULL, NULL, NULL},
+    {"insured_medical", "城乡居民医保", IND_T_INT, "p.insured_medical", false, NULL, NULL, NULL},
+    {"insured_serious", "大病保险", IND_T_INT, "p.insured_serious", false, NULL, NULL, NULL},
+    {"insured_pension", "城乡居民养老保险", IND_T_INT, "p.insured_pension", false, NULL, NULL,
+     NULL},
+    {"household_category", "户类别", IND_T_TEXT, NULL, false, HH_CAT_IN("p.household_id"), NULL,
+     NULL},
     {"household_poor_year", "建档立卡年度", IND_T_INT,
      "COALESCE((SELECT ph.poor_year FROM households ph WHERE ph.id = p.household_id), 0)", false,
-     NULL},
+     NULL, NULL, NULL},
     {"household_exit_year", "脱贫年度", IND_T_INT,
      "COALESCE((SELECT ph.exit_year FROM households ph WHERE ph.id = p.household_id), 0)", false,
-     NULL},
+     NULL, NULL, NULL},
     {"household_monitor_status", "监测状态", IND_T_TEXT,
      "COALESCE((SELECT ph.monitor_status FROM households ph WHERE ph.id = p.household_id), '')",
-     false, NULL},
-    {"household_id", "户", IND_T_INT, "COALESCE(p.household_id, 0)", false, NULL},
+     false, NULL, NULL, NULL},
+    {"household_id", "户", IND_T_INT, "COALESCE(p.household_id, 0)", false, NULL, NULL, NULL},
 };
-static const struct ind_date person_dates[] = {{"created", "登记时间", "p.created_at", true}};
+static const struct ind_date person_dates[] = {
+    {"created", "登记时间", "p.created_at", true, false},
+    {"household_poor_year", "建档立卡年度",
+     "(SELECT NULLIF(ph.poor_year, 0) FROM households ph WHERE ph.id = p.household_id)", false,
+     true},
+    {"household_exit_year", "脱贫年度",
+     "(SELECT NULLIF(ph.exit_year, 0) FROM households ph WHERE ph.id = p.household_id)", false,
+     true},
+};
 
 static const struct ind_field household_fields[] = {
-    {"category", "户类别", IND_T_TEXT, NULL, false, HH_CAT_IN("h.id")},
-    {"monitor_status", "监测状态", IND_T_TEXT, "h.monitor_status", false, NULL},
+    {"category", "户类别", IND_T_TEXT, NULL, false, HH_CAT_IN("h.id"), NULL, NULL},
+    {"monitor_status", "监测状态", IND_T_TEXT, "h.monitor_status", false, NULL, NULL, NULL},
     {"monitor_category", "监测对象类别", IND_T_TEXT, "COALESCE(h.monitor_category, '')", false,
-     NULL},
-    {"poor_year", "建档立卡年度", IND_T_INT, "COALESCE(h.poor_year, 0)", false, NULL},
-    {"exit_year", "脱贫年度", IND_T_INT, "COALESCE(h.exit_year, 0)", false, NULL},
+     NULL, NULL, NULL},
+    {"poor_year", "建档立卡年度", IND_T_INT, "COALESCE(h.poor_year, 0)", false, NULL, NULL, NULL},
+    {"exit_year", "脱贫年度", IND_T_INT, "COALESCE(h.exit_year, 0)", false, NULL, NULL, NULL},
     {"members", "人数", IND_T_INT,
      "(SELECT COUNT(*) FROM persons hm WHERE hm.household_id = h.id AND hm.status = 'active')",
-     true, NULL},
+     true, NULL, NULL, NULL},
 };
 static const struct ind_date household_dates[] = {
-    {"created", "登记时间", "h.created_at", true},
-    {"monitor_since", "纳入监测日期", "h.monitor_since", false},
-    {"eliminated_on", "风险消除日期", "h.eliminated_on", false},
+    {"created", "登记时间", "h.created_at", true, false},
+    {"monitor_since", "纳入监测日期", "h.monitor_since", false, false},
+    {"eliminated_on", "风险消除日期", "h.eliminated_on", false, false},
+    {"poor_year", "建档立卡年度", "NULLIF(h.poor_year, 0)", false, true},
+    {"exit_year", "脱贫年度", "NULLIF(h.exit_year, 0)", false, true},
 };
 
 static const struct ind_field payment_fields[] = {
-    {"programme", "救助项目", IND_T_TEXT, "pm.programme", false, NULL},
-    {"fund_source", "资金来源", IND_T_TEXT, "pm.fund_source", false, NULL},
-    {"household_id", "户", IND_T_INT, "pm.household_id", false, NULL},
-    {"person_id", "享受人", IND_T_INT, "COALESCE(pm.person_id, 0)", false, NULL},
-    {"amount_fen", "金额（分）", IND_T_INT, "pm.amount_fen", true, NULL},
-    {"persons", "享受人数", IND_T_INT, "pm.persons", true, NULL},
+    {"programme", "救助项目", IND_T_TEXT, "pm.programme", false, NULL, NULL, NULL},
+    {"fund_source", "资金来源", IND_T_TEXT, "pm.fund_source", false, NULL, NULL, NULL},
+    {"household_id", "户", IND_T_INT, "pm.household_id", false, NULL, NULL, NULL},
+    {"person_id", "享受人", IND_T_INT, "COALESCE(pm.person_id, 0)", false, NULL, NULL, NULL},
+    {"amount_fen", "金额（分）", IND_T_INT, "pm.amount_fen", true, NULL, NULL, NULL},
+    {"persons", "享受人数", IND_T_INT, "pm.persons", true, NULL, NULL, NULL},
+    /* as GET /payments/totals counts them (store_payment_totals) */
+    {"beneficiaries", "受益人数", IND_T_INT, "pm.persons", true, NULL, "pm.household_id",
+     "pm.programme, pm.period"},
 };
-static const struct ind_date payment_dates[] = {{"paid", "发放日期", "pm.paid_on", false}};
+static const struct ind_date payment_dates[] = {{"paid", "发放日期", "pm.paid_on", false, false}};
 
 static const struct ind_field visit_fields[] = {
-    {"household_id", "户", IND_T_INT, "v.household_id", false, NULL},
-    {"user_id", "走访人", IND_T_INT, "v.user_id", false, NULL},
+    {"household_id", "户", IND_T_INT, "v.household_id", false, NULL, NULL, NULL},
+    {"user_id", "走访人", IND_T_INT, "v.user_id", false, NULL, NULL, NULL},
 };
-static const struct ind_date visit_dates[] = {{"visited", "走访日期", "v.visited_on", false}};
+static const struct ind_date visit_dates[] = {
+    {"visited", "走访日期", "v.visited_on", false, false}};
 
 static const struct ind_field measure_fields[] = {
-    {"kind", "措施类型", IND_T_TEXT, "m.kind", false, NULL},
-    {"status", "状态", IND_T_TEXT, "m.status", false, NULL},
-    {"household_id", "户", IND_T_INT, "m.household_id", false, NULL},
+    {"kind", "措施类型", IND_T_TEXT, "m.kind", false, NULL, NULL, NULL},
+    {"status", "状态", IND_T_TEXT, "m.status", false, NULL, NULL, NULL},
+    {"household_id", "户", IND_T_INT, "m.household_id", false, NULL, NULL, NULL},
 };
 static const struct ind_date measure_dates[] = {
-    {"start", "开始日期", "m.start_on", false},
-    {"done", "完成日期", "m.done_on", false},
+    {"start", "开始日期", "m.start_on", false, false},
+    {"done", "完成日期", "m.done_on", false, false},
 };
 
 #define REGISTRY_TABLES                                                                            \
@@ -179,6 +196,7 @@ int store_ind_date(const struct ind_entity *e, const char *code)
 struct plan {
     int next;                  /* the next parameter number */
     int date;                  /* the period's two */
+    int asof, before;          /* the period's end; its start */
     int now;                   /* now, for a fragment's "$0" */
     int end;                   /* the period's end, for a fragment's "$T" */
     int user;                  /* the responsible user (ind_where.user_id) */
@@ -221,6 +239,22 @@ static int compose_conds(struct buf *b, const struct ind_query *q, struct plan *
         pl->next += 2;
         rc = buf_addf(b, d->epoch ? " AND %s >= $%d AND %s < $%d" : " AND %s >= $%d AND %s <= $%d",
                       d->sql, pl->date, d->sql, pl->date + 1);
+    }
+    if (!rc && q->asof_start >= 0) {
+        const struct ind_date *d0 = &e->dates[q->asof_start], *d1 = &e->dates[q->asof_end];
+        pl->asof = pl->next++;
+        rc = buf_addf(b,
+                      d0->epoch ? " AND %s > 0 AND %s < $%d" : " AND %s IS NOT NULL AND %s <= $%d",
+                      d0->sql, d0->sql, pl->asof) ||
+             (d1->epoch ? buf_addf(b, " AND (%s IS NULL OR %s = 0 OR %s >= $%d)", d1->sql, d1->sql,
+                                   d1->sql, pl->asof)
+                        : buf_addf(b, " AND (%s IS NULL OR %s > $%d)", d1->sql, d1->sql, pl->asof));
+    }
+    if (!rc && q->before >= 0) {
+        const struct ind_date *d = &e->dates[q->before];
+        pl->before = pl->next++;
+        rc = buf_addf(b, d->epoch ? " AND %s > 0 AND %s < $%d" : " AND %s IS NOT NULL AND %s < $%d",
+                      d->sql, d->sql, pl->before);
     }
     for (size_t i = 0; !rc && i < q->nconds; i++) {
         const struct ind_cond *c = &q->conds[i];
@@ -271,6 +305,23 @@ static int compose_where(struct buf *b, const struct ind_query *q, const struct 
     return compose_from(b, q->e, w, pl) || compose_conds(b, q, pl) ? ZW_ETOOBIG : 0;
 }
 
+/*
+ * Binds day (YYYY-MM-DD) as date d compares it: its year for a year, the
+ * midnight starting it (end: the next one) for an epoch, else the text.
+ */
+static void bind_bound(struct db_stmt *st, int n, const struct ind_date *d, const char *day,
+                       bool end)
+{
+    int ymd = 0;
+    cal_parse_date(day, &ymd);
+    if (d->year)
+        db_bind_int(st, n, ymd / 10000);
+    else if (d->epoch)
+        db_bind_int(st, n, cal_local_midnight(end ? cal_ymd_add(ymd, 1) : ymd));
+    else
+        db_bind_text(st, n, day);
+}
+
 /* Binds the parameters of compose_where. */
 static void bind_where(struct db_stmt *st, const struct ind_query *q, const struct ind_where *w,
                        const struct plan *pl)
@@ -285,16 +336,14 @@ static void bind_where(struct db_stmt *st, const struct ind_query *q, const stru
     }
     if (pl->user)
         db_bind_int(st, pl->user, w->user_id);
-    if (pl->date && q->e->dates[q->date].epoch) {
-        int from = 0, to = 0;
-        cal_parse_date(w->from, &from);
-        cal_parse_date(w->to, &to);
-        db_bind_int(st, pl->date, cal_local_midnight(from));
-        db_bind_int(st, pl->date + 1, cal_local_midnight(cal_ymd_add(to, 1)));
-    } else if (pl->date) {
-        db_bind_text(st, pl->date, w->from);
-        db_bind_text(st, pl->date + 1, w->to);
-    }
+    if (pl->date)
+        bind_bound(st, pl->date, &q->e->dates[q->date], w->from, false);
+    if (pl->date)
+        bind_bound(st, pl->date + 1, &q->e->dates[q->date], w->to, true);
+    if (pl->asof) /* start <= the end's day (epoch: < the next midnight), end > it */
+        bind_bound(st, pl->asof, &q->e->dates[q->asof_start], w->to, true);
+    if (pl->before)
+        bind_bound(st, pl->before, &q->e->dates[q->before], w->from, false);
     for (size_t i = 0; i < q->nconds; i++)
         for (size_t k = 0; k < q->conds[i].n; k++) {
             int n = pl->values[i] + (int)k;
@@ -315,9 +364,16 @@ int store_ind_value(struct db *db, const struct ind_query *q, const struct ind_w
              : q->agg == IND_AGG_DISTINCT
                  ? buf_adds(&sql, "SELECT COUNT(DISTINCT ") || add_fragment(&sql, f->sql, &pl) ||
                        buf_adds(&sql, ")")
-                 : buf_adds(&sql, "SELECT COALESCE(SUM(") || add_fragment(&sql, f->sql, &pl) ||
-                       buf_adds(&sql, "), 0)");
-    if (rc || (rc = compose_where(&sql, q, w, &pl))) {
+             : f->per ? buf_addf(&sql,
+                                 "SELECT COALESCE(SUM(t.mp), 0) FROM (SELECT MAX(s.sp) AS mp "
+                                 "FROM (SELECT %s AS g, SUM(",
+                                 f->per) ||
+                            add_fragment(&sql, f->sql, &pl) || buf_adds(&sql, ") AS sp")
+                      : buf_adds(&sql, "SELECT COALESCE(SUM(") || add_fragment(&sql, f->sql, &pl) ||
+                            buf_adds(&sql, "), 0)");
+    if (rc || (rc = compose_where(&sql, q, w, &pl)) ||
+        (f && f->per && q->agg == IND_AGG_SUM &&
+         (rc = buf_addf(&sql, " GROUP BY %s, %s) s GROUP BY s.g) t", f->per, f->within)))) {
         buf_release(&sql);
         return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
     }
@@ -368,8 +424,9 @@ static int read_records(struct db_stmt *st, struct arena *a, struct ind_record *
 static int compose_aggregate(struct buf *b, const struct ind_query *q, struct plan *pl)
 {
     const struct ind_field *f = q->field >= 0 ? &q->e->fields[q->field] : NULL;
-    if (q->agg == IND_AGG_COUNT && q->date < 0 && q->nconds == 0)
-        return buf_adds(b, "COUNT(*)");
+    if (q->agg == IND_AGG_COUNT && q->date < 0 && q->asof_start < 0 && q->before < 0 &&
+        q->nconds == 0)
+        return buf_adds(b, "COUNT(*)"); /* no condition of its own */
     /* the condition first, so that its parameters come before the field's */
     struct buf cond = {0};
     int rc = buf_adds(&cond, "1 = 1") || compose_conds(&cond, q, pl);
@@ -404,11 +461,45 @@ static int values_statement(struct db *db, const struct ind_query *const *qs, si
     return rc < 0 ? rc : 0;
 }
 
+static int aggregates(struct db *db, const struct ind_query *const *qs, size_t n,
+                      const struct ind_where *w, int64_t *out, struct error *err);
+
+/* Whether q sums a field per group (beneficiaries): a query of its own, not an aggregate. */
+static bool grouped(const struct ind_query *q)
+{
+    return q->agg == IND_AGG_SUM && q->field >= 0 && q->e->fields[q->field].per;
+}
+
 int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
                      const struct ind_where *w, int64_t *out, struct error *err)
 {
     if (n > IND_MAX_BATCH)
         return err_set(err, ZW_ETOOBIG, NULL, "一次计算的指标过多");
+    /* the grouped sums first, each alone; then the others, together */
+    const struct ind_query *rest[IND_MAX_BATCH];
+    int at[IND_MAX_BATCH];
+    int64_t got[IND_MAX_BATCH];
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!grouped(qs[k])) {
+            rest[m] = qs[k];
+            at[m++] = (int)k;
+            continue;
+        }
+        int rc = store_ind_value(db, qs[k], w, &out[k], err);
+        if (rc)
+            return rc;
+    }
+    int rc = aggregates(db, rest, m, w, got, err);
+    for (size_t k = 0; !rc && k < m; k++)
+        out[at[k]] = got[k];
+    return rc;
+}
+
+/* The values of qs[0..n), none grouped, as conditional aggregates of one scan (or a few). */
+static int aggregates(struct db *db, const struct ind_query *const *qs, size_t n,
+                      const struct ind_where *w, int64_t *out, struct error *err)
+{
     struct buf sql = {0}, expr = {0};
     struct plan pl[IND_MAX_BATCH];
     size_t first = 0; /* the first query of the statement being composed */

@@ -23,12 +23,19 @@ struct ind_field {
     const char *sql; /* an expression over the entity's alias; "$0" is now, "$T" the period's end */
     bool summable;   /* an amount or a count that may be summed */
     const char *in_sql; /* instead of sql IN (...): a condition with %s for the list */
+    /*
+     * A sum of it adds up, per `per` (e.g. a household), the largest of its
+     * sums over the groups `within` (e.g. programme and period): the
+     * beneficiaries of payments, counted as the benefits totals count them.
+     */
+    const char *per, *within;
 };
 
 struct ind_date {
     const char *code, *name;
     const char *sql; /* the column */
     bool epoch;      /* seconds since 1970 (else a YYYY-MM-DD text) */
+    bool year;       /* an integer year (NULL: none); the period filters its years */
 };
 
 struct ind_entity {
@@ -75,6 +82,12 @@ struct ind_query {
     int agg;   /* enum ind_agg */
     int field; /* distinct / sum: a field index; count: -1 */
     int date;  /* the date the period filters on, or -1 (a stock: counted as of now) */
+    /*
+     * A stock as of the period's end: asof_start on or before it and
+     * asof_end unset or after it (-1: not used); before: a date set and
+     * earlier than the period's start (-1: not used).
+     */
+    int asof_start, asof_end, before;
     const struct ind_cond *conds;
     size_t nconds;
 };

@@ -71,7 +71,10 @@ test('ana-1 the cube: its dimensions, and every cell equals /values for the same
   // the demo's 2018 figures are real numbers, not zeros
   assert.ok(cell(cube, 'dibao_yuan', tree.township.id, '2018').num > 0);
   assert.ok(cell(cube, 'population', dengtaId, '2018').num > 0);
-  assert.equal(cell(cube, 'petition_resolution_rate', tree.township.id, '2018').text, '—');
+  // the demo's 2018 petitions: 80 of 86 resolved; 2017 had none, a rate over nothing is "—"
+  assert.equal(cell(cube, 'petition_resolution_rate', tree.township.id, '2018').text, '93%');
+  const y2017 = await table(leader, `codes=petition_resolution_rate&areas=${tree.township.id}&periods=2017`);
+  assert.equal(cell(y2017, 'petition_resolution_rate', tree.township.id, '2017').text, '—');
 });
 
 test('ana-2 areas=children: the villages of the township, whose counts and sums add up to the township', async () => {
@@ -198,7 +201,9 @@ test('ana-7 the .xlsx: one row per area and period, one column per indicator, nu
         assert.equal(Number(row[2]), pop.num, `${a.name} ${period.key} population`);
         const yuan = cell(cube, 'dibao_yuan', a.id, period.key);
         assert.equal(Number(row[3]).toFixed(4), yuan.text.replace('万元', ''), `${a.name} ${period.key} 低保金`);
-        assert.equal(row[4], '—', 'no petitions in 2018: the rate is —');
+        const rate = cell(cube, 'petition_resolution_rate', a.id, period.key);
+        if (rate.den === 0) assert.equal(row[4], '—', `${a.name} ${period.key}: no petitions, the rate is —`);
+        else assert.equal(`${Math.round(Number(row[4]))}%`, rate.text, `${a.name} ${period.key} 信访化解率`);
       }
     }
     // numbers are numeric cells shown in the unit's format, not text

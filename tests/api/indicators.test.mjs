@@ -34,8 +34,9 @@ test('ind-1 the demo 2018 benefits: 低保 110 户, 教育资助 95.00万元, �
   assert.equal(v.dibao_yuan.num, fen);
   const pop = Number(sql(srv.db, "SELECT count(*) AS n FROM persons WHERE status = 'active'")[0].n);
   assert.equal(v.population.num, pop);
-  // no cases in 2018: a rate over nothing is "—", not an error
-  assert.deepEqual([v.petition_resolution_rate.den, v.petition_resolution_rate.text], [0, '—']);
+  // no cases in 2017 (the demo's cases start in 2018): a rate over nothing is "—", not an error
+  const v17 = await values(leader, 'period=2017&codes=petition_resolution_rate');
+  assert.deepEqual([v17.petition_resolution_rate.den, v17.petition_resolution_rate.text], [0, '—']);
 });
 
 test('ind-2 a village user counts their village only; another village is out of scope', async () => {
@@ -78,4 +79,50 @@ test('ind-4 bad periods and an own-scoped user are refused in Chinese', async ()
   assert.deepEqual([m.body.period.from, m.body.period.to], ['2018-02-01', '2018-02-28']);
   expectError(await assist.get('/api/v1/indicators/values?period=2018'), 403, 'forbidden');
   expectError(await leader.get('/api/v1/indicators/values?period=2018&codes=nope'), 400, 'invalid_input', 'codes');
+});
+
+test('ind-7 the work report\'s figures: poverty as of the year end, those lifted out in and before it, beneficiaries counted as the benefits totals count them, the 2018 cases', async () => {
+  const v = await values(leader, 'period=2018');
+  const want = {
+    poor_persons: '100人', poverty_incidence: '1.24%', poverty_exit_households: '43户', poverty_exit_persons: '116人',
+    poverty_consolidated_households: '532户', poverty_consolidated_persons: '1975人', dibao_persons: '251人',
+    relief_persons: '421人', relief_yuan: '223.5万元', education_aid_persons: '471人', health_aid_persons: '1321人',
+    petitions_handled: '86件', disputes_resolved: '22件', hazard_inspections: '132次', hazards_rectified: '126处',
+  };
+  for (const [code, text] of Object.entries(want)) assert.equal(v[code].text, text, code);
+  // hand counts over the tables
+  const one = (q) => Number(Object.values(sql(srv.db, q)[0])[0]);
+  assert.equal(v.poor_persons.num, one("SELECT count(*) AS n FROM persons p JOIN households h ON h.id = p.household_id WHERE p.status = 'active' AND h.poor_year <= 2018 AND (h.exit_year IS NULL OR h.exit_year > 2018)"));
+  assert.equal(v.poverty_consolidated_households.num, one('SELECT count(*) AS n FROM households WHERE exit_year < 2018 AND dissolved_on IS NULL'));
+  // the same persons as GET /payments/totals
+  const t = await leader.get('/api/v1/payments/totals?from=2018-01-01&to=2018-12-31&by=programme');
+  expectStatus(t, 200);
+  const per = Object.fromEntries(t.body.items.map((i) => [i.key, i.persons]));
+  assert.deepEqual([per.dibao, per.jiaoyu, per.yiliao, per.linshi], [v.dibao_persons.num, v.education_aid_persons.num, v.health_aid_persons.num, v.relief_persons.num]);
+  // a year earlier: 2017's year end still had the 43 households of 2018 poor
+  const y17 = await values(leader, 'period=2017&codes=poor_persons,poverty_exit_households,poverty_consolidated_households');
+  const poor17 = one("SELECT count(*) AS n FROM persons p JOIN households h ON h.id = p.household_id WHERE p.status = 'active' AND h.poor_year <= 2017 AND (h.exit_year IS NULL OR h.exit_year > 2017)");
+  assert.ok(poor17 >= 100 + 116, `${poor17}: the 2018 leavers were still poor`);
+  assert.equal(y17.poor_persons.num, poor17);
+  assert.equal(y17.poverty_exit_households.num + y17.poverty_consolidated_households.num, one('SELECT count(*) AS n FROM households WHERE exit_year <= 2017'));
+  // the drill-down of a year-dated count lists the households
+  const r = await leader.get('/api/v1/indicators/poverty_exit_households/records?period=2018&pageSize=50');
+  expectStatus(r, 200);
+  assert.deepEqual([r.body.entity.code, r.body.pager.total], ['households', 43]);
+});
+
+test('ind-8 a definition with a bad asof or before is refused at start with its file', async () => {
+  const { mkdtempSync, cpSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { ROOT, BIN, WEB } = await import('../lib/server.mjs');
+  const { spawnSync } = await import('node:child_process');
+  for (const bad of [{ asof: ['poor_year'] }, { asof: ['poor_year', 'nope'] }, { before: 'nope' }]) {
+    const defs = path.join(mkdtempSync(path.join(tmpdir(), 'zw-defs-')), 'defs');
+    cpSync(path.join(ROOT, 'defs'), defs, { recursive: true });
+    writeFileSync(path.join(defs, 'indicators', '90_bad.json'), JSON.stringify({ indicators: [{ code: 'bad', name: '坏', unit: '户', count: 'households', ...bad }] }));
+    const r = spawnSync(BIN, ['serve', '--db', srv.db, '--defs', defs, '--web', WEB, '--files', path.join(srv.dir, 'files'), '--listen', '127.0.0.1:1'], { encoding: 'utf8', timeout: 20000 });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /indicators\/90_bad\.json/);
+  }
 });

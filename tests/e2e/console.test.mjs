@@ -23,16 +23,20 @@ const MON = ['监测预警', '监测对象', '帮扶责任人', '入户走访'];
 const BENEFITS = ['救助汇总', '低保月度发放', '发放台账'];
 // ... and 导入发放明细 with benefit.write (the import page opened on payments)
 const BENEFITS_W = [...BENEFITS, '导入发放明细'];
+// 考核 (assess.read): the month's ranking and the year's tiers
+const ASSESS = ['月度考核', '年度等次'];
+// 工作报告 (benefit.read; the server checks every indicator's rights)
+const REPORT = ['工作报告'];
 const MENUS = {
-  admin: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
+  admin: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
-  staff: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
-  dengta: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
-  datang: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  leader: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT],
+  staff: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT],
+  dengta: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...ASSESS, ...REPORT],
+  datang: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...ASSESS, ...REPORT],
   grid: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON],
-  assist: ['首页', ...DASH, ...CASES_R, '区划管理', '工作日历', ...REGISTRY, ...MON],
+  assist: ['首页', ...DASH, ...CASES_R, '区划管理', '工作日历', ...REGISTRY, ...MON, ...ASSESS],
 };
 
 // The menu the UI derives from a permission list, to tell a UI fault from a
@@ -45,7 +49,8 @@ const SCREEN_PERMS = [['首页', null], ['领导驾驶舱', 'case.read'], ['指�
   ['导入台账', 'registry.write'],
   ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
   ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read'],
-  ['导入发放明细', 'benefit.write']];
+  ['导入发放明细', 'benefit.write'], ['月度考核', 'assess.read'], ['年度等次', 'assess.read'],
+  ['工作报告', 'benefit.read']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 
 const NEW_USER = { username: 'dengta.e2e', name: '灯塔测试员', password: 'Init-Passw0rd#1', next: 'Chg-Passw0rd#27' };

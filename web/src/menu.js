@@ -73,6 +73,8 @@ export const SCREENS = [
       { name: 'assess-tiers', path: 'assessment/tiers', title: '年度等次', perm: 'assess.read', component: () => import('./assessment/AssessTiersPage.vue') },
     ],
   },
+  // the server checks the rights of every indicator a template uses
+  { name: 'reports', path: 'reports', title: '工作报告', perm: 'benefit.read', icon: 'Document', component: () => import('./reports/ReportPage.vue') },
 ];
 
 // Every routable screen, groups flattened (for the router).

@@ -18,6 +18,7 @@
 #include "domain/services.h"
 #include "domain/users.h"
 #include "limits.h"
+#include "domain/notices.h"
 #include "banned.h"
 
 /* Parses "--name value" pairs into the given slots; returns false on a bad flag. */
@@ -339,6 +340,13 @@ static int check_defs(int argc, char **argv)
         return 1;
     }
     printf("救助项目清单有效：%zu 个项目，%zu 条低保标准\n", prog.n, prog.nstd);
+    struct notice_defs notices;
+    if (notices_load(defs, &prog, NULL, &a, &notices, &err)) {
+        arena_release(&a);
+        cli_fail(&err);
+        return 1;
+    }
+    printf("公示种类和模板有效：%zu 种公示\n", notices.n);
     arena_release(&a);
     return 0;
 }

@@ -23,6 +23,8 @@ const struct perm_info perm_table[] = {
     {"registry.write", "维护户籍台账"},
     {"benefit.read", "查看救助发放台账"},
     {"benefit.write", "办理救助发放"},
+    {"notice.read", "查看公示"},
+    {"notice.write", "编制和发布公示"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

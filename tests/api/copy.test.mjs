@@ -28,6 +28,7 @@ const TABLES = {
   import_jobs: 'id',
   benefit_enrolments: 'id', payment_batches: 'id', payment_batch_lines: 'id', payments: 'id',
   monitor_alerts: 'id', assist_measures: 'id', visits: 'id', visit_photos: 'id',
+  notices: 'id', notice_objections: 'id',
 };
 const NOT_COPIED = new Set(['sessions', 'idempotency_keys', 'schema_migrations', 'audit_head', 'rate_limits']);
 

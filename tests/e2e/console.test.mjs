@@ -21,14 +21,16 @@ const MON = ['监测预警', '监测对象', '帮扶责任人', '入户走访'];
 const BENEFITS = ['救助汇总', '低保月度发放', '发放台账'];
 // ... and 导入发放明细 with benefit.write (the import page opened on payments)
 const BENEFITS_W = [...BENEFITS, '导入发放明细'];
+// 公示公开 (notice.read; 新建公示 needs notice.write): the township and the village cadres
+const NOTICES = ['公示管理', '新建公示'];
 const MENUS = {
-  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
+  admin: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...NOTICES],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
-  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W],
-  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
-  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS],
+  leader: ['首页', ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...NOTICES],
+  staff: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...NOTICES],
+  dengta: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...NOTICES],
+  datang: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...NOTICES],
   grid: ['首页', ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON],
   assist: ['首页', ...CASES_R, '区划管理', '工作日历', ...REGISTRY, ...MON],
 };
@@ -43,7 +45,7 @@ const SCREEN_PERMS = [['首页', null], ['我的待办', 'case.read'], ['办件�
   ['导入台账', 'registry.write'],
   ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
   ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read'],
-  ['导入发放明细', 'benefit.write']];
+  ['导入发放明细', 'benefit.write'], ['公示管理', 'notice.read'], ['新建公示', 'notice.write']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 
 const NEW_USER = { username: 'dengta.e2e', name: '灯塔测试员', password: 'Init-Passw0rd#1', next: 'Chg-Passw0rd#27' };

@@ -35,13 +35,13 @@ static json_t *notice_json(const struct notice *n, bool public_view)
              (long long)n->id);
     json_t *j = json_pack(
         "{s:I, s:{s:s, s:s}, s:s, s:{s:I, s:s, s:s}, s:s?, s:s?, s:s?, s:i, s:{s:s, s:s}, "
-        "s:s?, s:s?, s:s?, s:o, s:s, s:s+}",
+        "s:s?, s:s?, s:s?, s:o, s:s+, s:s+}",
         "id", (json_int_t)n->id, "kind", "code", n->kind, "name", k ? k->name : n->kind, "title",
         n->title, "village", "id", (json_int_t)n->village_id, "name", n->village_name, "code",
         n->village_code, "period", n->period, "programme", n->programme, "note", n->note, "rows",
         n->nrows, "status", "code", n->status, "name", status_name(n->status), "sha256", n->sha256,
         "windowStart", n->window_start, "windowEnd", n->window_end, "publishedAt",
-        jsonx_time(n->published_at), "html", base, "pdf", base, "/pdf");
+        jsonx_time(n->published_at), "html", base, "/html", "pdf", base, "/pdf");
     if (!public_view) {
         json_object_set_new(j, "replacesId",
                             n->replaces_id ? json_integer(n->replaces_id) : json_null());

@@ -102,6 +102,7 @@ test('notices-1.2 a 低保 notice from the 2018 payments: draft, publish, portal
   expectStatus(one, 200);
   assert.equal(one.body.sha256, p.body.sha256);
   assert.equal(one.body.rowsData, undefined, 'the public JSON carries no rows');
+  assert.equal(one.body.html, `/api/v1/portal/notices/${id}/html`);
   const html = await pub().get(`/api/v1/portal/notices/${id}/html`);
   expectStatus(html, 200);
   assert.equal(html.text, page);

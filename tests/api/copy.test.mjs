@@ -94,7 +94,7 @@ test(`copy-1.2 the demo database copies into ${PG ? 'PostgreSQL' : 'SQLite'} and
   for (const t of Object.keys(TABLES)) {
     const a = rows(src, t);
     const b = rows(to, t);
-    assert.ok(a.length > 0 || ['settings', 'cases', 'case_events', 'case_clocks', 'case_serials', 'case_attachments', 'case_links', 'case_documents', 'case_counts', 'case_reminders', 'notifications', 'outbox', 'api_keys', 'public_requests', 'import_jobs', 'visit_photos'].includes(t), `${t} has rows in the demo`);
+    assert.ok(a.length > 0 || ['settings', 'cases', 'case_events', 'case_clocks', 'case_serials', 'case_attachments', 'case_links', 'case_documents', 'case_counts', 'case_reminders', 'notifications', 'outbox', 'api_keys', 'public_requests', 'import_jobs', 'visit_photos', 'notices', 'notice_objections'].includes(t), `${t} has rows in the demo`);
     assert.deepEqual(b, a, `table ${t} differs`);
   }
   const check = run(['check', 'audit', '--db', to]);

@@ -55,6 +55,7 @@ struct api_ctx {
 /* Set by main before serving. */
 struct indicators;
 struct assess_schemes;
+struct notice_defs;
 struct api_env {
     struct store *store;
     const char *defs_dir;
@@ -65,8 +66,9 @@ struct api_env {
     const struct services *services;         /* defs/services.json: the public service catalogue */
     const struct registry_defs *registry;    /* defs/registry.json: code tables and thresholds */
     const struct programmes *programmes;     /* defs/programmes.json: benefits programmes */
-    const struct indicators *indicators;     /* defs/indicators.json */
+    const struct indicators *indicators;     /* defs/indicators/<name>.json */
     const struct assess_schemes *assessment; /* defs/assessment/<code>.json */
+    const struct notice_defs *notices;       /* defs/notices: kinds and templates of 公示 */
 };
 extern struct api_env api_env;
 
@@ -290,5 +292,20 @@ void api_visits_create(struct api_ctx *c);
 void api_visits_mine(struct api_ctx *c);
 void api_visit_photo_upload(struct api_ctx *c);
 void api_visit_photo_get(struct api_ctx *c);
+/* Public notices (api_notices.c): the console's and the portal's. */
+void api_notices_kinds(struct api_ctx *c);
+void api_notices_list(struct api_ctx *c);
+void api_notices_preview(struct api_ctx *c);
+void api_notices_create(struct api_ctx *c);
+void api_notices_get(struct api_ctx *c);
+void api_notices_html(struct api_ctx *c);
+void api_notices_pdf(struct api_ctx *c);
+void api_notices_publish(struct api_ctx *c);
+void api_notices_close(struct api_ctx *c);
+void api_portal_notices(struct api_ctx *c);
+void api_portal_notice_get(struct api_ctx *c);
+void api_portal_notice_html(struct api_ctx *c);
+void api_portal_notice_pdf(struct api_ctx *c);
+void api_portal_notice_object(struct api_ctx *c);
 
 #endif

@@ -81,12 +81,15 @@ static json_t *view_json(const struct portal_view *v)
         "{s:s, s:s, s:{s:s, s:s}, s:{s:s}, s:{s:s, s:s}, s:b, s:b, s:s, s:{s:s?}, s:o, s:o, "
         "s:o, s:O, s:o, s:o, s:b}",
         "trackingCode", p->tracking_code, "serial", v->c.serial, "service", "code", p->service_code,
-        "name", v->svc ? v->svc->name : p->service_code, "village", "name", v->c.area_name,
-        "status", "code", v->status, "name", v->status_name, "closed", v->closed, "confidential",
-        v->c.confidential, "content", v->c.confidential ? "保密诉求" : v->c.content, "requester",
-        "name", v->masked_name, "submittedAt", jsonx_time(v->c.created_at), "updatedAt",
-        jsonx_time(v->c.updated_at), "expectedAt", jsonx_time(v->expected_at), "timeline",
-        v->timeline, "answer",
+        "name",
+        v->svc    ? v->svc->name
+        : v->type ? v->type->name
+                  : p->service_code,
+        "village", "name", v->c.area_name, "status", "code", v->status, "name", v->status_name,
+        "closed", v->closed, "confidential", v->c.confidential, "content",
+        v->c.confidential ? "保密诉求" : v->c.content, "requester", "name", v->masked_name,
+        "submittedAt", jsonx_time(v->c.created_at), "updatedAt", jsonx_time(v->c.updated_at),
+        "expectedAt", jsonx_time(v->expected_at), "timeline", v->timeline, "answer",
         v->answer ? json_pack("{s:s, s:o}", "text", v->answer, "at", jsonx_time(v->answered_at))
                   : json_null(),
         "rating", rating, "canRate", v->can_rate);

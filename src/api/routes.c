@@ -70,6 +70,21 @@ R(r_portal_submit, api_portal_submit, NULL, API_PUBLIC);
 R(r_portal_track, api_portal_track, NULL, API_PUBLIC);
 R(r_portal_rate, api_portal_rate, NULL, API_PUBLIC);
 R(r_portal_photo, api_portal_photo, NULL, API_PUBLIC | API_UPLOAD);
+R(r_portal_notices, api_portal_notices, NULL, API_PUBLIC);
+R(r_portal_notice, api_portal_notice_get, NULL, API_PUBLIC);
+R(r_portal_notice_html, api_portal_notice_html, NULL, API_PUBLIC);
+R(r_portal_notice_pdf, api_portal_notice_pdf, NULL, API_PUBLIC);
+R(r_portal_notice_object, api_portal_notice_object, NULL, API_PUBLIC);
+/* Public notices (公示) in the console. */
+R(r_notices_kinds, api_notices_kinds, "notice.read", 0);
+R(r_notices_list, api_notices_list, "notice.read", 0);
+R(r_notices_preview, api_notices_preview, "notice.write", 0);
+R(r_notices_create, api_notices_create, "notice.write", API_IDEMPOTENT);
+R(r_notices_get, api_notices_get, "notice.read", 0);
+R(r_notices_html, api_notices_html, "notice.read", 0);
+R(r_notices_pdf, api_notices_pdf, "notice.read", 0);
+R(r_notices_publish, api_notices_publish, "notice.write", 0);
+R(r_notices_close, api_notices_close, "notice.write", 0);
 R(r_o311_discovery, api_open311_discovery, NULL, API_PUBLIC);
 R(r_o311_services, api_open311_services, NULL, API_PUBLIC);
 R(r_o311_service, api_open311_service, NULL, API_PUBLIC);
@@ -226,6 +241,20 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/portal/track", api_dispatch, &r_portal_track},
     {"POST", "/api/v1/portal/rating", api_dispatch, &r_portal_rate},
     {"POST", "/api/v1/portal/photos", api_dispatch, &r_portal_photo, ZW_MAX_UPLOAD_BYTES},
+    {"GET", "/api/v1/portal/notices", api_dispatch, &r_portal_notices},
+    {"GET", "/api/v1/portal/notices/{id}", api_dispatch, &r_portal_notice},
+    {"GET", "/api/v1/portal/notices/{id}/html", api_dispatch, &r_portal_notice_html},
+    {"GET", "/api/v1/portal/notices/{id}/pdf", api_dispatch, &r_portal_notice_pdf},
+    {"POST", "/api/v1/portal/notices/{id}/objections", api_dispatch, &r_portal_notice_object},
+    {"GET", "/api/v1/notices/kinds", api_dispatch, &r_notices_kinds},
+    {"GET", "/api/v1/notices", api_dispatch, &r_notices_list},
+    {"POST", "/api/v1/notices/preview", api_dispatch, &r_notices_preview},
+    {"POST", "/api/v1/notices", api_dispatch, &r_notices_create},
+    {"GET", "/api/v1/notices/{id}", api_dispatch, &r_notices_get},
+    {"GET", "/api/v1/notices/{id}/html", api_dispatch, &r_notices_html},
+    {"GET", "/api/v1/notices/{id}/pdf", api_dispatch, &r_notices_pdf},
+    {"POST", "/api/v1/notices/{id}/publish", api_dispatch, &r_notices_publish},
+    {"POST", "/api/v1/notices/{id}/close", api_dispatch, &r_notices_close},
     /* Open311 GeoReport v2: the format is the path's suffix, .json or .xml. */
     {"GET", "/open311/v2/discovery.json", api_dispatch, &r_o311_discovery},
     {"GET", "/open311/v2/discovery.xml", api_dispatch, &r_o311_discovery},

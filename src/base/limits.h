@@ -75,8 +75,11 @@
 #define ZW_SIMILAR_RESULTS    5
 
 /* Documents (文书): one template file, one rendered PDF. */
-#define ZW_MAX_TEMPLATE_BYTES (64 * 1024)
-#define ZW_MAX_PDF_BYTES      (32 * 1024 * 1024)
+#define ZW_MAX_TEMPLATE_BYTES       (64 * 1024)
+#define ZW_NOTICE_ROWS_MAX          2000 /* records in one public notice (公示) */
+#define ZW_NOTICE_WINDOW_MAX_DAYS   90   /* the longest window a notice may be published for */
+#define ZW_NOTICE_OBJECTIONS_PER_IP 5    /* objections from one address per hour */
+#define ZW_MAX_PDF_BYTES            (32 * 1024 * 1024)
 
 /* Background jobs of `zhenwu serve` (config file keys of the same names). */
 #define ZW_DEFAULT_REMINDER_INTERVAL_S  60

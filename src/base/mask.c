@@ -41,3 +41,42 @@ void utf8_trim_end(char *s)
     if (n - (i - 1) < want)
         s[i - 1] = '\0';
 }
+
+/* Bytes of the UTF-8 character at s (1 for a stray continuation byte). */
+static size_t char_len(const char *s)
+{
+    unsigned char c = (unsigned char)*s;
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    for (size_t i = 1; i < n; i++)
+        if (!s[i])
+            return i;
+    return n;
+}
+
+void mask_name(const char *name, char dst[MASK_NAME_MAX])
+{
+    dst[0] = '\0';
+    if (!name || !*name)
+        return;
+    size_t n = utf8_chars(name);
+    size_t first = char_len(name), len = strlen(name);
+    if (first >= len || n < 2) { /* one character: shown as 某 would be a lie; keep a star */
+        snprintf(dst, MASK_NAME_MAX, "*");
+        return;
+    }
+    size_t last = len;
+    do
+        last--;
+    while (last > 0 && ((unsigned char)name[last] & 0xC0) == 0x80);
+    size_t stars = n == 2 ? 1 : n - 2;
+    if (stars > 8)
+        stars = 8;
+    char mid[9];
+    memset(mid, '*', stars);
+    mid[stars] = '\0';
+    if (n == 2)
+        snprintf(dst, MASK_NAME_MAX, "%.*s*", (int)first, name);
+    else
+        snprintf(dst, MASK_NAME_MAX, "%.*s%s%s", (int)first, name, mid, name + last);
+    utf8_trim_end(dst);
+}

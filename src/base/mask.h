@@ -11,6 +11,12 @@
 
 /* 13800000001 -> 138****0001; shorter numbers keep their last 2 digits. dst holds 40 bytes. */
 void mask_phone(const char *phone, char dst[40]);
+#define MASK_NAME_MAX 64
+/*
+ * A name for a public page: 张三丰 -> 张*丰, 欧阳娜娜 -> 欧**娜, 张三 -> 张*; the
+ * first and last characters kept, at most 8 stars; one character -> "*".
+ */
+void mask_name(const char *name, char dst[MASK_NAME_MAX]);
 /* Number of UTF-8 characters (code points) in s. */
 size_t utf8_chars(const char *s);
 /*

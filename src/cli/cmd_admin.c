@@ -19,6 +19,7 @@
 #include "domain/services.h"
 #include "domain/users.h"
 #include "limits.h"
+#include "domain/notices.h"
 #include "banned.h"
 
 /* Parses "--name value" pairs into the given slots; returns false on a bad flag. */
@@ -342,12 +343,15 @@ static int check_defs(int argc, char **argv)
     printf("救助项目清单有效：%zu 个项目，%zu 条低保标准\n", prog.n, prog.nstd);
     struct indicators ind;
     struct assess_schemes schemes;
-    if (indicators_load(defs, &a, &ind, &err) || assess_load(defs, &ind, &a, &schemes, &err)) {
+    struct notice_defs notices;
+    if (indicators_load(defs, &a, &ind, &err) || assess_load(defs, &ind, &a, &schemes, &err) ||
+        notices_load(defs, &prog, NULL, &a, &notices, &err)) {
         arena_release(&a);
         cli_fail(&err);
         return 1;
     }
     printf("指标定义有效：%zu 个指标；考核方案有效：%zu 个\n", ind.n, schemes.n);
+    printf("公示种类和模板有效：%zu 种公示\n", notices.n);
     arena_release(&a);
     return 0;
 }

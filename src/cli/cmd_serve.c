@@ -32,6 +32,7 @@
 #include "domain/indicators.h"
 #include "domain/assessment.h"
 #include "domain/reports.h"
+#include "domain/notices.h"
 #include "domain/cases.h"
 #include "domain/services.h"
 #include "domain/workcal.h"
@@ -300,6 +301,14 @@ int cmd_serve(int argc, char **argv)
         return cli_fail(&err);
     }
     reports_use(&report_templates, &indicators);
+    /* Public notices (公示): kinds and templates; a template that does not check stops the start.
+     */
+    static struct notice_defs notice_defs;
+    if (notices_load(o.defs, &programmes, registry, &defs_arena, &notice_defs, &err)) {
+        store_close(store);
+        return cli_fail(&err);
+    }
+    api_env.notices = &notice_defs;
     /* What the monitoring procedures do on their decisions (cases_hook_add). */
     monitoring_hooks_register(registry);
     api_env.services = &services;

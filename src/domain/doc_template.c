@@ -22,7 +22,7 @@ static const char *const ph_names[DP_NSIMPLE] = {
     "assignee", "registered", "date",    "user", "comment",  "deadline", "category",
 };
 
-enum { SEG_TEXT, SEG_SIMPLE, SEG_CLOCK, SEG_FIELD };
+enum { SEG_TEXT, SEG_SIMPLE, SEG_CLOCK, SEG_FIELD, SEG_NAME, SEG_COL, SEG_ROWS, SEG_ROWS_END };
 
 struct doc_seg {
     int kind;
@@ -60,6 +60,8 @@ static const char *const classes[] = {"center",   "right",  "sign", "indent",
 struct comp {
     const char *name;
     const struct case_type *t;
+    const struct doc_notice_spec *spec; /* a notice template: placeholders from here, not t */
+    bool in_rows, had_rows;
     struct arena *a;
     struct error *err;
     struct buf lit;
@@ -162,6 +164,29 @@ static int find_code_clock(const struct case_type *t, const char *code)
     return -1;
 }
 
+/* A notice template's placeholder: a name of the spec, or col:<column> inside the rows line. */
+static int notice_placeholder(struct comp *c, const xmlNode *n, const char *name)
+{
+    char c1[64];
+    for (size_t i = 0; i < c->spec->nnames; i++)
+        if (strcmp(name, c->spec->names[i]) == 0) {
+            push_seg(c, SEG_NAME, (int)i, NULL, 0);
+            return 0;
+        }
+    if (strncmp(name, "col:", 4) == 0) {
+        for (size_t i = 0; i < c->spec->ncols; i++)
+            if (strcmp(name + 4, c->spec->cols[i]) == 0) {
+                if (!c->in_rows)
+                    return fail(c, n, "列占位符 {{%s}} 只能放在 <tr class=\"rows\"> 中",
+                                clip(c1, name, 48));
+                push_seg(c, SEG_COL, (int)i, NULL, 0);
+                return 0;
+            }
+        return fail(c, n, "这类公示没有列“%s”（可用的列只有白名单中的列）", clip(c1, name + 4, 40));
+    }
+    return fail(c, n, "未知的占位符 {{%s}}", clip(c1, name, 48));
+}
+
 /* One placeholder's name (between the braces); adds its segment. */
 static int placeholder(struct comp *c, const xmlNode *n, const char *s, size_t len)
 {
@@ -170,6 +195,8 @@ static int placeholder(struct comp *c, const xmlNode *n, const char *s, size_t l
         return fail(c, n, "占位符 {{…}} 为空或过长");
     memcpy(name, s, len);
     name[len] = '\0';
+    if (c->spec)
+        return notice_placeholder(c, n, name);
     for (int i = 0; i < DP_NSIMPLE; i++)
         if (strcmp(name, ph_names[i]) == 0) {
             if (i == DP_REQUESTER)
@@ -248,6 +275,9 @@ static int start_tag(struct comp *c, const xmlNode *n, const struct el_rule *r)
             return fail(c, n, "<%s> 不允许带命名空间的属性", r->name);
         if (strcmp(an, "class") == 0 && r->has_class) {
             cls = val;
+        } else if (strcmp(an, "class") == 0 && c->spec && r->kind == EL_ROW &&
+                   strcmp(val, "rows") == 0) {
+            /* the repeated line of a notice: handled by children() */
         } else if (r->kind == EL_CELL && strcmp(an, "colspan") == 0) {
             colspan = val;
         } else if (r->kind == EL_CELL && strcmp(an, "rowspan") == 0) {
@@ -308,6 +338,18 @@ static bool allowed_in(const struct el_rule *parent, const struct el_rule *child
     return false;
 }
 
+/* Whether a <tr> is a notice's repeated line: class="rows". */
+static bool is_rows_line(const xmlNode *n)
+{
+    for (const xmlAttr *at = n->properties; at; at = at->next) {
+        const xmlNode *v = at->children;
+        if (strcmp((const char *)at->name, "class") == 0 && v && v->type == XML_TEXT_NODE &&
+            !v->next && strcmp((const char *)v->content, "rows") == 0)
+            return true;
+    }
+    return false;
+}
+
 static int children(struct comp *c, const xmlNode *parent, const struct el_rule *pr, int depth)
 {
     char clipped[64];
@@ -341,6 +383,14 @@ static int children(struct comp *c, const xmlNode *parent, const struct el_rule 
                 c->nh1++;
             if (strcmp(r->name, "br") == 0 && n->children)
                 return fail(c, n, "<br> 应为空元素");
+            bool rows = c->spec && r->kind == EL_ROW && is_rows_line(n);
+            if (rows && c->had_rows)
+                return fail(c, n, "模板只能有一行 <tr class=\"rows\">");
+            if (rows) {
+                flush_lit(c);
+                push_seg(c, SEG_ROWS, 0, NULL, 0);
+                c->in_rows = c->had_rows = true;
+            }
             if ((rc = start_tag(c, n, r)))
                 return rc;
             if (strcmp(r->name, "br") == 0)
@@ -350,6 +400,11 @@ static int children(struct comp *c, const xmlNode *parent, const struct el_rule 
             if ((rc = children(c, n, r, depth + 1)))
                 return rc;
             buf_addf(&c->lit, "</%s>", r->name);
+            if (rows) {
+                flush_lit(c);
+                push_seg(c, SEG_ROWS_END, 0, NULL, 0);
+                c->in_rows = false;
+            }
             break;
         }
         default:
@@ -361,10 +416,12 @@ static int children(struct comp *c, const xmlNode *parent, const struct el_rule 
     return 0;
 }
 
-int doc_template_parse(const char *name, const char *text_in, size_t len, const struct case_type *t,
-                       struct arena *a, const struct doc_template **out, struct error *err)
+static int parse(struct comp *cin, const char *text_in, size_t len, const struct doc_template **out)
 {
-    struct comp c = {.name = name, .t = t, .a = a, .err = err};
+    struct comp c = *cin;
+    const char *name = c.name;
+    struct arena *a = c.a;
+    struct error *err = c.err;
     if (len > ZW_MAX_TEMPLATE_BYTES)
         return fail(&c, NULL, "文件超过 %d KB", ZW_MAX_TEMPLATE_BYTES / 1024);
     if (!jsonx_utf8_valid(text_in, len))
@@ -409,6 +466,10 @@ int doc_template_parse(const char *name, const char *text_in, size_t len, const 
         rc = fail(&c, root, "模板应有且只有一个标题 <h1>（现有 %d 个）", c.nh1);
         goto out_doc;
     }
+    if (c.spec && !c.had_rows) {
+        rc = fail(&c, root, "公示模板应有一个表格行 <tr class=\"rows\">（每条记录一行）");
+        goto out_doc;
+    }
     flush_lit(&c);
     struct doc_template *tpl = arena_calloc(a, 1, sizeof(*tpl));
     tpl->segs = c.segs;
@@ -421,6 +482,21 @@ out_doc:
         xmlFreeDoc(doc);
     xmlFreeParserCtxt(ctxt);
     return rc;
+}
+
+int doc_template_parse(const char *name, const char *text_in, size_t len, const struct case_type *t,
+                       struct arena *a, const struct doc_template **out, struct error *err)
+{
+    struct comp c = {.name = name, .t = t, .a = a, .err = err};
+    return parse(&c, text_in, len, out);
+}
+
+int doc_template_parse_notice(const char *name, const char *text, size_t len,
+                              const struct doc_notice_spec *spec, struct arena *a,
+                              const struct doc_template **out, struct error *err)
+{
+    struct comp c = {.name = name, .spec = spec, .a = a, .err = err};
+    return parse(&c, text, len, out);
 }
 
 bool doc_template_names_requester(const struct doc_template *tpl)
@@ -483,11 +559,59 @@ char *doc_render(const struct doc_template *tpl, const struct doc_values *v, str
         case SEG_FIELD:
             val = v->fields ? v->fields[s->arg] : NULL;
             break;
+        default: /* notice segments: not in a case template */
+            continue;
         }
         if (val && *val)
             escape_into(&b, val, strlen(val), true);
         else
             buf_adds(&b, BLANK);
+    }
+    char *out = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
+    if (len)
+        *len = b.len;
+    buf_release(&b);
+    return out;
+}
+
+char *doc_render_notice(const struct doc_template *tpl, const char *const *names,
+                        const char *const *cells, size_t nrows, size_t ncols, struct arena *a,
+                        size_t *len)
+{
+    struct buf b = {0};
+    size_t rows_at = 0, row = 0;
+    for (size_t i = 0; i < tpl->nsegs; i++) {
+        const struct doc_seg *s = &tpl->segs[i];
+        const char *val = NULL;
+        switch (s->kind) {
+        case SEG_TEXT:
+            buf_add(&b, s->text, s->len);
+            continue;
+        case SEG_NAME:
+            val = names[s->arg];
+            break;
+        case SEG_COL:
+            val = cells[row * ncols + (size_t)s->arg];
+            break;
+        case SEG_ROWS:
+            row = 0;
+            rows_at = i;
+            if (nrows == 0) /* skip the line */
+                while (i + 1 < tpl->nsegs && tpl->segs[i + 1].kind != SEG_ROWS_END)
+                    i++;
+            continue;
+        case SEG_ROWS_END:
+            if (nrows && ++row < nrows) {
+                i = rows_at; /* the line again, for the next row */
+                continue;
+            }
+            row = 0;
+            continue;
+        default:
+            continue;
+        }
+        if (val && *val)
+            escape_into(&b, val, strlen(val), true);
     }
     char *out = arena_strndup(a, b.ptr ? b.ptr : "", b.len);
     if (len)

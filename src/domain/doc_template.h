@@ -49,6 +49,29 @@ struct doc_values {
  */
 int doc_template_parse(const char *name, const char *text, size_t len, const struct case_type *t,
                        struct arena *a, const struct doc_template **out, struct error *err);
+/*
+ * A public notice's template (defs/notices/<kind>.html) has no case type:
+ * its placeholders are the names of spec ({{title}} ...) and, inside the one
+ * repeated table line <tr class="rows">, the columns {{col:<name>}} of the
+ * kind's whitelist.  Nothing outside the whitelist can be placed.
+ */
+struct doc_notice_spec {
+    const char *const *names;
+    size_t nnames;
+    const char *const *cols;
+    size_t ncols;
+};
+int doc_template_parse_notice(const char *name, const char *text, size_t len,
+                              const struct doc_notice_spec *spec, struct arena *a,
+                              const struct doc_template **out, struct error *err);
+/*
+ * A notice template's body: names[spec->nnames] and, for each of nrows rows,
+ * cells[row * ncols + col] (HTML-escaped; NULL or "" renders empty).
+ * Arena-owned, *len set if not NULL.
+ */
+char *doc_render_notice(const struct doc_template *tpl, const char *const *names,
+                        const char *const *cells, size_t nrows, size_t ncols, struct arena *a,
+                        size_t *len);
 /* Whether the template shows the requester's name. */
 bool doc_template_names_requester(const struct doc_template *tpl);
 /*

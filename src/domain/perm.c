@@ -27,6 +27,8 @@ const struct perm_info perm_table[] = {
     {"assess.read", "查看考核"},
     {"assess.write", "考核评分"},
     {"assess.approve", "审核审定考核"},
+    {"notice.read", "查看公示"},
+    {"notice.write", "编制和发布公示"},
 };
 const size_t perm_count = sizeof(perm_table) / sizeof(perm_table[0]);
 

@@ -24,8 +24,8 @@ static bool all_digits(const char *s)
  * The village as an area of level village, and the public principal scoped
  * to its township.  ZW_EINVAL naming villageId if it is no village.
  */
-static int public_principal(struct zctx *z, int64_t village_id, const struct portal_origin *o,
-                            struct area *village, struct principal *who, struct error *err)
+int portal_principal(struct zctx *z, int64_t village_id, const struct portal_origin *o,
+                     struct area *village, struct principal *who, struct error *err)
 {
     int rc = store_area_get_any(z->db, village_id, village, err);
     if (rc == ZW_ENOTFOUND || (!rc && strcmp(village->level, "village") != 0))
@@ -77,6 +77,40 @@ static const char *make_title(struct arena *a, const struct service *s, const ch
     return t;
 }
 
+int portal_record(struct zctx *z, const struct case_row *c, const char *service_code,
+                  const char *phone, const struct portal_origin *o, struct public_request *out_req,
+                  struct error *err)
+{
+    int rc;
+    memset(out_req, 0, sizeof(*out_req));
+    /* 50 random bits: a clash is all but impossible; look first, as a failed insert would end a
+     * PostgreSQL transaction. */
+    for (int tries = 0;; tries++) {
+        struct public_request other;
+        struct error e2;
+        portal_new_code(out_req->tracking_code);
+        rc = store_public_request_by_code(z->db, out_req->tracking_code, z->arena, &other, &e2);
+        if (rc == ZW_ENOTFOUND)
+            break;
+        if (rc)
+            return err_set(err, rc, NULL, NULL);
+        if (tries == 5)
+            return err_set(err, ZW_EINTERNAL, NULL, NULL);
+    }
+    out_req->case_id = c->id;
+    snprintf(out_req->service_code, sizeof(out_req->service_code), "%s", service_code);
+    size_t plen = phone ? strlen(phone) : 0;
+    snprintf(out_req->phone_last4, sizeof(out_req->phone_last4), "%s",
+             plen >= 4 ? phone + plen - 4 : "");
+    snprintf(out_req->source, sizeof(out_req->source), "%s", o->source);
+    out_req->api_key_id = o->api_key_id;
+    out_req->ip = z->ip;
+    out_req->created_at = z->now;
+    if ((rc = store_public_request_insert(z->db, out_req, err)))
+        return rc;
+    return 0;
+}
+
 int portal_submit(struct zctx *z, const struct case_types *types, const struct services *svc,
                   const struct portal_submission *in, const struct portal_origin *o,
                   struct case_row *out_case, struct public_request *out_req, int64_t *retry_after,
@@ -117,7 +151,7 @@ int portal_submit(struct zctx *z, const struct case_types *types, const struct s
 
     struct area village;
     struct principal who;
-    if ((rc = public_principal(z, in->village_id, o, &village, &who, err)))
+    if ((rc = portal_principal(z, in->village_id, o, &village, &who, err)))
         return rc;
     struct zctx pz = *z;
     pz.who = &who;
@@ -139,31 +173,7 @@ int portal_submit(struct zctx *z, const struct case_types *types, const struct s
     if ((rc = cases_create(&pz, types, &ci, out_case, err)))
         return rc;
 
-    memset(out_req, 0, sizeof(*out_req));
-    /* 50 random bits: a clash is all but impossible; look first, as a failed insert would end a
-     * PostgreSQL transaction. */
-    for (int tries = 0;; tries++) {
-        struct public_request other;
-        struct error e2;
-        portal_new_code(out_req->tracking_code);
-        rc = store_public_request_by_code(z->db, out_req->tracking_code, z->arena, &other, &e2);
-        if (rc == ZW_ENOTFOUND)
-            break;
-        if (rc)
-            return err_set(err, rc, NULL, NULL);
-        if (tries == 5)
-            return err_set(err, ZW_EINTERNAL, NULL, NULL);
-    }
-    out_req->case_id = out_case->id;
-    snprintf(out_req->service_code, sizeof(out_req->service_code), "%s", s->code);
-    size_t plen = in->phone ? strlen(in->phone) : 0;
-    snprintf(out_req->phone_last4, sizeof(out_req->phone_last4), "%s",
-             plen >= 4 ? in->phone + plen - 4 : "");
-    snprintf(out_req->source, sizeof(out_req->source), "%s", o->source);
-    out_req->api_key_id = o->api_key_id;
-    out_req->ip = z->ip;
-    out_req->created_at = z->now;
-    if ((rc = store_public_request_insert(z->db, out_req, err)))
+    if ((rc = portal_record(z, out_case, s->code, in->phone, o, out_req, err)))
         return rc;
     json_t *after = json_pack("{s:s, s:s, s:I, s:b}", "source", o->source, "service", s->code,
                               "caseId", (json_int_t)out_case->id, "confidential", in->confidential);

@@ -59,6 +59,20 @@ struct portal_origin {
 };
 
 /*
+ * The public principal for a request about village_id (an area of level
+ * village; ZW_EINVAL naming villageId otherwise): no user, no roles, scope
+ * the subtree of the village's township.  village gets the area.
+ */
+int portal_principal(struct zctx *z, int64_t village_id, const struct portal_origin *o,
+                     struct area *village, struct principal *who, struct error *err);
+/*
+ * Writes the public_requests row of case c filed publicly (a fresh tracking
+ * code, the last four digits of phone, the origin) into out_req.
+ */
+int portal_record(struct zctx *z, const struct case_row *c, const char *service_code,
+                  const char *phone, const struct portal_origin *o, struct public_request *out_req,
+                  struct error *err);
+/*
  * Files in (checked with portal_check_submission first): applies the limits,
  * creates the case through cases_create as the public principal and its
  * public_requests row.  out gets both.  ZW_ERATELIMIT sets *retry_after.

@@ -193,6 +193,15 @@ static const struct copy_table tables[] = {
       "id, template, year, area_id, area_path, status, done_values, total_values, result_json, "
       "message, created_by, created_at, updated_at, finished_at",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14", "id"),
+    /* Public notices (sql/0019_notices.sql): after areas, users and cases. */
+    T("notices",
+      "id, kind, title, village_id, area_path, period, programme, note, rows_json, nrows, "
+      "replaces_id, status, html, sha256, window_start, window_end, published_at, published_by, "
+      "closed_at, closed_by, created_by, created_at, version",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+      "$21, $22, $23",
+      "id"),
+    T("notice_objections", "id, notice_id, case_id, created_at", "$1, $2, $3, $4", "id"),
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

@@ -31,6 +31,7 @@ const TABLES = {
   monitor_alerts: 'id', assist_measures: 'id', visits: 'id', visit_photos: 'id',
   period_closes: 'id', period_values: 'close_id, area_path, code', period_records: 'close_id, code, seq',
   report_jobs: 'id',
+  notices: 'id', notice_objections: 'id',
 };
 const NOT_COPIED = new Set(['sessions', 'idempotency_keys', 'schema_migrations', 'audit_head', 'rate_limits', 'data_versions']);
 
@@ -96,7 +97,7 @@ test(`copy-1.2 the demo database copies into ${PG ? 'PostgreSQL' : 'SQLite'} and
   for (const t of Object.keys(TABLES)) {
     const a = rows(src, t);
     const b = rows(to, t);
-    assert.ok(a.length > 0 || ['settings', 'cases', 'case_events', 'case_clocks', 'case_serials', 'case_attachments', 'case_links', 'case_documents', 'case_counts', 'case_reminders', 'notifications', 'outbox', 'api_keys', 'public_requests', 'import_jobs', 'visit_photos', 'assess_runs', 'assess_subjects', 'assess_evidence', 'assess_lines', 'period_closes', 'period_values', 'period_records', 'report_jobs'].includes(t), `${t} has rows in the demo`);
+    assert.ok(a.length > 0 || ['settings', 'cases', 'case_events', 'case_clocks', 'case_serials', 'case_attachments', 'case_links', 'case_documents', 'case_counts', 'case_reminders', 'notifications', 'outbox', 'api_keys', 'public_requests', 'import_jobs', 'visit_photos', 'assess_runs', 'assess_subjects', 'assess_evidence', 'assess_lines', 'period_closes', 'period_values', 'period_records', 'report_jobs', 'notices', 'notice_objections'].includes(t), `${t} has rows in the demo`);
     assert.deepEqual(b, a, `table ${t} differs`);
   }
   const check = run(['check', 'audit', '--db', to]);

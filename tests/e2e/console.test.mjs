@@ -27,14 +27,16 @@ const BENEFITS_W = [...BENEFITS, '导入发放明细'];
 const ASSESS = ['月度考核', '年度等次'];
 // 工作报告 (benefit.read; the server checks every indicator's rights)
 const REPORT = ['工作报告'];
+// 公示公开 (notice.read; 新建公示 needs notice.write): the township and the village cadres
+const NOTICES = ['公示管理', '新建公示'];
 const MENUS = {
-  admin: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT],
+  admin: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT, ...NOTICES],
   secadmin: ['首页', '用户管理', '角色权限', '安全设置', '工作日历'],
   auditor: ['首页', '审计日志', '工作日历'],
-  leader: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT],
-  staff: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT],
-  dengta: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...ASSESS, ...REPORT],
-  datang: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...ASSESS, ...REPORT],
+  leader: ['首页', ...DASH, ...CASES_RW, '区划管理', '用户管理', '角色权限', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT, ...NOTICES],
+  staff: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS_W, ...ASSESS, ...REPORT, ...NOTICES],
+  dengta: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...ASSESS, ...REPORT, ...NOTICES],
+  datang: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON, ...BENEFITS, ...ASSESS, ...REPORT, ...NOTICES],
   grid: ['首页', ...DASH, ...CASES_RW, '区划管理', '工作日历', ...REGISTRY, ...MON],
   assist: ['首页', ...DASH, ...CASES_R, '区划管理', '工作日历', ...REGISTRY, ...MON, ...ASSESS],
 };
@@ -50,7 +52,7 @@ const SCREEN_PERMS = [['首页', null], ['领导驾驶舱', 'case.read'], ['指�
   ['监测预警', 'registry.read'], ['监测对象', 'registry.read'], ['帮扶责任人', 'registry.read'], ['入户走访', 'registry.read'],
   ['救助汇总', 'benefit.read'], ['低保月度发放', 'benefit.read'], ['发放台账', 'benefit.read'],
   ['导入发放明细', 'benefit.write'], ['月度考核', 'assess.read'], ['年度等次', 'assess.read'],
-  ['工作报告', 'benefit.read']];
+  ['工作报告', 'benefit.read'], ['公示管理', 'notice.read'], ['新建公示', 'notice.write']];
 const menuFor = (perms) => SCREEN_PERMS.filter(([, p]) => !p || perms.includes(p)).map(([t]) => t);
 
 const NEW_USER = { username: 'dengta.e2e', name: '灯塔测试员', password: 'Init-Passw0rd#1', next: 'Chg-Passw0rd#27' };

@@ -75,6 +75,14 @@ export const SCREENS = [
   },
   // the server checks the rights of every indicator a template uses
   { name: 'reports', path: 'reports', title: '工作报告', perm: 'benefit.read', icon: 'Document', component: () => import('./reports/ReportPage.vue') },
+  {
+    name: 'notices', title: '公示公开', perm: 'notice.read', icon: 'Document',
+    children: [
+      { name: 'notice-list', path: 'notices', title: '公示管理', perm: 'notice.read', component: () => import('./notices/NoticeListPage.vue') },
+      { name: 'notice-new', path: 'notices/new', title: '新建公示', perm: 'notice.write', component: () => import('./notices/NoticeNewPage.vue') },
+      { name: 'notice-detail', path: 'notices/:id(\\d+)', title: '公示详情', perm: 'notice.read', menu: false, active: 'notice-list', component: () => import('./notices/NoticeDetailPage.vue') },
+    ],
+  },
 ];
 
 // Every routable screen, groups flattened (for the router).

@@ -11,6 +11,8 @@ const routes = [
   // The public portal: no login (meta.public skips the guard), its own frame.
   { path: '/portal', name: 'portal', component: () => import('./portal/PortalSubmitPage.vue'), meta: { public: true, title: '我要反映' } },
   { path: '/portal/track', name: 'portal-track', component: () => import('./portal/PortalTrackPage.vue'), meta: { public: true, title: '查询办理进度' } },
+  { path: '/portal/notices', name: 'portal-notices', component: () => import('./portal/PortalNoticesPage.vue'), meta: { public: true, title: '公示公开' } },
+  { path: '/portal/notices/:id(\\d+)', name: 'portal-notice', component: () => import('./portal/PortalNoticePage.vue'), meta: { public: true, title: '公示' } },
   // the grid workers' phone pages: their own layout, logged in like the rest
   { path: '/m', component: () => import('./grid/GridLayout.vue'), children: GRID_ROUTES },
   {

@@ -166,3 +166,18 @@ awk -v st="$st" -v sp="$sp" -v ht="$ht" -v hp="$hp" -v bad="$hbad" 'BEGIN {
 "$PWD/$build/bench/seed_cases" "$tmp/reg.db" "${BENCH_INDICATOR_CASES:-100000}" defs > /dev/null 2>&1
 echo "bench indicators (the registry above with ${BENCH_INDICATOR_CASES:-100000} cases, SQLite)"
 "$PWD/$build/bench/indicators" "$tmp/reg.db" defs "$(date +%Y)"
+# The yearly work report of that township (defs/reports/yangshi-2019) to DOCX and to PDF
+# through `zhenwu report`, each against the count(*) anchor of the same tables (sqlite3, same
+# run): target under 5 s each.
+y=$(date +%Y)
+t0=$(now)
+sqlite3 "$tmp/reg.db" "SELECT count(*) FROM cases; SELECT count(*) FROM case_clocks; SELECT count(*) FROM persons; SELECT count(*) FROM households; SELECT count(*) FROM household_categories; SELECT count(*) FROM payments; SELECT count(*) FROM visits; SELECT count(*) FROM assist_measures;" > /dev/null
+t1=$(now)
+"$bin" report --db "$tmp/reg.db" --template yangshi-2019 --year "$y" --out "$tmp/report.docx" > /dev/null 2>&1 || echo "bench: report to DOCX failed"
+t2=$(now)
+"$bin" report --db "$tmp/reg.db" --template yangshi-2019 --year "$y" --out "$tmp/report.pdf" > /dev/null 2>&1 || echo "bench: report to PDF failed"
+t3=$(now)
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" 'BEGIN {
+    scan = b - a; docx = c - b; pdf = d - c
+    printf "  count(*) anchor %.3f s; report to DOCX %.2f s (%.0fx), to PDF %.2f s (%.0fx)\n", scan, docx, docx / scan, pdf, pdf / scan
+    printf "  yearly report DOCX %.2f s, PDF %.2f s (target < 5 s each) %s\n", docx, pdf, (docx < 5 && pdf < 5) ? "ok" : "ABOVE TARGET" }'

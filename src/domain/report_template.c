@@ -347,8 +347,24 @@ int report_evaluate(struct zctx *z, const struct report_template *t, const struc
                 return err_set(err, ZW_EFORBIDDEN, NULL, "无权查看报告所用的指标“%s”",
                                d->v[sp->ind].name);
         }
+    /* every indicator the template uses, evaluated together (one scan per entity) */
     struct ind_value *cache = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*cache));
     bool *have = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*have));
+    int *idx = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*idx));
+    size_t nidx = 0;
+    for (size_t b = 0; b < t->n; b++)
+        for (size_t s = 0; s < t->blocks[b].n; s++) {
+            const struct rt_span *sp = &t->blocks[b].spans[s];
+            if (sp->kind == RT_VALUE && !have[sp->ind]) {
+                have[sp->ind] = true;
+                idx[nidx++] = sp->ind;
+            }
+        }
+    struct ind_value *got = arena_calloc(z->arena, nidx ? nidx : 1, sizeof(*got));
+    if (nidx && (rc = indicators_eval_many(z, d, idx, nidx, path, &p, got, err)))
+        return rc;
+    for (size_t k = 0; k < nidx; k++)
+        cache[idx[k]] = got[k];
     json_t *blocks = json_array();
     long done = 0;
     for (size_t b = 0; !rc && b < t->n; b++) {
@@ -369,11 +385,6 @@ int report_evaluate(struct zctx *z, const struct report_template *t, const struc
                 add_text(spans, area_name);
                 break;
             default: {
-                if (!have[sp->ind] &&
-                    !(rc = indicators_eval(z, d, sp->ind, path, &p, &cache[sp->ind], err)))
-                    have[sp->ind] = true;
-                if (rc)
-                    break;
                 struct indicator shown = d->v[sp->ind];
                 if (sp->unit) {
                     shown.unit = sp->unit;

@@ -71,8 +71,8 @@ static json_t *closed_json(const struct period_close *pc)
 {
     if (!pc)
         return json_null();
-    return json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)pc->id, "period", pc->period,
-                     "label", pc->label, "closedAt", (json_int_t)pc->closed_at, "closedBy",
+    return json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)pc->id, "period", pc->period,
+                     "label", pc->label, "closedAt", jsonx_time(pc->closed_at), "closedBy",
                      pc->closed_by_name ? pc->closed_by_name : "");
 }
 

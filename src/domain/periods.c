@@ -73,7 +73,8 @@ int periods_close(struct zctx *z, const struct indicators *d, int64_t area_id, c
                                  .note = note && *note ? arena_strdup(z->arena, note) : NULL,
                                  .closed_at = z->now,
                                  .closed_by = z->who->user_id,
-                                 .closed_by_name = z->who->name};
+                                 .closed_by_name = z->who->name,
+                                 .area_name = arena_strdup(z->arena, area.name)};
     if ((rc = store_period_insert(z->db, out, err)) ||
         (rc = freeze(z, d, out, area.path, &p, true, err)))
         return rc;

@@ -8,8 +8,10 @@
 
 #define CLOSE_COLS                                                                                 \
     "c.id, c.area_id, c.area_path, c.period, c.date_from, c.date_to, c.label, c.note, "            \
-    "c.closed_at, c.closed_by, COALESCE(u.name, '') "
-#define CLOSE_FROM " FROM period_closes c LEFT JOIN users u ON u.id = c.closed_by "
+    "c.closed_at, c.closed_by, COALESCE(u.name, ''), COALESCE(ar.name, '') "
+#define CLOSE_FROM                                                                                 \
+    " FROM period_closes c LEFT JOIN users u ON u.id = c.closed_by LEFT JOIN areas ar ON ar.id = " \
+    "c.area_id "
 
 static void read_close(struct db_stmt *st, struct arena *a, struct period_close *c)
 {
@@ -24,6 +26,7 @@ static void read_close(struct db_stmt *st, struct arena *a, struct period_close 
     c->closed_at = db_col_int(st, 8);
     c->closed_by = db_col_int(st, 9);
     c->closed_by_name = st_dup(a, db_col_text(st, 10));
+    c->area_name = st_dup(a, db_col_text(st, 11));
 }
 
 int store_period_insert(struct db *db, struct period_close *c, struct error *err)

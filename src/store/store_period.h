@@ -12,7 +12,7 @@ struct period_close {
     int64_t id, area_id;
     const char *area_path, *period, *from, *to, *label, *note; /* arena-owned when read */
     int64_t closed_at, closed_by;
-    const char *closed_by_name; /* read only */
+    const char *closed_by_name, *area_name; /* read only */
 };
 
 int store_period_insert(struct db *db, struct period_close *c, struct error *err);

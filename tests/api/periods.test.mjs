@@ -61,6 +61,7 @@ test('per-2 closing 2018: frozen values, identical after a correction that shows
   const r = await leader.post('/api/v1/periods', { period: '2018', note: '2018年度统计结账' });
   expectStatus(r, 201);
   assert.equal(r.body.label, '2018年');
+  assert.equal(r.body.areaName, '羊市镇', 'the leader\'s township');
   assert.deepEqual([r.body.from, r.body.to], ['2018-01-01', '2018-12-31']);
   expectError(await leader.post('/api/v1/periods', { period: '2018' }), 409, 'conflict', 'period');
   const audit = sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE action = 'close' AND entity = 'period' AND entity_id = '${r.body.id}'`);
@@ -68,6 +69,8 @@ test('per-2 closing 2018: frozen values, identical after a correction that shows
 
   const closed = await values(leader, 'period=2018');
   assert.equal(closed.closed.id, r.body.id);
+  assert.match(r.body.closedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+  assert.deepEqual([closed.closed.closedAt, closed.closed.closedBy], [r.body.closedAt, r.body.closedBy], 'the same time and closer as the closure itself');
   assert.ok(closed.items.every((i) => i.frozen === true && !i.correction));
   assert.deepEqual(closed.items.map((i) => [i.code, i.text]), live0.items.map((i) => [i.code, i.text]), 'closing changes no value');
 
@@ -103,11 +106,14 @@ test('per-2 closing 2018: frozen values, identical after a correction that shows
   assert.ok(corr.dibao_yuan, 'dibao_yuan corrected');
   assert.equal(corr.dibao_yuan.addedTotal, 1);
   assert.equal(corr.dibao_yuan.added[0].id, p.body.id);
+  assert.equal(corr.dibao_yuan.added[0].householdId, hh, 'the record names its household, for the link');
+  assert.deepEqual(corr.dibao_yuan.entity, { code: 'payments', name: frozenRecs.body.entity.name });
   assert.equal(corr.dibao_yuan.removedTotal, 0);
   assert.equal(corr.dibao_yuan.frozen, a.dibao_yuan.text);
   assert.ok(!corr.population, 'population did not change');
   const list = await dengta.get('/api/v1/periods');
   expectStatus(list, 200);
   assert.deepEqual(list.body.items.map((x) => x.id), [r.body.id], 'a village sees the township\'s close');
+  assert.deepEqual([list.body.items[0].areaName, list.body.items[0].note, g.body.areaName], ['羊市镇', '2018年度统计结账', '羊市镇']);
   expectError(await leader.get('/api/v1/periods/99999'), 404, 'not_found');
 });

@@ -12,8 +12,8 @@ import { launch, newPage, closePage, visit, menuItems, loginAs, settle } from '.
 // roles' permissions: 首页 and 工作日历 for everyone).  The group 办件
 // (case.read) lists its screens 我的待办, 办件列表, 登记办件 (case.write), 超期看板
 // and 网格上报 (the phone pages under /m; case.write).
-// 统计分析 (case.read): the dashboard and the indicator table
-const DASH = ['领导驾驶舱', '指标统计表'];
+// 统计分析 (case.read): the dashboard, the indicator table and the closed periods (结账)
+const DASH = ['领导驾驶舱', '指标统计表', '统计结账'];
 const CASES_RW = ['我的待办', '办件列表', '登记办件', '超期看板', '网格上报'];
 const CASES_R = ['我的待办', '办件列表', '超期看板'];
 // the 户籍台账 group (registry.read; 导入台账 needs registry.write), then 救助发放 (benefit.read)
@@ -43,7 +43,7 @@ const MENUS = {
 
 // The menu the UI derives from a permission list, to tell a UI fault from a
 // change in the demo roles when the table above does not match.
-const SCREEN_PERMS = [['首页', null], ['领导驾驶舱', 'case.read'], ['指标统计表', 'case.read'], ['我的待办', 'case.read'], ['办件列表', 'case.read'], ['登记办件', 'case.write'],
+const SCREEN_PERMS = [['首页', null], ['领导驾驶舱', 'case.read'], ['指标统计表', 'case.read'], ['统计结账', 'case.read'], ['我的待办', 'case.read'], ['办件列表', 'case.read'], ['登记办件', 'case.write'],
   ['超期看板', 'case.read'], ['网格上报', 'case.write'],
   ['区划管理', 'area.read'], ['用户管理', 'user.read'], ['角色权限', 'role.read'],
   ['审计日志', 'audit.read'], ['安全设置', 'security.read'], ['工作日历', null],

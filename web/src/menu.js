@@ -13,6 +13,9 @@ export const SCREENS = [
     children: [
       { name: 'dashboard', path: 'dashboard', title: '领导驾驶舱', perm: 'case.read', component: () => import('./dashboard/DashboardPage.vue') },
       { name: 'indicator-table', path: 'indicators/table', title: '指标统计表', perm: 'case.read', component: () => import('./dashboard/IndicatorTablePage.vue') },
+      // closed periods (结账): the list for every reader, the 结账 button for period.close
+      { name: 'periods', path: 'periods', title: '统计结账', perm: 'case.read', component: () => import('./periods/PeriodsPage.vue') },
+      { name: 'period-detail', path: 'periods/:id(\\d+)', title: '结账详情', perm: 'case.read', menu: false, active: 'periods', component: () => import('./periods/PeriodDetailPage.vue') },
       // the records behind a value, reached from the dashboard and the table (the server checks each indicator's rights)
       { name: 'indicator-records', path: 'indicators/:code/records', title: '指标明细', perm: null, menu: false, active: 'dashboard', component: () => import('./dashboard/IndicatorRecordsPage.vue') },
     ],

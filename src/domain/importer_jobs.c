@@ -15,6 +15,7 @@
 #include "importer_jobs.h"
 #include "limits.h"
 #include "log.h"
+#include "worker.h"
 #include "banned.h"
 
 static char upload_dir[1100];
@@ -322,63 +323,19 @@ int importer_jobs_run_pending(struct db *db, struct error *err)
 
 /* ---- the worker thread -------------------------------------------------- */
 
-static pthread_mutex_t w_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t w_wake = PTHREAD_COND_INITIALIZER;
-static bool w_stopping, w_pending, w_running;
-static pthread_t w_thread;
-static struct store *w_store;
+static struct worker w = WORKER_INIT("import", "导入", importer_jobs_run_pending);
 
 void importer_jobs_wake(void)
 {
-    pthread_mutex_lock(&w_lock);
-    w_pending = true;
-    pthread_cond_broadcast(&w_wake);
-    pthread_mutex_unlock(&w_lock);
-}
-
-static void *worker_main(void *arg)
-{
-    (void)arg;
-    log_info("msg=\"import worker started\"");
-    for (;;) {
-        struct error err = {0};
-        struct db *db = store_db(w_store, &err);
-        if (!db || importer_jobs_run_pending(db, &err) < 0)
-            log_warn("msg=\"import run failed\" code=%s detail=\"%s\"", err_code_name(err.code),
-                     err.detail);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 5; /* also picks up jobs left by a restart or a busy database */
-        pthread_mutex_lock(&w_lock);
-        while (!w_stopping && !w_pending)
-            if (pthread_cond_timedwait(&w_wake, &w_lock, &until) == ETIMEDOUT)
-                break;
-        w_pending = false;
-        bool stop = w_stopping;
-        pthread_mutex_unlock(&w_lock);
-        if (stop)
-            return NULL;
-    }
+    worker_wake(&w);
 }
 
 int importer_worker_start(struct store *store, struct error *err)
 {
-    w_store = store;
-    w_stopping = false;
-    if (pthread_create(&w_thread, NULL, worker_main, NULL) != 0)
-        return err_set(err, ZW_EINTERNAL, NULL, "无法启动导入线程");
-    w_running = true;
-    return 0;
+    return worker_start(&w, store, err);
 }
 
 void importer_worker_stop(void)
 {
-    if (!w_running)
-        return;
-    pthread_mutex_lock(&w_lock);
-    w_stopping = true;
-    pthread_cond_broadcast(&w_wake);
-    pthread_mutex_unlock(&w_lock);
-    pthread_join(w_thread, NULL);
-    w_running = false;
+    worker_stop(&w);
 }

@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "worker.h"
 #include "reports.h"
 #include "banned.h"
 
@@ -240,62 +241,19 @@ int reports_render(const struct report_job *j, const char *format, struct arena 
 
 /* ---- the worker thread ---------------------------------------------------------- */
 
-static pthread_mutex_t w_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t w_wake = PTHREAD_COND_INITIALIZER;
-static bool w_stopping, w_pending, w_running;
-static pthread_t w_thread;
-static struct store *w_store;
+static struct worker w = WORKER_INIT("report", "报告", reports_run_pending);
 
 void reports_wake(void)
 {
-    pthread_mutex_lock(&w_lock);
-    w_pending = true;
-    pthread_cond_broadcast(&w_wake);
-    pthread_mutex_unlock(&w_lock);
-}
-
-static void *worker_main(void *arg)
-{
-    (void)arg;
-    for (;;) {
-        struct error err = {0};
-        struct db *db = store_db(w_store, &err);
-        if (!db || reports_run_pending(db, &err) < 0)
-            log_warn("msg=\"report run failed\" code=%s detail=\"%s\"", err_code_name(err.code),
-                     err.detail);
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 5;
-        pthread_mutex_lock(&w_lock);
-        while (!w_stopping && !w_pending)
-            if (pthread_cond_timedwait(&w_wake, &w_lock, &until) == ETIMEDOUT)
-                break;
-        w_pending = false;
-        bool stop = w_stopping;
-        pthread_mutex_unlock(&w_lock);
-        if (stop)
-            return NULL;
-    }
+    worker_wake(&w);
 }
 
 int reports_worker_start(struct store *store, struct error *err)
 {
-    w_store = store;
-    w_stopping = false;
-    if (pthread_create(&w_thread, NULL, worker_main, NULL) != 0)
-        return err_set(err, ZW_EINTERNAL, NULL, "无法启动报告线程");
-    w_running = true;
-    return 0;
+    return worker_start(&w, store, err);
 }
 
 void reports_worker_stop(void)
 {
-    if (!w_running)
-        return;
-    pthread_mutex_lock(&w_lock);
-    w_stopping = true;
-    pthread_cond_broadcast(&w_wake);
-    pthread_mutex_unlock(&w_lock);
-    pthread_join(w_thread, NULL);
-    w_running = false;
+    worker_stop(&w);
 }

@@ -116,11 +116,21 @@ export async function chooseOption(page, select, text) {
   await select.click();
   const id = await select.locator('input[aria-controls]').first().getAttribute('aria-controls');
   const menu = page.locator(`[id="${id}"]`);
-  await menu.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
-  await page.waitForFunction((menuId) => {
+  const closed = (timeout) => page.waitForFunction((menuId) => {
     const p = document.getElementById(menuId)?.closest('.el-select__popper');
     return !p || p.offsetParent === null || getComputedStyle(p).display === 'none';
-  }, id, { polling: 50 });
+  }, id, { polling: 50, timeout });
+  // under load a click can land while the dropdown is still opening and be lost: click the
+  // option again (at most twice more) until the dropdown closes
+  for (let attempt = 0; ; attempt++) {
+    await menu.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+    try {
+      await closed(5000);
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+    }
+  }
 }
 
 // Opens the lazy area tree-select `picker` (a locator), expands the nodes named
@@ -141,8 +151,18 @@ export async function pickArea(page, picker, path, name) {
   }
   const target = popper.locator('.el-tree-node__content', { hasText: name }).first();
   await target.waitFor();
-  await target.click();
-  await picker.getByText(name).waitFor();
+  // under load a click can land while the lazily loaded level re-renders: click again (at
+  // most twice more) until the picker shows the area
+  for (let attempt = 0; ; attempt++) {
+    await target.click();
+    try {
+      await picker.getByText(name).waitFor({ timeout: 5000 });
+      return;
+    } catch (e) {
+      if (attempt >= 2) throw e;
+      if (!(await popper.isVisible())) await picker.click();
+    }
+  }
 }
 
 // The computed colour of a theme variable (e.g. '--el-color-danger'), as a

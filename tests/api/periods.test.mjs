@@ -1,7 +1,8 @@
 // periods.test.mjs - closing a period (POST /api/v1/periods) and the indicator
 // cache: a closed year answers from its snapshot, identical after a later
 // correction, which shows beside it (correction, /periods/{id} with the
-// records added); a write invalidates the cached live value at once; who may
+// records added); the work report of the closed year stays the same; a write
+// invalidates the cached live value at once; who may
 // close, and what may not be closed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,4 +117,33 @@ test('per-2 closing 2018: frozen values, identical after a correction that shows
   assert.deepEqual(list.body.items.map((x) => x.id), [r.body.id], 'a village sees the township\'s close');
   assert.deepEqual([list.body.items[0].areaName, list.body.items[0].note, g.body.areaName], ['羊市镇', '2018年度统计结账', '羊市镇']);
   expectError(await leader.get('/api/v1/periods/99999'), 404, 'not_found');
+});
+
+// The work report of a closed year is built from its snapshot: a correction afterwards
+// changes neither its figures nor its text.
+async function reportFigures(c) {
+  const r = await c.post('/api/v1/reports', { template: 'yangshi-2019', year: 2018 });
+  expectStatus(r, 202);
+  for (let i = 0; i < 600; i++) {
+    const j = await c.get(`/api/v1/reports/${r.body.id}`);
+    expectStatus(j, 200);
+    if (j.body.status === 'done') break;
+    assert.notEqual(j.body.status, 'failed', JSON.stringify(j.body));
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  const h = await fetch(`${srv.url}/api/v1/reports/${r.body.id}.html`, { headers: { cookie: c.cookie } });
+  assert.equal(h.status, 200);
+  const html = await h.text();
+  return [...html.matchAll(/<a class="figure" data-code="([a-z_0-9]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[1]}=${m[2]}`);
+}
+
+test('per-3 the 2018 report of the closed year is identical after another correction', async () => {
+  const before1 = await reportFigures(leader);
+  assert.ok(before1.length >= 15, `the report has its figures (${before1.length})`);
+  const frozen = byCode(await values(leader, 'period=2018'));
+  assert.ok(before1.includes(`relief_yuan=${frozen.relief_yuan.text}`), 'the report shows the frozen 临时救助等惠民资金');
+  expectStatus(await pay(staff, dibaoHousehold(), '2018-11-30', 2000000), 201);
+  const live = byCode(await values(leader, 'period=2018'));
+  assert.notEqual(live.relief_yuan.correction.text, live.relief_yuan.text, 'the correction is visible beside the value');
+  assert.deepEqual(await reportFigures(leader), before1, 'the report of the closed year is unchanged');
 });

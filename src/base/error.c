@@ -69,7 +69,7 @@ int err_set(struct error *err, int code, const char *field, const char *fmt, ...
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof(err->message), fmt, ap);
         va_end(ap);
-        utf8_trim_end(err->message);
+        utf8_repair(err->message); /* a %.40s cut or a user's bytes: the message stays UTF-8 */
     } else {
         snprintf(err->message, sizeof(err->message), "%s", err_str(code));
     }
@@ -84,6 +84,7 @@ int err_detail(struct error *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
     va_end(ap);
+    utf8_repair(err->detail);
     return err->code;
 }
 

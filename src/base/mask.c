@@ -42,6 +42,46 @@ void utf8_trim_end(char *s)
         s[i - 1] = '\0';
 }
 
+/* Length of the well-formed UTF-8 character at s, or 0 if it is not one (RFC 3629). */
+static size_t well_formed(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+void utf8_repair(char *s)
+{
+    utf8_trim_end(s);
+    for (unsigned char *p = (unsigned char *)s; *p;) {
+        size_t n = well_formed(p);
+        if (n)
+            p += n;
+        else
+            *p++ = '?';
+    }
+}
+
 /* Bytes of the UTF-8 character at s (1 for a stray continuation byte). */
 static size_t char_len(const char *s)
 {

@@ -24,5 +24,12 @@ size_t utf8_chars(const char *s);
  * character, so it stays valid UTF-8 (messages go into JSON).
  */
 void utf8_trim_end(char *s);
+/*
+ * Makes s valid UTF-8 in place: a character cut at the end is dropped, and
+ * every other byte that does not belong to a well-formed character (a cut
+ * in the middle, a byte of another encoding, a surrogate) becomes '?'.  For
+ * messages built from what a user sent (they go into JSON and the log).
+ */
+void utf8_repair(char *s);
 
 #endif

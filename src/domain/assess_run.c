@@ -197,7 +197,7 @@ int assess_run(struct zctx *z, const struct assess_schemes *ss, const struct ind
     if (draft) {
         r.id = draft;
         if ((rc = store_assess_rule_lines_delete(z->db, draft, err)) ||
-            (rc = store_assess_run_touch(z->db, draft, z->now, err)))
+            (rc = store_assess_run_touch(z->db, draft, z->now, z->who->user_id, err)))
             return rc;
     } else if ((rc = store_assess_run_insert(z->db, &r, err))) {
         return rc;
@@ -298,9 +298,18 @@ int assess_evidence_read(struct zctx *z, int64_t id, struct assess_evidence_row 
                          const void **data, size_t *len, struct error *err)
 {
     struct assess_run_row r;
+    struct assess_subject_row *sv;
+    struct assess_line_row *lv;
+    size_t ns, nl;
     int rc = store_assess_evidence_get(z->db, id, z->arena, meta, err);
-    if (rc || (rc = run_for(z, meta->run_id, &r, false, err)))
+    /* a line the caller may see must carry it (a village sees its own subject's evidence) */
+    if (rc || (rc = assess_run_get(z, meta->run_id, &r, &sv, &ns, &lv, &nl, err)))
         return rc;
+    bool shown = false;
+    for (size_t i = 0; i < nl && !shown; i++)
+        shown = lv[i].evidence_id == id;
+    if (!shown)
+        return err_set(err, ZW_ENOTFOUND, NULL, "找不到该证明材料");
     return attach_load(z->arena, meta->sha256, meta->size, data, len, err);
 }
 

@@ -9,6 +9,7 @@
 
 #include "assessment.h"
 #include "buf.h"
+#include "jsonx.h"
 #include "banned.h"
 
 #define ASSESS_MAX_FILE    (256 * 1024)
@@ -189,9 +190,12 @@ int assess_parse(const char *name, const char *text, size_t len, const struct in
     memset(out, 0, sizeof(*out));
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
+    if (!root) {
+        char why[JSON_ERROR_TEXT_LENGTH];
+        jsonx_error_text(&je, why);
         return err_set(err, ZW_EJSON, NULL, "考核方案 %s 不是有效的 JSON（第 %d 行：%s）", name,
-                       je.line, je.text);
+                       je.line, why);
+    }
     int rc = json_is_object(root) ? known_keys(&c, NULL, root, keys) : fail(&c, NULL, "应为对象");
     const char *code = rc ? NULL : str(root, "code"), *sname = str(root, "name"),
                *subject = str(root, "subject");

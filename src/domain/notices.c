@@ -85,9 +85,12 @@ int notices_load(const char *defs_dir, const struct programmes *programmes,
     snprintf(path, sizeof(path), "%s/notices/notices.json", defs_dir);
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
+    if (!root) {
+        char why[JSON_ERROR_TEXT_LENGTH];
+        jsonx_error_text(&je, why);
         return err_set(err, ZW_EINVAL, NULL, "公示定义 notices/notices.json 第 %d 行有误：%s",
-                       je.line, je.text);
+                       je.line, why);
+    }
     int rc = 0;
     json_t *kinds = json_object_get(root, "kinds");
     if (!json_is_array(kinds) || json_array_size(kinds) != NSHAPES) {
@@ -701,6 +704,7 @@ int notices_object(struct zctx *z, const struct case_types *types, int64_t id,
     };
     if ((rc = cases_create(&pz, types, &ci, out_case, err)))
         return rc;
+    /* the unlisted service of defs/services.json: tracked and answered, not in Open311 */
     if ((rc = portal_record(z, out_case, "notice_objection", in->phone, &o, out_req, err)))
         return rc;
     struct notice_objection ob = {.notice_id = n.id, .case_id = out_case->id, .created_at = z->now};

@@ -162,12 +162,13 @@ int store_assess_run_get(struct db *db, int64_t id, struct arena *a, struct asse
     return not_found(rc, err, "考核");
 }
 
-int store_assess_run_touch(struct db *db, int64_t id, int64_t now, struct error *err)
+int store_assess_run_touch(struct db *db, int64_t id, int64_t now, int64_t user_id,
+                           struct error *err)
 {
     return exec_ids(db,
-                    "UPDATE assess_runs SET computed_at = $2, version = version + 1 WHERE id = $1 "
-                    "AND status = 'draft'",
-                    id, now, 0, NULL, err);
+                    "UPDATE assess_runs SET computed_at = $2, created_by = $3, version = version + "
+                    "1 WHERE id = $1 AND status = 'draft'",
+                    id, now, user_id, NULL, err);
 }
 
 int store_assess_run_approve(struct db *db, int64_t id, int64_t user_id, int64_t now,

@@ -68,8 +68,12 @@ int store_assess_run_find(struct db *db, const char *scheme, int64_t area_id, co
 int store_assess_run_insert(struct db *db, struct assess_run_row *r, struct error *err);
 int store_assess_run_get(struct db *db, int64_t id, struct arena *a, struct assess_run_row *out,
                          struct error *err);
-/* Marks a draft recomputed at now (version + 1). */
-int store_assess_run_touch(struct db *db, int64_t id, int64_t now, struct error *err);
+/*
+ * Marks a draft recomputed at now by user_id (version + 1): its figures are
+ * now that user's, so they become its creator, who may not approve it.
+ */
+int store_assess_run_touch(struct db *db, int64_t id, int64_t now, int64_t user_id,
+                           struct error *err);
 /* Draft -> approved; ZW_ECONFLICT if it was not a draft any more. */
 int store_assess_run_approve(struct db *db, int64_t id, int64_t user_id, int64_t now,
                              struct error *err);

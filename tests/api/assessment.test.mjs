@@ -83,7 +83,8 @@ test('as-2 a month: every village scored as base + its lines, each line the indi
 
 test('as-3 manual items: evidence required, approved by another user only, then counted', async () => {
   const r = await run(staff, { scheme: 'village-monthly', month: PREV });
-  const subj = r.subjects.find((s) => s.name.includes('灯塔')) || r.subjects[0];
+  const subj = r.subjects.find((s) => s.name.includes('灯塔'));
+  assert.ok(subj, '灯塔村 is scored');
   const before = tenths(subj.score);
   const item = { subjectId: subj.id, item: 'supervision', points: -1.5, comment: '督查发现台账不全' };
   expectError(await staff.post(`/api/v1/assessment/runs/${r.id}/items`, item), 400, 'invalid_input', 'evidenceId');
@@ -114,6 +115,9 @@ test('as-3 manual items: evidence required, approved by another user only, then 
   const file = await dengta.bytes(`/api/v1/assessment/evidence/${ev.body.id}`);
   assert.equal(file.status, 200);
   assert.deepEqual(new Uint8Array(file.bytes), PNG);
+  // another village sees neither the line nor its evidence
+  const datang = await login(srv.url, 'datang');
+  expectError(await datang.get(`/api/v1/assessment/evidence/${ev.body.id}`), 404, 'not_found');
   // the second item: approved by staff? no right; the other way round is fine once staff entered it
   const audit = sql(srv.db, `SELECT count(*) AS n FROM audit_log WHERE entity = 'assessment' AND entity_id = '${r.id}' AND action = 'item_approve'`)[0].n;
   assert.equal(audit, 1);
@@ -122,6 +126,10 @@ test('as-3 manual items: evidence required, approved by another user only, then 
 test('as-4 approve: frozen afterwards (re-run, items, approval refused, nothing changes); a correction is a new run', async () => {
   const r = await run(staff, { scheme: 'village-monthly', month: PREV2 });
   expectError(await staff.post(`/api/v1/assessment/runs/${r.id}/approve`), 403, 'forbidden');
+  // the leader recomputes staff's draft: the figures are now his, and he may not approve them
+  assert.equal((await run(leader, { scheme: 'village-monthly', month: PREV2 })).id, r.id);
+  expectError(await leader.post(`/api/v1/assessment/runs/${r.id}/approve`), 403, 'forbidden');
+  assert.equal((await run(staff, { scheme: 'village-monthly', month: PREV2 })).id, r.id);
   const ok = await leader.post(`/api/v1/assessment/runs/${r.id}/approve`);
   expectStatus(ok, 200);
   assert.equal(ok.body.status, 'approved');
@@ -222,6 +230,11 @@ test('as-7 bad input: unknown scheme, bad or future month, bad year → 400; unk
   expectError(await staff.post('/api/v1/assessment/runs', { scheme: 'village-monthly', month: PREV, extra: 1 }), 400, 'unknown_field');
   expectError(await staff.get('/api/v1/assessment/tiers?scheme=village-monthly&year=18'), 400, 'invalid_input', 'year');
   expectError(await staff.get('/api/v1/assessment/tiers?scheme=zzz&year=2018'), 400, 'invalid_input', 'scheme');
+  // bytes that are not UTF-8, and a long name cut inside a character: a clean 400, the server
+  // keeps serving
+  expectError(await staff.get('/api/v1/assessment/tiers?scheme=%FF%FE&year=2018'), 400, 'invalid_input', 'scheme');
+  expectError(await staff.post('/api/v1/assessment/runs', { scheme: `a${'考'.repeat(21)}`, month: PREV }), 400, 'invalid_input', 'scheme');
+  expectStatus(await staff.get('/api/v1/assessment/schemes'), 200);
   expectError(await staff.get('/api/v1/assessment/runs/999999'), 404, 'not_found');
   expectError(await staff.post('/api/v1/assessment/items/999999/approve'), 403, 'forbidden');
   expectError(await leader.post('/api/v1/assessment/items/999999/approve'), 404, 'not_found');

@@ -563,7 +563,26 @@ static void test_dump(void **state)
     arena_release(&a);
 }
 
+/* Messages built from a user's bytes stay valid UTF-8: err_set repairs them. */
+static void test_err_utf8(void **state)
+{
+    (void)state;
+    struct error err = {0};
+    err_set(&err, ZW_EINVAL, "scheme", "没有考核方案“%.4s”", "户户"); /* cut inside 户 */
+    assert_true(jsonx_utf8_valid(err.message, strlen(err.message)));
+    assert_string_equal(err.message, "没有考核方案“户?”");
+    err_set(&err, ZW_EINVAL, NULL, "“%s”",
+            "a\xff\xed\xa0\x80"
+            "b\xe6"); /* bad, surrogate, cut */
+    assert_string_equal(err.message, "“a????b?”");
+    err_set(&err, ZW_EINVAL, NULL, "%s", "户😀");
+    assert_string_equal(err.message, "户😀");
+    err_detail(&err, "x=%s", "\xc0\xaf");
+    assert_string_equal(err.detail, "x=??");
+}
+
 static const struct plain_case plain_cases[] = {
+    {"jsonx-9.1 error messages stay UTF-8 whatever was cut or sent", test_err_utf8},
     {"jsonx-2.30 parse without an err record", test_parse_null_err},
     {"jsonx-6.10 outputs of every type", test_unpack_outputs},
     {"jsonx-6.11 absent optional fields untouched", test_unpack_absent},

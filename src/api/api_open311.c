@@ -203,7 +203,8 @@ void api_open311_services(struct api_ctx *c)
     enum fmt f = fmt_of(c->req->path);
     json_t *arr = json_array();
     for (size_t i = 0; api_env.services && i < api_env.services->n; i++)
-        json_array_append_new(arr, service_json(&api_env.services->v[i]));
+        if (!api_env.services->v[i].unlisted)
+            json_array_append_new(arr, service_json(&api_env.services->v[i]));
     reply_311(c, 200, f, "services", arr);
 }
 
@@ -211,7 +212,7 @@ void api_open311_service(struct api_ctx *c)
 {
     enum fmt f;
     const char *code = param_stem(c, &f);
-    const struct service *s = code ? services_find(api_env.services, code) : NULL;
+    const struct service *s = code ? services_listed(api_env.services, code) : NULL;
     if (!s) {
         reply_311_error(c, f, 404, "没有这项服务");
         return;
@@ -315,6 +316,8 @@ void api_open311_request(struct api_ctx *c)
     int rc = n > 0 && end && !*end && strlen(id) < 19
                  ? store_public_request_case(c->z.db, n, &c->req->arena, &p, &cr, &c->err)
                  : ZW_ENOTFOUND;
+    if (rc == 0 && !services_listed(api_env.services, p.service_code))
+        rc = ZW_ENOTFOUND; /* an objection to a notice is not an Open311 request */
     if (rc) {
         if (rc == ZW_ENOTFOUND)
             reply_311_error(c, f, 404, "找不到该诉求");
@@ -367,6 +370,8 @@ void api_open311_requests(struct api_ctx *c)
             struct public_request pr;
             int rc = store_public_request_case(c->z.db, id, &c->req->arena, &pr, &cr, &c->err);
             json_t *j = NULL;
+            if (rc == 0 && !services_listed(api_env.services, pr.service_code))
+                rc = ZW_ENOTFOUND; /* an objection to a notice is not an Open311 request */
             if (rc == 0 && !(j = request_json(c, &tc, &cr, &pr, &c->err)))
                 rc = c->err.code;
             if (rc && rc != ZW_ENOTFOUND) {
@@ -412,6 +417,8 @@ void api_open311_requests(struct api_ctx *c)
         return;
     }
     for (size_t i = 0; i < n; i++) {
+        if (!services_listed(api_env.services, reqs[i].service_code))
+            continue;
         json_t *j = request_json(c, &tc, &cases[i], &reqs[i], &c->err);
         if (!j) {
             json_decref(arr);

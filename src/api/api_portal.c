@@ -38,6 +38,8 @@ void api_portal_services(struct api_ctx *c)
     json_t *items = json_array();
     for (size_t i = 0; svc && i < svc->n; i++) {
         const struct service *s = &svc->v[i];
+        if (s->unlisted)
+            continue;
         json_t *kw = json_array();
         for (size_t k = 0; k < s->nkeywords; k++)
             json_array_append_new(kw, json_string(s->keywords[k]));

@@ -71,7 +71,7 @@ static bool all_digits(const char *s)
 int portal_check_submission(const struct portal_submission *in, const struct services *svc,
                             bool require_contact, struct error *err)
 {
-    if (!in->service || !services_find(svc, in->service))
+    if (!in->service || !services_listed(svc, in->service))
         return err_set(err, ZW_EINVAL, "service", "没有这项服务，请从列表中选择诉求类别");
     if (in->village_id <= 0)
         return err_set(err, ZW_EINVAL, "villageId", "请选择所在村（社区）");

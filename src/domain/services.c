@@ -41,8 +41,8 @@ static const char *text(json_t *obj, const char *key, size_t max)
 static int parse_one(const char *name, size_t i, json_t *o, const struct case_types *types,
                      struct arena *a, struct service *s, struct error *err)
 {
-    static const char *const keys[] = {"code",     "name",     "description", "group",
-                                       "keywords", "caseType", "category",    "answerField"};
+    static const char *const keys[] = {"code",     "name",     "description", "group", "keywords",
+                                       "caseType", "category", "answerField", "listed"};
     if (!json_is_object(o))
         return fail(err, name, i, "应为对象", NULL);
     const char *key;
@@ -102,6 +102,10 @@ static int parse_one(const char *name, size_t i, json_t *o, const struct case_ty
             s->answer_field = s->type->fields[k].code;
     if (!s->answer_field)
         return fail(err, name, i, "办件类型没有这个文本字段：", ans);
+    json_t *listed = json_object_get(o, "listed");
+    if (listed && !json_is_boolean(listed))
+        return fail(err, name, i, "listed 应为 true 或 false", NULL);
+    s->unlisted = listed && json_is_false(listed);
     return 0;
 }
 
@@ -162,4 +166,10 @@ const struct service *services_find(const struct services *s, const char *code)
         if (strcmp(s->v[i].code, code) == 0)
             return &s->v[i];
     return NULL;
+}
+
+const struct service *services_listed(const struct services *s, const char *code)
+{
+    const struct service *v = services_find(s, code);
+    return v && !v->unlisted ? v : NULL;
 }

@@ -11,6 +11,7 @@
 #ifndef ZW_SERVICES_H
 #define ZW_SERVICES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -27,6 +28,12 @@ struct service {
     const struct case_type *type; /* the case type it becomes */
     const char *category;         /* a category of type */
     const char *answer_field;     /* the type's text field that is the public answer */
+    /*
+     * "listed": false: filed only through another screen (an objection to a
+     * public notice): not in the catalogue, not filed directly, not in the
+     * Open311 lists; its requests are tracked and answered all the same.
+     */
+    bool unlisted;
 };
 
 struct services {
@@ -42,5 +49,7 @@ int services_load(const char *path, const struct case_types *types, struct arena
                   struct services *out, struct error *err);
 /* The service with code, or NULL. */
 const struct service *services_find(const struct services *s, const char *code);
+/* The same, if it is listed in the public catalogue (else NULL). */
+const struct service *services_listed(const struct services *s, const char *code);
 
 #endif

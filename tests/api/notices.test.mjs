@@ -141,7 +141,8 @@ test('notices-1.3 objections: a case inside the window, visible on the notice; r
   expectError(await object(id, { name: '李四', phone: newPhone(), content: '名单中有人家庭条件很好' }), 404, 'not_found');
   expectStatus(await staff.post(`/api/v1/notices/${id}/publish`, {}), 200);
   const cases0 = count(`SELECT count(*) AS n FROM cases WHERE type = 'objection'`);
-  const r = await object(id, { name: '李四', phone: newPhone(), content: '名单中有人家庭条件很好，不应享受低保' });
+  const objectorPhone = newPhone();
+  const r = await object(id, { name: '李四', phone: objectorPhone, content: '名单中有人家庭条件很好，不应享受低保' });
   expectStatus(r, 201);
   assert.match(r.body.serial, /异/);
   assert.match(r.body.trackingCode, /^[23456789A-Z]{10}$/);
@@ -156,6 +157,23 @@ test('notices-1.3 objections: a case inside the window, visible on the notice; r
   assert.deepEqual(d.body.objectionList.map((o) => [o.caseId, o.serial]), [[k.id, r.body.serial]]);
   assert.equal(d.body.objectionList[0].requester, '李*');
   expectStatus(await staff.get(`/api/v1/cases/${k.id}`), 200);
+  // not an Open311 request (it names 低保 households): not listed, not found by id, not a
+  // service of the catalogue; the objector follows it with the tracking code and reads the answer
+  const o311 = await pub().get('/open311/v2/requests.json');
+  expectStatus(o311, 200);
+  assert.ok(!o311.body.some((x) => x.service_request_id === String(k.id)), 'no objection in the Open311 list');
+  assert.equal((await pub().get(`/open311/v2/requests/${k.id}.json`)).status, 404);
+  assert.ok(!(await pub().get('/open311/v2/services.json')).body.some((x) => x.service_code === 'notice_objection'));
+  assert.ok(!(await pub().get('/api/v1/portal/services')).body.items.some((x) => x.code === 'notice_objection'));
+  expectError(await pub().post('/api/v1/portal/requests', { service: 'notice_objection', villageId: dengtaId, name: '李四', phone: newPhone(), content: '直接提交的公示异议不应受理' }), 400, 'invalid_input', 'service');
+  const answer = '经核实，该户收入低于保障标准，异议不成立。';
+  for (const [code, body] of [['verify', {}], ['dismiss', { fields: { verification: '入户核实收入', answer } }]]) {
+    const kase = (await staff.get(`/api/v1/cases/${k.id}`)).body;
+    expectStatus(await staff.post(`/api/v1/cases/${k.id}/actions/${code}`, body, { 'if-match': `"v${kase.version}"` }), 200, code);
+  }
+  const t = await pub().post('/api/v1/portal/track', { code: r.body.trackingCode, phoneLast4: objectorPhone.slice(-4) });
+  expectStatus(t, 200);
+  assert.equal(t.body.answer.text, answer, 'the objector reads the answer');
   // bad objection input: 400, nothing stored
   expectError(await object(id, { name: '李四', phone: '12', content: '名单中有人家庭条件很好' }), 400, 'invalid_input', 'phone');
   expectError(await object(id, { name: '李四', phone: newPhone(), content: '短' }), 400, 'invalid_input', 'content');

@@ -73,6 +73,33 @@ int buf_addc(struct buf *b, char c)
     return buf_add(b, &c, 1);
 }
 
+int buf_add_xml(struct buf *b, const char *s, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        switch (s[i]) {
+        case '&':
+            rc = buf_adds(b, "&amp;");
+            break;
+        case '<':
+            rc = buf_adds(b, "&lt;");
+            break;
+        case '>':
+            rc = buf_adds(b, "&gt;");
+            break;
+        case '"':
+            rc = buf_adds(b, "&quot;");
+            break;
+        case '\'':
+            rc = buf_adds(b, "&#39;");
+            break;
+        default:
+            rc = buf_addc(b, s[i]);
+        }
+    }
+    return rc;
+}
+
 int buf_addf(struct buf *b, const char *fmt, ...)
 {
     va_list ap;

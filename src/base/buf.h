@@ -22,6 +22,8 @@ int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_addc(struct buf *b, char c);
+/* Appends s[0..n) escaped for XML and HTML text and attributes (& < > " '). */
+int buf_add_xml(struct buf *b, const char *s, size_t n);
 /* Frees the contents; the buffer is empty and reusable. */
 void buf_release(struct buf *b);
 /* Hands the contents to the caller (who frees them); the buffer is empty. */

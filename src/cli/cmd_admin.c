@@ -20,6 +20,7 @@
 #include "domain/users.h"
 #include "limits.h"
 #include "domain/notices.h"
+#include "domain/report_template.h"
 #include "banned.h"
 
 /* Parses "--name value" pairs into the given slots; returns false on a bad flag. */
@@ -344,13 +345,16 @@ static int check_defs(int argc, char **argv)
     struct indicators ind;
     struct assess_schemes schemes;
     struct notice_defs notices;
+    struct report_templates reports;
     if (indicators_load(defs, &a, &ind, &err) || assess_load(defs, &ind, &a, &schemes, &err) ||
-        notices_load(defs, &prog, NULL, &a, &notices, &err)) {
+        notices_load(defs, &prog, NULL, &a, &notices, &err) ||
+        report_templates_load(defs, &ind, &a, &reports, &err)) {
         arena_release(&a);
         cli_fail(&err);
         return 1;
     }
     printf("指标定义有效：%zu 个指标；考核方案有效：%zu 个\n", ind.n, schemes.n);
+    printf("工作报告模板有效：%zu 个\n", reports.n);
     printf("公示种类和模板有效：%zu 种公示\n", notices.n);
     arena_release(&a);
     return 0;

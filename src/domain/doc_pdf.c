@@ -163,6 +163,9 @@ static struct style style_of(const xmlNode *n)
     } else if (strcmp(name, "h2") == 0) {
         s.family = SANS;
         s.indent_em = 2;
+    } else if (strcmp(name, "h3") == 0) { /* the third level: the body's face, bold */
+        s.bold = true;
+        s.indent_em = 2;
     } else if (strcmp(name, "p") == 0) {
         s.justify = true;
         s.indent_em = 2;

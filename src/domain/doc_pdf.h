@@ -4,7 +4,7 @@
  * (A4, GB/T 9704 margins, Noto Serif CJK SC / Noto Sans CJK SC, headings
  * centred, paginated, page numbers "— N —").
  *
- * Only the template subset is understood (h1, h2, p, div, strong, br,
+ * Only the template subset is understood (h1, h2, h3, p, div, strong, br,
  * table/tr/th/td and their classes); anything else is drawn as plain text.
  * Renderings are serialised (one font map for the process).
  */

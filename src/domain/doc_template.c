@@ -120,31 +120,14 @@ static void flush_lit(struct comp *c)
 /* Appends s[0..n) to b with & < > " ' escaped; newlines become <br/> when br. */
 static void escape_into(struct buf *b, const char *s, size_t n, bool br)
 {
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '&':
-            buf_adds(b, "&amp;");
-            break;
-        case '<':
-            buf_adds(b, "&lt;");
-            break;
-        case '>':
-            buf_adds(b, "&gt;");
-            break;
-        case '"':
-            buf_adds(b, "&quot;");
-            break;
-        case '\'':
-            buf_adds(b, "&#39;");
-            break;
-        case '\r':
-            break;
-        case '\n':
+    size_t start = 0; /* of the run of ordinary characters */
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != '\r' && s[i] != '\n')
+            continue;
+        buf_add_xml(b, s + start, i - start);
+        if (i < n && s[i] == '\n')
             buf_adds(b, br ? "<br/>" : "\n");
-            break;
-        default:
-            buf_addc(b, s[i]);
-        }
+        start = i + 1;
     }
 }
 

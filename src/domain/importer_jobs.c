@@ -1,7 +1,6 @@
 /* importer_jobs.c - imports as background jobs; see importer_jobs.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>

@@ -186,7 +186,7 @@ static int parse_pair(struct ctx *c, size_t i, json_t *pair, const char *key, st
     return 0;
 }
 
-static int64_t unit_scale(const char *unit)
+int64_t indicators_unit_scale(const char *unit)
 {
     if (strcmp(unit, "元") == 0)
         return 100;
@@ -234,7 +234,7 @@ static int parse_one(struct ctx *c, size_t i, json_t *o)
     ind->name = arena_strdup(c->a, name);
     ind->unit = arena_strdup(c->a, unit);
     ind->description = str(o, "description") ? arena_strdup(c->a, str(o, "description")) : NULL;
-    ind->scale = unit_scale(unit);
+    ind->scale = indicators_unit_scale(unit);
     ind->factor = 1;
     json_t *dec = json_object_get(o, "decimals");
     if (dec &&

@@ -44,6 +44,9 @@ int indicators_load(const char *defs_dir, struct arena *a, struct indicators *ou
 int indicators_parse(const char *name, const char *text, size_t len, struct arena *a,
                      struct indicators *out, struct error *err);
 int indicators_find(const struct indicators *d, const char *code); /* index or -1 */
+/* What a value in 分 is divided by to show it in unit: 100 for 元, 1,000,000 for 万元, 1e10 for
+ * 亿元; 1 for every other unit (not money). */
+int64_t indicators_unit_scale(const char *unit);
 
 /* A period: "2018", "2018-Q2", "2018-03", or "2018-01-01~2018-06-30". */
 struct ind_period {

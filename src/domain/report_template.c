@@ -9,10 +9,12 @@
 
 #include "doc_pdf.h"
 #include "report_template.h"
+#include "jsonx.h"
 #include "banned.h"
 
-#define RT_MAX_FILE  (256 * 1024)
-#define RT_MAX_SPANS 4096 /* of a template, all blocks together */
+#define RT_EVAL_CHUNK 6 /* indicators evaluated between two reports of progress */
+#define RT_MAX_FILE   (256 * 1024)
+#define RT_MAX_SPANS  4096 /* of a template, all blocks together */
 
 /* ---- parsing ------------------------------------------------------------------ */
 
@@ -72,11 +74,6 @@ static void close_block(struct pctx *c)
     c->open = -1;
 }
 
-static bool is_money(const char *u)
-{
-    return strcmp(u, "元") == 0 || strcmp(u, "万元") == 0 || strcmp(u, "亿元") == 0;
-}
-
 /* One placeholder's inside (s, n bytes): code[|unit[|decimals]]. */
 static int placeholder(struct pctx *c, const char *s, size_t n)
 {
@@ -116,7 +113,7 @@ static int placeholder(struct pctx *c, const char *s, size_t n)
         const char *u = parts[1];
         if (strlen(u) > 24 || strpbrk(u, "<>&{}\"'"))
             return pfail(c, "单位“%s”无效", u);
-        if (is_money(u) != (ind->scale > 1))
+        if ((indicators_unit_scale(u) > 1) != (ind->scale > 1))
             return pfail(c,
                          ind->scale > 1 ? "金额指标的单位应为 元、万元 或 亿元，不是“%s”"
                                         : "非金额指标不能改用金额单位“%s”",
@@ -181,8 +178,12 @@ int report_template_parse(const char *name, const char *code, const char *text, 
     struct pctx c = {.name = name, .d = d, .a = a, .err = err, .open = -1};
     if (len > RT_MAX_FILE)
         return err_set(err, ZW_ETOOBIG, NULL, "报告模板 %s 过大", name);
-    if (memchr(text, '\0', len))
-        return err_set(err, ZW_EINVAL, NULL, "报告模板 %s 不是文本文件", name);
+    if (!jsonx_utf8_valid(text, len))
+        return err_set(err, ZW_EINVAL, NULL, "报告模板 %s 不是 UTF-8 编码的文本文件", name);
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)text[i] < 0x20 && text[i] != '\n' && text[i] != '\r' && text[i] != '\t')
+            return err_set(err, ZW_EINVAL, NULL, "报告模板 %s 含有控制字符（第 %zu 字节）", name,
+                           i + 1);
     const char *p = text, *end = text + len;
     int rc = 0;
     while (!rc && p < end) {
@@ -300,14 +301,6 @@ const struct report_template *report_template_find(const struct report_templates
 
 static const char *const BLOCK_KINDS[] = {"h1", "h2", "h3", "p"};
 
-static int64_t unit_scale(const char *u)
-{
-    return strcmp(u, "元") == 0     ? 100
-           : strcmp(u, "万元") == 0 ? 1000000
-           : strcmp(u, "亿元") == 0 ? INT64_C(10000000000)
-                                    : 1;
-}
-
 /* Appends text to the spans array, merged with a text span before it. */
 static void add_text(json_t *spans, const char *text)
 {
@@ -347,26 +340,34 @@ int report_evaluate(struct zctx *z, const struct report_template *t, const struc
                 return err_set(err, ZW_EFORBIDDEN, NULL, "无权查看报告所用的指标“%s”",
                                d->v[sp->ind].name);
         }
-    /* every indicator the template uses, evaluated together (one scan per entity) */
+    /*
+     * The indicators the template uses, a few at a time (those over one entity
+     * in one scan); the progress counts the placeholders whose figure is known.
+     */
     struct ind_value *cache = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*cache));
-    bool *have = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*have));
+    long *uses = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*uses));
     int *idx = arena_calloc(z->arena, d->n ? d->n : 1, sizeof(*idx));
     size_t nidx = 0;
     for (size_t b = 0; b < t->n; b++)
         for (size_t s = 0; s < t->blocks[b].n; s++) {
             const struct rt_span *sp = &t->blocks[b].spans[s];
-            if (sp->kind == RT_VALUE && !have[sp->ind]) {
-                have[sp->ind] = true;
+            if (sp->kind == RT_VALUE && uses[sp->ind]++ == 0)
                 idx[nidx++] = sp->ind;
-            }
         }
-    struct ind_value *got = arena_calloc(z->arena, nidx ? nidx : 1, sizeof(*got));
-    if (nidx && (rc = indicators_eval_many(z, d, idx, nidx, path, &p, got, err)))
-        return rc;
-    for (size_t k = 0; k < nidx; k++)
-        cache[idx[k]] = got[k];
+    struct ind_value got[RT_EVAL_CHUNK];
+    long known = 0;
+    for (size_t k = 0; k < nidx; k += RT_EVAL_CHUNK) {
+        size_t m = nidx - k < RT_EVAL_CHUNK ? nidx - k : RT_EVAL_CHUNK;
+        if ((rc = indicators_eval_many(z, d, idx + k, m, path, &p, got, err)))
+            return rc;
+        for (size_t j = 0; j < m; j++) {
+            cache[idx[k + j]] = got[j];
+            known += uses[idx[k + j]];
+        }
+        if (progress)
+            progress(arg, known, (long)t->nvalues);
+    }
     json_t *blocks = json_array();
-    long done = 0;
     for (size_t b = 0; !rc && b < t->n; b++) {
         json_t *spans = json_array();
         for (size_t s = 0; !rc && s < t->blocks[b].n; s++) {
@@ -388,7 +389,7 @@ int report_evaluate(struct zctx *z, const struct report_template *t, const struc
                 struct indicator shown = d->v[sp->ind];
                 if (sp->unit) {
                     shown.unit = sp->unit;
-                    shown.scale = unit_scale(sp->unit);
+                    shown.scale = indicators_unit_scale(sp->unit);
                 }
                 if (sp->decimals >= 0)
                     shown.decimals = sp->decimals;
@@ -396,8 +397,6 @@ int report_evaluate(struct zctx *z, const struct report_template *t, const struc
                 indicators_format(&shown, cache[sp->ind].num, cache[sp->ind].den, text);
                 json_array_append_new(spans, json_pack("{s:s, s:s, s:s}", "text", text, "code",
                                                        shown.code, "name", shown.name));
-                if (progress)
-                    progress(arg, ++done, (long)t->nvalues);
             }
             }
         }
@@ -418,26 +417,7 @@ int report_evaluate(struct zctx *z, const struct report_template *t, const struc
 
 static int esc(struct buf *b, const char *s)
 {
-    int rc = 0;
-    for (; !rc && *s; s++) {
-        switch (*s) {
-        case '<':
-            rc = buf_adds(b, "&lt;");
-            break;
-        case '>':
-            rc = buf_adds(b, "&gt;");
-            break;
-        case '&':
-            rc = buf_adds(b, "&amp;");
-            break;
-        case '"':
-            rc = buf_adds(b, "&quot;");
-            break;
-        default:
-            rc = buf_add(b, s, 1);
-        }
-    }
-    return rc;
+    return buf_add_xml(b, s, strlen(s));
 }
 
 static const char *text_of(const json_t *o, const char *key)
@@ -465,25 +445,22 @@ int report_html(const json_t *report, bool links, struct buf *out)
     json_array_foreach(json_object_get(report, "blocks"), bi, b)
     {
         const char *kind = text_of(b, "kind");
-        bool pdf_h3 = !links && strcmp(kind, "h3") == 0;
-        const char *tag = pdf_h3 ? "p" : kind;
-        rc = rc || buf_addf(out, pdf_h3 ? "<p><strong>" : "<%s>", tag);
+        rc = rc || buf_addf(out, "<%s>", kind);
         size_t si;
         json_t *s;
         json_array_foreach(json_object_get(b, "spans"), si, s)
         {
             const char *code = json_string_value(json_object_get(s, "code"));
             if (code && links)
-                rc = rc ||
-                     buf_addf(out,
-                              "<a class=\"figure\" data-code=\"%s\" title=\"%s\" "
-                              "href=\"/indicators/%s/records?period=%s&amp;areaId=%lld\">",
-                              code, text_of(s, "name"), code, period, (long long)area) ||
+                rc = rc || buf_addf(out, "<a class=\"figure\" data-code=\"%s\" title=\"", code) ||
+                     esc(out, text_of(s, "name")) ||
+                     buf_addf(out, "\" href=\"/indicators/%s/records?period=%s&amp;areaId=%lld\">",
+                              code, period, (long long)area) ||
                      esc(out, text_of(s, "text")) || buf_adds(out, "</a>");
             else
                 rc = rc || esc(out, text_of(s, "text"));
         }
-        rc = rc || buf_addf(out, pdf_h3 ? "</strong></p>\n" : "</%s>\n", tag);
+        rc = rc || buf_addf(out, "</%s>\n", kind);
     }
     return rc || buf_adds(out, "</article></body></html>\n");
 }

@@ -1,6 +1,4 @@
 /* reports.c - work report jobs and their worker; see reports.h. */
-#include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>

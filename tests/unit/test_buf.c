@@ -45,6 +45,10 @@ static void test_add_kinds(void **state)
     assert_int_equal(b.len, 3 + 1 + 3 + strlen("[-42|低保|007]"));
     assert_int_equal(b.ptr[b.len], '\0');
     buf_release(&b);
+    /* escaped for XML and HTML: the five characters, and only the n bytes given */
+    assert_int_equal(buf_add_xml(&b, "<a href=\"x\">'户'&</a>tail", 22), 0);
+    assert_string_equal(b.ptr, "&lt;a href=&quot;x&quot;&gt;&#39;户&#39;&amp;&lt;/a&gt;");
+    buf_release(&b);
 }
 
 static void test_addf_empty_first(void **state)

@@ -93,6 +93,9 @@ static void test_parse_bad(void **state)
         {"正文\n", "reports/t.md：应以“# 标题”开始"},
         {"", "reports/t.md：应以“# 标题”开始"},
         {"# 标题\n{{dibao_yuan|<b>}}\n", "第 2 行：单位“<b>”无效"},
+        /* 户数 in GBK, as Notepad saves it: refused, not silently dropped at evaluation */
+        {"# \xbb\xa7\xca\xfd\n", "reports/t.md 不是 UTF-8 编码的文本文件"},
+        {"# 标题\n正文\x01\n", "reports/t.md 含有控制字符"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct arena a = {0};
@@ -112,7 +115,9 @@ static void test_html(void **state)
         "\"blocks\": [{\"kind\": \"h1\", \"spans\": [{\"text\": \"<b>报告</b>\"}]},"
         "{\"kind\": \"p\", \"spans\": [{\"text\": \"共\"}, {\"text\": \"43户\", \"code\": "
         "\"households\", \"name\": \"户数\"}, {\"text\": \"。\"}]},"
-        "{\"kind\": \"h3\", \"spans\": [{\"text\": \"（一）\"}]}]}",
+        "{\"kind\": \"h3\", \"spans\": [{\"text\": \"（一）\"}]},"
+        "{\"kind\": \"p\", \"spans\": [{\"text\": \"1件\", \"code\": \"x\", \"name\": "
+        "\"\\\"><script>\"}]}]}",
         0, NULL);
     assert_non_null(r);
     struct buf b = {0};
@@ -123,10 +128,14 @@ static void test_html(void **state)
                            "href=\"/indicators/households/records?period=2018&amp;areaId=7\">"
                            "43户</a>。</p>"));
     assert_non_null(strstr(b.ptr, "<h3>（一）</h3>"));
+    /* an indicator's name is escaped in the link's title attribute too */
+    assert_non_null(strstr(b.ptr, "title=\"&quot;&gt;&lt;script&gt;\""));
+    assert_null(strstr(b.ptr, "<script>"));
     buf_release(&b);
-    assert_int_equal(report_html(r, false, &b), 0); /* for the PDF: no links, h3 as a bold line */
+    assert_int_equal(report_html(r, false, &b), 0); /* for the PDF: no links (doc_pdf draws h3) */
     assert_non_null(strstr(b.ptr, "<p>共43户。</p>"));
-    assert_non_null(strstr(b.ptr, "<p><strong>（一）</strong></p>"));
+    assert_non_null(strstr(b.ptr, "<h3>（一）</h3>"));
+    assert_null(strstr(b.ptr, "<a "));
     buf_release(&b);
     json_decref(r);
 }

@@ -87,7 +87,7 @@ test('ind-7 the work report\'s figures: poverty as of the year end, those lifted
     poor_persons: '100人', poverty_incidence: '1.24%', poverty_exit_households: '43户', poverty_exit_persons: '116人',
     poverty_consolidated_households: '532户', poverty_consolidated_persons: '1975人', dibao_persons: '251人',
     relief_persons: '421人', relief_yuan: '223.5万元', education_aid_persons: '471人', health_aid_persons: '1321人',
-    petitions_handled: '86件', disputes_resolved: '22件', hazard_inspections: '132次', hazards_rectified: '126处',
+    petitions_handled: '86件', disputes_resolved: '22件', hazards_found: '132处', hazards_rectified: '126处',
   };
   for (const [code, text] of Object.entries(want)) assert.equal(v[code].text, text, code);
   // hand counts over the tables

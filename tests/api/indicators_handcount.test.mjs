@@ -128,7 +128,6 @@ const HAND = {
   education_aid_persons: (p) => beneficiaries(p, 'jiaoyu'),
   health_aid_persons: (p) => beneficiaries(p, 'yiliao'),
   petitions_handled: (p) => cases(p, `c.type = 'petition' AND ${closedIn}`),
-  hazard_inspections: (p) => cases(p, created('hazard')),
   cases_overdue_at_end: (p) => overdueAtEnd(p, null),
   hazards_overdue_at_end: (p) => overdueAtEnd(p, ['hazard', 'rectification']),
 };

@@ -86,7 +86,7 @@ const FIGURES = {
   poverty_consolidated_persons: '1975人', poverty_incidence: '1.24%', houses_renovated: '195户',
   dibao_households: '110户', dibao_persons: '251人', relief_yuan: '223.5万元', microcredit_yuan: '280万元',
   education_aid_yuan: '95万元', education_aid_persons: '471人', health_aid_yuan: '337.3万元',
-  health_aid_persons: '1321人', petitions_handled: '86件', disputes_resolved: '22起', hazard_inspections: '132次',
+  health_aid_persons: '1321人', petitions_handled: '86件', disputes_resolved: '22起', hazards_found: '132次',
 };
 
 let job;

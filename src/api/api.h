@@ -239,6 +239,10 @@ void api_programmes_list(struct api_ctx *c);
 void api_indicators_list(struct api_ctx *c);
 void api_indicators_values(struct api_ctx *c);
 void api_indicators_records(struct api_ctx *c);
+struct ind_record;
+/* The drill-down rows (indicators, periods): [{id, label, areaPath, areaName, date, amountFen,
+ * householdId}]. */
+json_t *api_records_json(const struct ind_record *v, size_t n);
 void api_periods_close(struct api_ctx *c);
 void api_periods_list(struct api_ctx *c);
 void api_periods_get(struct api_ctx *c);

@@ -170,31 +170,19 @@ void api_indicators_values(struct api_ctx *c)
                         items));
 }
 
-/*
- * The name of the area at path (its last id), looked up once per distinct
- * path of the page: records before k with the same path share it.
- */
-static const char *area_name(struct api_ctx *c, const char *path, const struct ind_record *v,
-                             const char **names, size_t k)
+json_t *api_records_json(const struct ind_record *v, size_t n)
 {
-    for (size_t j = 0; j < k; j++)
-        if (v[j].area_path && strcmp(v[j].area_path, path) == 0)
-            return names[j];
-    size_t len = strlen(path);
-    while (len && path[len - 1] == '/')
-        len--;
-    size_t start = len;
-    while (start && path[start - 1] != '/')
-        start--;
-    int64_t id = 0;
-    for (size_t i = start; i < len && path[i] >= '0' && path[i] <= '9'; i++)
-        id = id * 10 + (path[i] - '0');
-    struct area a;
-    struct error ignored;
-    names[k] = id && !store_area_get_any(c->z.db, id, &a, &ignored)
-                   ? arena_strdup(&c->req->arena, a.name)
-                   : "";
-    return names[k];
+    json_t *a = json_array();
+    for (size_t k = 0; k < n; k++)
+        json_array_append_new(
+            a, json_pack("{s:I, s:s, s:s, s:s, s:o, s:I, s:o}", "id", (json_int_t)v[k].id, "label",
+                         v[k].label ? v[k].label : "", "areaPath",
+                         v[k].area_path ? v[k].area_path : "", "areaName",
+                         v[k].area_name ? v[k].area_name : "", "date",
+                         v[k].date ? json_string(v[k].date) : json_null(), "amountFen",
+                         (json_int_t)v[k].amount, "householdId",
+                         v[k].household_id ? json_integer(v[k].household_id) : json_null()));
+    return a;
 }
 
 /*
@@ -227,18 +215,7 @@ void api_indicators_records(struct api_ctx *c)
         api_reply_error(c, &c->err);
         return;
     }
-    json_t *items = json_array();
-    const char **names = arena_calloc(&c->req->arena, n + 1, sizeof(*names));
-    for (size_t k = 0; k < n; k++) {
-        const char *path = v[k].area_path ? v[k].area_path : "";
-        json_array_append_new(
-            items, json_pack("{s:I, s:s, s:s, s:s, s:o, s:I, s:o}", "id", (json_int_t)v[k].id,
-                             "label", v[k].label ? v[k].label : "", "areaPath", path, "areaName",
-                             area_name(c, path, v, names, k), "date",
-                             v[k].date ? json_string(v[k].date) : json_null(), "amountFen",
-                             (json_int_t)v[k].amount, "householdId",
-                             v[k].household_id ? json_integer(v[k].household_id) : json_null()));
-    }
+    json_t *items = api_records_json(v, n);
     json_t *out = api_page(items, total, page, page_size);
     json_object_set_new(out, "entity", json_pack("{s:s, s:s}", "code", e->code, "name", e->name));
     json_object_set_new(out, "closed", closed_json(pc));

@@ -19,20 +19,6 @@ static json_t *close_json(const struct period_close *c)
                      c->closed_by_name ? c->closed_by_name : "");
 }
 
-static json_t *records_json(const struct ind_record *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t k = 0; k < n; k++)
-        json_array_append_new(
-            a, json_pack("{s:I, s:s, s:s, s:o, s:I, s:o}", "id", (json_int_t)v[k].id, "label",
-                         v[k].label ? v[k].label : "", "areaPath",
-                         v[k].area_path ? v[k].area_path : "", "date",
-                         v[k].date ? json_string(v[k].date) : json_null(), "amountFen",
-                         (json_int_t)v[k].amount, "householdId",
-                         v[k].household_id ? json_integer(v[k].household_id) : json_null()));
-    return a;
-}
-
 /* POST /api/v1/periods {period, areaId?, note?} (period.close) */
 void api_periods_close(struct api_ctx *c)
 {
@@ -97,12 +83,13 @@ void api_periods_get(struct api_ctx *c)
                       ind->unit, "frozen", v[k].frozen.text, "live", v[k].live.text);
         /* the entity of the records, so that a client links each to its case or household */
         if (v[k].base)
-            json_object_update_new(
-                o, json_pack("{s:{s:s, s:s}, s:o, s:I, s:o, s:I}", "entity", "code", ind->q.e->code,
-                             "name", ind->q.e->name, "added", records_json(v[k].added, v[k].nadded),
-                             "addedTotal", (json_int_t)v[k].total_added, "removed",
-                             records_json(v[k].removed, v[k].nremoved), "removedTotal",
-                             (json_int_t)v[k].total_removed));
+            json_object_update_new(o,
+                                   json_pack("{s:{s:s, s:s}, s:o, s:I, s:o, s:I}", "entity", "code",
+                                             ind->q.e->code, "name", ind->q.e->name, "added",
+                                             api_records_json(v[k].added, v[k].nadded),
+                                             "addedTotal", (json_int_t)v[k].total_added, "removed",
+                                             api_records_json(v[k].removed, v[k].nremoved),
+                                             "removedTotal", (json_int_t)v[k].total_removed));
         json_array_append_new(items, o);
     }
     json_t *out = close_json(&pc);

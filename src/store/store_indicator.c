@@ -349,43 +349,10 @@ static void bind_where(struct db_stmt *st, const struct ind_query *q, const stru
         }
 }
 
-int store_ind_value(struct db *db, const struct ind_query *q, const struct ind_where *w,
-                    int64_t *out, struct error *err)
-{
-    struct buf sql = {0};
-    struct plan pl = {.next = 2};
-    const struct ind_field *f = q->field >= 0 ? &q->e->fields[q->field] : NULL;
-    int rc = q->agg == IND_AGG_COUNT ? buf_adds(&sql, "SELECT COUNT(*)")
-             : q->agg == IND_AGG_DISTINCT
-                 ? buf_adds(&sql, "SELECT COUNT(DISTINCT ") || add_fragment(&sql, f->sql, &pl) ||
-                       buf_adds(&sql, ")")
-             : f->per ? buf_addf(&sql,
-                                 "SELECT COALESCE(SUM(t.mp), 0) FROM (SELECT MAX(s.sp) AS mp "
-                                 "FROM (SELECT %s AS g, SUM(",
-                                 f->per) ||
-                            add_fragment(&sql, f->sql, &pl) || buf_adds(&sql, ") AS sp")
-                      : buf_adds(&sql, "SELECT COALESCE(SUM(") || add_fragment(&sql, f->sql, &pl) ||
-                            buf_adds(&sql, "), 0)");
-    if (rc || (rc = compose_where(&sql, q, w, &pl)) ||
-        (f && f->per && q->agg == IND_AGG_SUM &&
-         (rc = buf_addf(&sql, " GROUP BY %s, %s) s GROUP BY s.g) t", f->per, f->within)))) {
-        buf_release(&sql);
-        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
-    }
-    struct db_stmt *st;
-    if ((rc = db_prepare(db, sql.ptr, &st, err))) {
-        buf_release(&sql);
-        return rc;
-    }
-    bind_where(st, q, w, &pl);
-    rc = db_step(st, err);
-    *out = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_finish(st);
-    buf_release(&sql);
-    return rc < 0 ? rc : 0;
-}
+/* The name of the area at a path column (for a drill-down row: a grid, a group, a village). */
+#define AREA_NAME(path) "(SELECT ar.name FROM areas ar WHERE ar.path = " path ")"
 
-/* Reads the rows of st (the drill-down's six columns) into an arena array. */
+/* Reads the rows of st (the drill-down's seven columns and the area's name) into an array. */
 static int read_records(struct db_stmt *st, struct arena *a, struct ind_record **items, size_t *n,
                         struct error *err)
 {
@@ -410,6 +377,7 @@ static int read_records(struct db_stmt *st, struct arena *a, struct ind_record *
         }
         r->amount = db_col_int(st, 5);
         r->household_id = db_col_int(st, 6);
+        r->area_name = st_dup(a, db_col_text(st, 7));
     }
     *items = v;
     return rc < 0 ? rc : 0;
@@ -456,6 +424,40 @@ static int values_statement(struct db *db, const struct ind_query *const *qs, si
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * A grouped sum (a field with "per"): per group (a household), the largest of
+ * its sums over the sub-groups "within" (programme and period), added up:
+ * the beneficiaries of payments, as the benefit totals count them.
+ */
+static int grouped_sum(struct db *db, const struct ind_query *q, const struct ind_where *w,
+                       int64_t *out, struct error *err)
+{
+    struct buf sql = {0};
+    struct plan pl = {.next = 2};
+    const struct ind_field *f = &q->e->fields[q->field];
+    int rc = buf_addf(&sql,
+                      "SELECT COALESCE(SUM(t.mp), 0) FROM (SELECT MAX(s.sp) AS mp FROM (SELECT %s "
+                      "AS g, SUM(",
+                      f->per) ||
+             add_fragment(&sql, f->sql, &pl) || buf_adds(&sql, ") AS sp");
+    if (rc || (rc = compose_where(&sql, q, w, &pl)) ||
+        (rc = buf_addf(&sql, " GROUP BY %s, %s) s GROUP BY s.g) t", f->per, f->within))) {
+        buf_release(&sql);
+        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
+    }
+    struct db_stmt *st;
+    if ((rc = db_prepare(db, sql.ptr, &st, err))) {
+        buf_release(&sql);
+        return rc;
+    }
+    bind_where(st, q, w, &pl);
+    rc = db_step(st, err);
+    *out = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_finish(st);
+    buf_release(&sql);
+    return rc < 0 ? rc : 0;
+}
+
 static int aggregates(struct db *db, const struct ind_query *const *qs, size_t n,
                       const struct ind_where *w, int64_t *out, struct error *err);
 
@@ -481,7 +483,7 @@ int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
             at[m++] = (int)k;
             continue;
         }
-        int rc = store_ind_value(db, qs[k], w, &out[k], err);
+        int rc = grouped_sum(db, qs[k], w, &out[k], err);
         if (rc)
             return rc;
     }
@@ -560,8 +562,8 @@ int store_ind_records(struct db *db, const struct ind_query *q, const struct ind
         goto out;
     buf_reset(&sql);
     int lim = pl.next;
-    if ((rc = buf_addf(&sql, "SELECT %s%s ORDER BY %s LIMIT $%d OFFSET $%d", q->e->list, where.ptr,
-                       q->e->order, lim, lim + 1)) ||
+    if ((rc = buf_addf(&sql, "SELECT %s, " AREA_NAME("%s") "%s ORDER BY %s LIMIT $%d OFFSET $%d",
+                       q->e->list, q->e->path, where.ptr, q->e->order, lim, lim + 1)) ||
         (rc = db_prepare(db, sql.ptr, &st, err)))
         goto out;
     bind_where(st, q, w, &pl);
@@ -632,13 +634,16 @@ int store_period_records(struct db *db, int64_t close_id, const char *code, cons
     rc = db_step(st, err);
     *total = rc == DB_ROW ? db_col_int(st, 0) : 0;
     db_finish(st);
-    if (rc < 0 || (rc = db_prepare(
-                       db,
-                       "SELECT record_id, label, area_path, rec_date, rec_epoch, "
-                       "amount_fen, household_id FROM period_records WHERE close_id = $1 AND code "
-                       "= $2 AND area_path LIKE CAST($3 AS TEXT) || '%' ORDER BY seq "
-                       "LIMIT $4 OFFSET $5",
-                       &st, err)))
+    if (rc < 0 ||
+        (rc = db_prepare(db,
+                         "SELECT record_id, label, area_path, rec_date, rec_epoch, "
+                         "amount_fen, household_id, " AREA_NAME(
+                             "period_records.area_path") " FROM period_records "
+                                                         "WHERE close_id = $1 AND code "
+                                                         "= $2 AND area_path LIKE CAST($3 AS TEXT) "
+                                                         "|| '%' ORDER BY seq "
+                                                         "LIMIT $4 OFFSET $5",
+                         &st, err)))
         return rc < 0 ? rc : 0;
     db_bind_int(st, 1, close_id);
     db_bind_text(st, 2, code);
@@ -674,15 +679,16 @@ int store_period_diff(struct db *db, int64_t close_id, const char *code, const s
         buf_reset(&sql);
         if (add) { /* live, not frozen */
             rc = buf_adds(&sql, count ? "SELECT COUNT(*)" : "SELECT ") ||
-                 (!count && buf_adds(&sql, q->e->list)) || buf_adds(&sql, where.ptr) ||
-                 buf_adds(&sql, " AND ") || add_id_column(&sql, q->e) ||
-                 buf_addf(&sql, " NOT IN (SELECT f.record_id") ||
+                 (!count && buf_addf(&sql, "%s, " AREA_NAME("%s"), q->e->list, q->e->path)) ||
+                 buf_adds(&sql, where.ptr) || buf_adds(&sql, " AND ") ||
+                 add_id_column(&sql, q->e) || buf_addf(&sql, " NOT IN (SELECT f.record_id") ||
                  buf_addf(&sql, frozen, c, c + 1) || buf_adds(&sql, ")") ||
                  (!count && (buf_addf(&sql, " ORDER BY %s LIMIT $%d", q->e->order, c + 2)));
         } else { /* frozen, no longer live */
             rc = buf_adds(&sql, count ? "SELECT COUNT(*)"
                                       : "SELECT f.record_id, f.label, f.area_path, f.rec_date, "
-                                        "f.rec_epoch, f.amount_fen, f.household_id") ||
+                                        "f.rec_epoch, f.amount_fen, f.household_id, " AREA_NAME(
+                                            "f.area_path")) ||
                  buf_addf(&sql, frozen, c, c + 1) ||
                  buf_adds(&sql, " AND f.record_id NOT IN (SELECT ") || add_id_column(&sql, q->e) ||
                  buf_adds(&sql, where.ptr) || buf_adds(&sql, ")") ||

@@ -102,14 +102,11 @@ struct ind_where {
 
 struct ind_record {
     int64_t id;
-    const char *label, *area_path, *date;
+    const char *label, *area_path, *area_name, *date;
     int64_t amount;
     int64_t household_id; /* the record's household, 0 if none */
 };
 
-/* The value of q over w. */
-int store_ind_value(struct db *db, const struct ind_query *q, const struct ind_where *w,
-                    int64_t *out, struct error *err);
 /*
  * The values of n queries over one entity (the same e) and w, each a
  * conditional aggregate of one scan (or a few, when their parameters exceed

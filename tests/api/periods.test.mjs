@@ -57,6 +57,10 @@ test('per-2 closing 2018: frozen values, identical after a correction that shows
   expectError(await leader.post('/api/v1/periods', { period: '2018-01-01~2018-06-30' }), 400, 'invalid_input', 'period');
   expectError(await leader.post('/api/v1/periods', { period: '2018-13' }), 400, 'invalid_input', 'period');
   expectError(await leader.post('/api/v1/periods', { period: 2018 }), 400, 'invalid_input', 'period');
+  expectError(await leader.post('/api/v1/periods', {}), 400, 'invalid_input', 'period');
+  expectError(await leader.post('/api/v1/periods', { period: '2018', note: '说'.repeat(501) }), 400, 'invalid_input', 'note');
+  expectError(await leader.post('/api/v1/periods', { period: '2018', areaId: 999999 }), 404, 'not_found');
+  expectError(await leader.post('/api/v1/periods', { period: '2018', bogus: 1 }), 400, 'unknown_field');
   assert.equal(Number(sql(srv.db, 'SELECT count(*) AS n FROM period_closes')[0].n), 0, 'nothing stored by refusals');
 
   const r = await leader.post('/api/v1/periods', { period: '2018', note: '2018年度统计结账' });

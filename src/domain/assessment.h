@@ -83,7 +83,7 @@ void assess_score_rule(const struct indicators *ind, const struct assess_rule *r
                        int64_t den, int64_t *points10, char *expl, size_t cap);
 /* The tier (index) of the subject at place (1-based, ties share a place) among n. */
 int assess_tier_of(const struct assess_scheme *s, int64_t place, size_t n);
-/* Average of sum10 over n months, rounded half up to tenths. */
+/* Average of sum10 over n months, to tenths, halves rounded away from zero. */
 int64_t assess_average10(int64_t sum10, int64_t n);
 
 /* ---- runs (assess_run.c) ----------------------------------------------------- */

@@ -94,6 +94,7 @@ static void usage(FILE *f)
         "  check audit --db 数据库                校验审计日志哈希链\n"
         "  check defs [--defs 目录]               校验办件类型定义（defs/case_types）\n"
         "  check files --db 数据库 [--files 目录]  校验附件文件（缺失、校验和不符）\n"
+        "  check counts --db 数据库 [--fix]       校验统计计数（指标所读）与台账一致\n"
         "  copy    --from 数据库 --to 数据库       整库复制（如 SQLite → "
         "PostgreSQL），校验行数与审计链\n"
         "  apikey  add 名称|list|disable 名称 --db 数据库\n"

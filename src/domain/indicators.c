@@ -682,6 +682,89 @@ int indicators_closure(struct zctx *z, const char *path, const struct ind_period
     return 0;
 }
 
+/* Compares d's base indicators over path and p from counters and from records (above). */
+static int check_counts_at(struct zctx *z, const struct indicators *d, const char *path,
+                           const struct ind_period *p, size_t *checked, size_t *differ, char *first,
+                           size_t cap, struct error *err)
+{
+    struct ind_where w = {.path = path, .from = p->from, .to = p->to, .now = z->now};
+    struct ind_where records = w;
+    records.no_counts = true;
+    for (size_t e = 0; e < store_ind_nentities; e++) {
+        const struct ind_query *qs[IND_MAX_BATCH];
+        int at[IND_MAX_BATCH];
+        int64_t a[IND_MAX_BATCH], b[IND_MAX_BATCH];
+        size_t n = 0;
+        for (size_t i = 0; i <= d->n; i++) {
+            if (i < d->n && is_base(&d->v[i]) && d->v[i].q.e == &store_ind_entities[e] &&
+                d->v[i].q.e->counts) {
+                qs[n] = &d->v[i].q;
+                at[n++] = (int)i;
+            }
+            if (n < IND_MAX_BATCH && (i < d->n || !n))
+                continue;
+            int rc = store_ind_values(z->db, qs, n, &w, a, err);
+            if (rc || (rc = store_ind_values(z->db, qs, n, &records, b, err)))
+                return rc;
+            for (size_t k = 0; k < n; k++) {
+                (*checked)++;
+                if (a[k] != b[k] && (*differ)++ == 0)
+                    snprintf(first, cap, "%s（%s，%s）：计数 %lld，台账 %lld", d->v[at[k]].code,
+                             path, p->label, (long long)a[k], (long long)b[k]);
+            }
+            n = 0;
+        }
+    }
+    return 0;
+}
+
+int indicators_check_counts(struct zctx *z, const struct indicators *d, int year, size_t *checked,
+                            size_t *differ, char *first, size_t cap, struct error *err)
+{
+    *checked = *differ = 0;
+    first[0] = '\0';
+    /* the areas down to the villages, breadth first */
+    const struct scope all = {.kind = SCOPE_ALL};
+    struct area *level;
+    size_t nlevel;
+    int rc = store_area_children(z->db, 0, &all, z->arena, &level, &nlevel, err);
+    for (int depth = 0; !rc && nlevel && depth < 4; depth++) {
+        struct area *next = NULL;
+        size_t nnext = 0;
+        for (size_t k = 0; !rc && k < nlevel; k++) {
+            for (int y = year - 10; !rc && y <= year; y++) {
+                char s[16];
+                struct ind_period p;
+                snprintf(s, sizeof(s), "%d", y);
+                if (!(rc = indicators_period(s, &p, err)))
+                    rc = check_counts_at(z, d, level[k].path, &p, checked, differ, first, cap, err);
+                for (int m = 1; !rc && y >= year - 1 && m <= 12; m++) {
+                    snprintf(s, sizeof(s), "%d-%02d", y, m);
+                    if (!(rc = indicators_period(s, &p, err)))
+                        rc = check_counts_at(z, d, level[k].path, &p, checked, differ, first, cap,
+                                             err);
+                }
+            }
+            if (rc || strcmp(level[k].level, "village") == 0)
+                continue; /* not below the villages */
+            struct area *kids;
+            size_t nkids;
+            rc = store_area_children(z->db, level[k].id, &all, z->arena, &kids, &nkids, err);
+            if (!rc && nkids) {
+                struct area *v = arena_alloc(z->arena, (nnext + nkids) * sizeof(*v));
+                if (nnext)
+                    memcpy(v, next, nnext * sizeof(*v));
+                memcpy(v + nnext, kids, nkids * sizeof(*v));
+                next = v;
+                nnext += nkids;
+            }
+        }
+        level = next;
+        nlevel = nnext;
+    }
+    return rc;
+}
+
 int indicators_eval_live(struct zctx *z, const struct indicators *d, int i, const char *path,
                          const struct ind_period *p, struct ind_value *out, struct error *err)
 {

@@ -84,6 +84,15 @@ int indicators_eval(struct zctx *z, const struct indicators *d, int i, const cha
 int indicators_eval_many(struct zctx *z, const struct indicators *d, const int *idx, size_t n,
                          const char *path, const struct ind_period *p, struct ind_value *out,
                          struct error *err);
+/*
+ * Whether the counters answer as the records do (zhenwu check counts): every
+ * base indicator that counters can answer, computed both ways for the roots,
+ * the townships and the villages over each of the eleven years up to year
+ * and each month of its last two.  *checked is how many values were
+ * compared, *differ how many disagree; the first is described in first.
+ */
+int indicators_check_counts(struct zctx *z, const struct indicators *d, int year, size_t *checked,
+                            size_t *differ, char *first, size_t cap, struct error *err);
 /* The live value, closed period or not. */
 int indicators_eval_live(struct zctx *z, const struct indicators *d, int i, const char *path,
                          const struct ind_period *p, struct ind_value *out, struct error *err);

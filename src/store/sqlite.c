@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "calendar.h"
 #include "db.h"
 #include "limits.h"
 #include "log.h"
@@ -78,6 +79,28 @@ static int sq_exec(struct db *db, const char *sql, struct error *err)
     return 0;
 }
 
+/* ZHENWU_SQL_PROFILE=1: every statement's time and text on stderr (finding a slow query). */
+static int sq_profile(unsigned type, void *ctx, void *stmt, void *ns)
+{
+    (void)type;
+    (void)ctx;
+    fprintf(stderr, "%8.2f ms  %s\n", (double)*(sqlite3_int64 *)ns / 1e6, sqlite3_sql(stmt));
+    return 0;
+}
+
+/*
+ * zw_month(instant): the month (YYYYMM) of an instant in local time, as the
+ * calendar counts days; PostgreSQL has it from sql/0024_case_counts.
+ */
+static void sq_month(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        sqlite3_result_null(cx);
+    else
+        sqlite3_result_int(cx, cal_local_ymd(sqlite3_value_int64(argv[0])) / 100);
+}
+
 static int sq_open(const char *target, struct db **out, struct error *err)
 {
     *out = NULL;
@@ -95,6 +118,10 @@ static int sq_open(const char *target, struct db **out, struct error *err)
         return ZW_EDB;
     }
     sqlite3_busy_timeout(d->h, 5000);
+    if (getenv("ZHENWU_SQL_PROFILE"))
+        sqlite3_trace_v2(d->h, SQLITE_TRACE_PROFILE, sq_profile, NULL);
+    sqlite3_create_function(d->h, "zw_month", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sq_month,
+                            NULL, NULL);
     sqlite3_extended_result_codes(d->h, 1);
     rc = sq_exec(&d->base,
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"

@@ -129,7 +129,7 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
     c->version = 1;
     c->updated_at = c->created_at;
     int rc2 = count_add(db, c->area_id, c->type, c->state, 1, err);
-    if (rc2)
+    if (rc2 || (rc2 = store__count_case(db, c->id, 1, err)))
         return rc2;
     return store_search_put(db, "case", c->id, c->area_path, c->title, c->serial, err);
 }
@@ -171,7 +171,7 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
         st_copy(type, sizeof(type), db_col_text(st0, 2));
     }
     db_finish(st0);
-    if (rc0 < 0)
+    if (rc0 < 0 || (rc0 = store__count_case(db, c->id, -1, err)))
         return rc0;
     static const char sql[] =
         "UPDATE cases SET state = $1, outcome = $2, assignee_id = $3, fields_json = $4, "
@@ -203,7 +203,7 @@ int store_case_update(struct db *db, struct case_row *c, struct error *err)
         ((rc = count_add(db, area_id, type, was, -1, err)) ||
          (rc = count_add(db, area_id, type, c->state, 1, err))))
         return rc;
-    return 0;
+    return store__count_case(db, c->id, 1, err);
 }
 
 /*
@@ -317,13 +317,14 @@ int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, 
 {
     static const char sql[] = "UPDATE cases SET satisfied = $1, rated_at = $2 WHERE id = $3";
     struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
+    int rc = store__count_case_closed(db, case_id, -1, err);
+    if (rc || (rc = db_prepare(db, sql, &st, err)))
         return rc;
     db_bind_int(st, 1, satisfied ? 1 : 0);
     db_bind_int(st, 2, at);
     db_bind_int(st, 3, case_id);
-    return db_step_done(st, err);
+    rc = db_step_done(st, err);
+    return rc ? rc : store__count_case_closed(db, case_id, 1, err);
 }
 
 #define CLOCK_COLS "case_id, clock, started_at, due_at, warn_at, paused_at, stopped_at, extensions "
@@ -460,8 +461,8 @@ int store_case_clock_put(struct db *db, const struct case_clock *k, struct error
         "warn_at = excluded.warn_at, paused_at = excluded.paused_at, stopped_at = "
         "excluded.stopped_at, extensions = excluded.extensions";
     struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
+    int rc = store__count_case_closed(db, k->case_id, -1, err); /* a closed case's lateness */
+    if (rc || (rc = db_prepare(db, sql, &st, err)))
         return rc;
     db_bind_int(st, 1, k->case_id);
     db_bind_text(st, 2, k->clock);
@@ -471,7 +472,8 @@ int store_case_clock_put(struct db *db, const struct case_clock *k, struct error
     db_bind_int(st, 6, k->paused_at);
     db_bind_int(st, 7, k->stopped_at);
     db_bind_int(st, 8, k->extensions);
-    return db_step_done(st, err);
+    rc = db_step_done(st, err);
+    return rc ? rc : store__count_case_closed(db, k->case_id, 1, err);
 }
 
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,

@@ -66,6 +66,10 @@ static const struct copy_table tables[] = {
       "$1, $2, $3, $4, $5, $6, $7, $8", "case_id, clock"),
     T("case_serials", "type, year, last", "$1, $2, $3", "type, year"),
     T("case_counts", "area_id, type, state, n", "$1, $2, $3, $4", "area_id, type, state"),
+    T("case_created_counts", "area_path, type, channel, category, month, n",
+      "$1, $2, $3, $4, $5, $6", "area_path, type, channel, category, month"),
+    T("case_closed_counts", "area_path, type, outcome, satisfied, late, month, n",
+      "$1, $2, $3, $4, $5, $6, $7", "area_path, type, outcome, satisfied, late, month"),
     T("case_attachments", "id, case_id, name, mime, size, sha256, created_at, created_by",
       "$1, $2, $3, $4, $5, $6, $7, $8", "id"),
     T("case_links", "case_id, other_id, kind, created_at, created_by", "$1, $2, $3, $4, $5",
@@ -169,6 +173,16 @@ static const struct copy_table tables[] = {
       "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10", "id"),
     T("period_values", "close_id, area_path, code, num, den", "$1, $2, $3, $4, $5",
       "close_id, area_path, code"),
+    T("person_counts",
+      "area_path, status, sex, insured_medical, insured_serious, insured_pension, poor_year, "
+      "exit_year, monitor_status, n",
+      "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10",
+      "area_path, status, sex, insured_medical, insured_serious, insured_pension, poor_year, "
+      "exit_year, monitor_status"),
+    T("household_counts",
+      "area_path, dissolved, monitor_status, monitor_category, poor_year, exit_year, n",
+      "$1, $2, $3, $4, $5, $6, $7",
+      "area_path, dissolved, monitor_status, monitor_category, poor_year, exit_year"),
     T("period_records",
       "close_id, code, seq, record_id, label, area_path, rec_date, rec_epoch, amount_fen, "
       "household_id",

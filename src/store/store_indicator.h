@@ -29,13 +29,37 @@ struct ind_field {
      * beneficiaries of payments, counted as the benefits totals count them.
      */
     const char *per, *within;
+    /* the same over the entity's counters (ind_counts), or NULL: not counted */
+    const char *counted;
+    /*
+     * Of a field that is 0 or 1 and rarely 1: a condition true exactly when it
+     * is 1, that an index drives.  A count of the records where it is 1 is a
+     * query of its own over that condition instead of a test of every record.
+     */
+    const char *drive;
 };
 
 struct ind_date {
     const char *code, *name;
-    const char *sql; /* the column */
-    bool epoch;      /* seconds since 1970 (else a YYYY-MM-DD text) */
-    bool year;       /* an integer year (NULL: none); the period filters its years */
+    const char *sql;     /* the column */
+    bool epoch;          /* seconds since 1970 (else a YYYY-MM-DD text) */
+    bool year;           /* an integer year (NULL: none); the period filters its years */
+    const char *counted; /* the same over the entity's counters, or NULL */
+};
+
+/*
+ * One of an entity's counters: rows of the facts some of its fields are
+ * (ind_field.counted, over the alias r) and how many records have them, kept
+ * by the store with every write (store_counts.c), possibly per month of one
+ * of its dates.  A count over those fields only (and, per month, over a
+ * period of whole months of that date; else over the dates whose `counted`
+ * is set) sums counters instead of reading the records.
+ */
+struct ind_counts {
+    const char *from, *path, *base; /* as the entity's, over the counters; NULL from: the end */
+    const char *n;                  /* the column of how many */
+    const char *fields;             /* the codes of the fields it counts, each between spaces */
+    const char *date;               /* the code of the date it counts per month, or NULL */
 };
 
 struct ind_entity {
@@ -55,6 +79,7 @@ struct ind_entity {
     const char *order; /* of the drill-down */
     uint32_t tables;   /* STORE_BIT()s of the tables its values read (0: every table) */
     const char *user;  /* the responsible user's id (assignee, visitor, cadre), or NULL */
+    const struct ind_counts *counts; /* its counters, up to one with a NULL from; or NULL */
 };
 
 extern const struct ind_entity store_ind_entities[];
@@ -98,6 +123,7 @@ struct ind_where {
     const char *from, *to;
     int64_t now;     /* for fields that depend on it (超期) */
     int64_t user_id; /* only the records of this responsible user (entity's user); 0: all */
+    bool no_counts;  /* read the records even where counters could answer (tests) */
 };
 
 struct ind_record {
@@ -114,6 +140,10 @@ struct ind_record {
  */
 #define IND_MAX_BATCH  32
 #define IND_MAX_PARAMS 32 /* of one statement (the drivers' limit): more make several */
+/*
+ * Counts whose fields and dates are all counted (ind_counts) sum the
+ * entity's counters, in a statement of their own; the others scan.
+ */
 int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
                      const struct ind_where *w, int64_t *out, struct error *err);
 /* The records behind it, page (1-based) of page_size, and how many there are. */

@@ -103,7 +103,7 @@ int store_person_insert(struct db *db, struct person *p, struct error *err)
     db_finish(st);
     if (rc == ZW_ECONFLICT)
         return err_set(err, ZW_ECONFLICT, "id_number", "身份证号已登记");
-    if (rc < 0)
+    if (rc < 0 || (rc = store__count_person(db, p->id, 1, err)))
         return rc;
     p->version = 1;
     p->created_at = p->updated_at;
@@ -119,8 +119,8 @@ int store_person_update(struct db *db, struct person *p, struct error *err)
         "insured_pension = $15, status = $16, village_id = $17, area_path = $18, updated_at = $19, "
         "version = version + 1 WHERE id = $20 AND version = $21 RETURNING version";
     struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
+    int rc = store__count_person(db, p->id, -1, err);
+    if (rc || (rc = db_prepare(db, sql, &st, err)))
         return rc;
     p_bind(st, p);
     db_bind_int(st, 20, p->id);
@@ -132,8 +132,10 @@ int store_person_update(struct db *db, struct person *p, struct error *err)
         return err_set(err, ZW_ECONFLICT, "id_number", "身份证号已登记");
     if (rc < 0)
         return rc;
-    if (!v)
+    if (!v) /* the transaction rolls back, the counter with it */
         return err_set(err, ZW_ESTALE, NULL, "该人员记录已被他人修改，请刷新后重试");
+    if ((rc = store__count_person(db, p->id, 1, err)))
+        return rc;
     p->version = v;
     return 0;
 }
@@ -681,10 +683,10 @@ int store_person_merge(struct db *db, int64_t drop, int64_t keep, int64_t now, s
          "= $3, version = version + 1 WHERE id = $1",
          3},
     };
-    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+    int rc = store__count_person(db, drop, -1, err);
+    for (size_t i = 0; !rc && i < sizeof(steps) / sizeof(steps[0]); i++) {
         struct db_stmt *st;
-        int rc = db_prepare(db, steps[i].sql, &st, err);
-        if (rc)
+        if ((rc = db_prepare(db, steps[i].sql, &st, err)))
             return rc;
         db_bind_int(st, 1, drop);
         if (steps[i].arg == 1 || steps[i].arg == 3)
@@ -693,8 +695,7 @@ int store_person_merge(struct db *db, int64_t drop, int64_t keep, int64_t now, s
             db_bind_int(st, 2, now);
         if (steps[i].arg == 3)
             db_bind_int(st, 3, now);
-        if ((rc = db_step_done(st, err)))
-            return rc;
+        rc = db_step_done(st, err);
     }
-    return 0;
+    return rc ? rc : store__count_person(db, drop, 1, err);
 }

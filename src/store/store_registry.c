@@ -153,6 +153,8 @@ int store_household_insert(struct db *db, struct household *h, const char *const
     if (rc < 0)
         return rc == ZW_ECONFLICT ? err_set(err, ZW_ECONFLICT, "code", "户编号“%s”已存在", h->code)
                                   : rc;
+    if ((rc = store__count_household(db, h->id, 1, err)))
+        return rc;
     h->version = 1;
     h->updated_at = h->created_at;
     return add_categories(db, h->id, categories, ncategories, NULL, err);
@@ -205,8 +207,8 @@ int store_household_update(struct db *db, struct household *h, struct error *err
         "eliminated_on = $14, dissolved_on = $15, updated_at = $16, version = version + 1 "
         "WHERE id = $17 AND version = $18 RETURNING version";
     struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st, err);
-    if (rc)
+    int rc = store__count_household(db, h->id, -1, err);
+    if (rc || (rc = db_prepare(db, sql, &st, err)))
         return rc;
     db_bind_id(st, 1, h->group_id);
     db_bind_id(st, 2, h->grid_id);
@@ -231,10 +233,10 @@ int store_household_update(struct db *db, struct household *h, struct error *err
     db_finish(st);
     if (rc < 0)
         return rc;
-    if (!v)
+    if (!v) /* the transaction rolls back, the counters with it */
         return err_set(err, ZW_ESTALE, NULL, "该户记录已被他人修改，请刷新后重试");
     h->version = v;
-    return 0;
+    return store__count_household(db, h->id, 1, err);
 }
 
 int store_household_set_head(struct db *db, int64_t id, int64_t person_id, int64_t now,

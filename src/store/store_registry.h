@@ -184,4 +184,12 @@ int store_household_case_link(struct db *db, int64_t household_id, int64_t case_
 int store_household_cases(struct db *db, int64_t household_id, struct arena *a,
                           struct case_row **items, size_t *n, struct error *err);
 
+/*
+ * Recounts the indicators' counters (person_counts, household_counts,
+ * case_created_counts, case_closed_counts: kept by every write of a person, a
+ * household or a case): *wrong is how many counters differ from the recount;
+ * with fix, they are rebuilt.
+ */
+int store_counts_check(struct db *db, bool fix, int64_t *wrong, struct error *err);
+
 #endif

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { login, expectStatus, areaTree, sql, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectStatus, areaTree, sql, DENGTA_CODE, DATANG_CODE, assertCountsExact } from './lib.mjs';
 
 let srv, staff, leader, dengta, tree;
 
@@ -87,4 +87,8 @@ test('casecounts-1.2 the clocks in a list page (read for the page at once) equal
       assert.deepEqual(x.clocks, d.clocks, `${q}: clocks of case ${x.id}`);
     }
   }
+});
+
+test('casecounts-2 the indicators\' counters of cases follow creations, declines, acceptance and a merge: equal to a recount, and every counted indicator equal from either', () => {
+  assertCountsExact(srv.db);
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, ROOT } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE, assertCountsExact } from './lib.mjs';
 import { range, HOLIDAYS, MAKEUP, isWorkday, ms, localDate, nextDate, addWorkdays, fmt } from './cal2026.mjs';
 
 const def = (code) => JSON.parse(readFileSync(path.join(ROOT, 'defs/case_types', `${code}.json`), 'utf8'));
@@ -742,4 +742,8 @@ test('cases-5.4 list filters: type, state, areaId, q; newest first', async () =>
   const all = await allCases(leader);
   const ids = all.map((c) => c.id);
   assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+});
+
+test('cases-9 the indicators\' counters of cases follow every action, deadline and 重办: equal to a recount, and every counted indicator equal from either', () => {
+  assertCountsExact(srv.db);
 });

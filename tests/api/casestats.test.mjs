@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, sqlExec, DENGTA_CODE, DATANG_CODE, assertCountsExact } from './lib.mjs';
 import { PNG } from './samples.mjs';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -150,4 +150,8 @@ test('casestats-1.7 accepted, re-work and the residents\' satisfaction, as the d
   const datangId = tree.villages.get(DATANG_CODE).id;
   const other = stat(await leader.get(`/api/v1/cases/stats?${period}&areaId=${datangId}`), 'hotline');
   assert.equal(other.rated, 0);
+});
+
+test('casestats-2 the indicators\' counters of cases follow merges, closings, re-work and satisfaction: equal to a recount, and every counted indicator equal from either', () => {
+  assertCountsExact(srv.db);
 });

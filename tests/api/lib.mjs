@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { Client, PASSWORD, isPgUrl, psql } from '../lib/server.mjs';
+import { Client, PASSWORD, isPgUrl, psql, zw } from '../lib/server.mjs';
 
 export { ENGINE, isPgUrl } from '../lib/server.mjs';
 
@@ -247,4 +247,22 @@ export function rawHttp(port, head, { chunks = null, timeoutMs = 60000, paceMs =
 export function walk(v, fn) {
   if (Array.isArray(v)) v.forEach((x) => walk(x, fn));
   else if (v && typeof v === 'object') { fn(v); Object.values(v).forEach((x) => walk(x, fn)); }
+}
+
+// `zhenwu check counts` on db (file or URL): the counters the indicators read
+// (sql/0023, sql/0024) against a recount of the records, and every indicator
+// they answer computed from them and from the records.  { code, out }.
+export function checkCounts(db, ...flags) {
+  try {
+    return { code: 0, out: zw(['check', 'counts', '--db', db, ...flags]) };
+  } catch (e) {
+    return { code: e.status, out: `${e.stdout || ''}${e.stderr || ''}` };
+  }
+}
+
+// Asserts that the counters of db equal the records (after writes through the API).
+export function assertCountsExact(db) {
+  const r = checkCounts(db);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /统计计数与台账一致；\d+ 项指标值按计数与按台账计算相同/);
 }

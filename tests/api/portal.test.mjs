@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, Client, ROOT, BIN } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, sql, sqlExec, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, sql, sqlExec, DENGTA_CODE, DATANG_CODE, TOWNSHIP_CODE, assertCountsExact } from './lib.mjs';
 import { png, PDF, JPEG } from './samples.mjs';
 
 const CODE_RE = /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{10}$/;
@@ -440,4 +440,8 @@ test('portal-1.14 photos with the request: images only, three at most, within th
   const late = await photo(png(2, 2, 9), 'late.png', r2.trackingCode, r2.phone.slice(-4));
   expectError(late, 409, 'invalid_transition', 'file');
   assert.match(late.body.error.message, /60 分钟内/);
+});
+
+test('portal-2 the indicators\' counters of cases follow public filings and residents\' ratings: equal to a recount, and every counted indicator equal from either', () => {
+  assertCountsExact(srv.db);
 });

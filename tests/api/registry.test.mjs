@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
-import { login, expectError, expectStatus, areaTree, children, sql, sqlExec, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, areaTree, children, sql, sqlExec, checkCounts, assertCountsExact, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
 import { idnum } from '../lib/idnum.mjs';
 
 // A wrong check character for the same 17 digits.
@@ -398,6 +398,16 @@ test('reg-12 bad filters on the household list: 400 invalid_input naming the fie
   assert.equal(max.body.pager.pageSize, 200);
 });
 
+test('reg-12.1 every write above (households, persons, moves, leaving, edits, merges) kept the indicators\' counters equal to the records', async () => {
+  assertCountsExact(srv.db);
+  // and the counters answer: 灯塔村's population now, from the API, is a count of its records
+  const village = dengtaArea;
+  const [{ n }] = sql(srv.db, `SELECT COUNT(*) AS n FROM persons WHERE status = 'active' AND area_path LIKE '${village.path}%'`);
+  const r = await leader.get(`/api/v1/indicators/values?codes=population,monitored_households&areaId=${village.id}&period=${new Date().getFullYear()}`);
+  expectStatus(r, 200);
+  assert.equal(r.body.items.find((x) => x.code === 'population').num, Number(n));
+});
+
 test('reg-13 the database itself refuses statuses outside their lists (the CHECK constraints, also as rewritten for SQLite by 0017)', async () => {
   const h = await newHousehold();
   const p = (await addPerson(h, { name: '钱约束' })).body;
@@ -410,4 +420,12 @@ test('reg-13 the database itself refuses statuses outside their lists (the CHECK
   sqlExec(srv.db, `UPDATE households SET monitor_status = 'eliminated' WHERE id = ${h.id}`);
   assert.deepEqual(sql(srv.db, `SELECT p.status, h.monitor_status FROM persons p JOIN households h ON h.id = p.household_id WHERE p.id = ${p.id}`)[0],
     { status: 'gone', monitor_status: 'eliminated' });
+  // written past the store, so past the counters: check counts finds it, --fix rebuilds them
+  const found = checkCounts(srv.db);
+  assert.equal(found.code, 1, found.out);
+  assert.match(found.out, /统计计数有 [1-9]\d* 处与台账不符；用 --fix 按台账重建/);
+  const fixed = checkCounts(srv.db, '--fix');
+  assert.equal(fixed.code, 0, fixed.out);
+  assert.match(fixed.out, /已按台账重建/);
+  assertCountsExact(srv.db);
 });

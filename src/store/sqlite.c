@@ -90,7 +90,7 @@ static int sq_profile(unsigned type, void *ctx, void *stmt, void *ns)
 
 /*
  * zw_month(instant): the month (YYYYMM) of an instant in local time, as the
- * calendar counts days; PostgreSQL has it from sql/0024_case_counts.
+ * calendar counts days; PostgreSQL has it from sql/0024_local_month.
  */
 static void sq_month(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {

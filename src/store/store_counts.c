@@ -1,6 +1,6 @@
 /*
  * store_counts.c - the counters the indicators read instead of the records
- * (sql/0023_registry_counts.sql, sql/0024_case_counts.*.sql): persons,
+ * (sql/0023_registry_counts.sql, sql/0025_case_counts.sql): persons,
  * households and cases per area and per combination of the facts the
  * indicators filter on (cases also per month), kept in the same transaction
  * as every write.

@@ -54,7 +54,7 @@ static const struct ind_date case_dates[] = {
     {"closed", "办结时间", "c.closed_at", true, false, NULL},
 };
 
-/* sql/0024_case_counts.*.sql: per month registered, and per month closed */
+/* sql/0025_case_counts.sql: per month registered, and per month closed */
 static const struct ind_counts case_counts[] = {
     {"case_created_counts r", "r.area_path", "1 = 1", "r.n", " type channel category ", "created"},
     {"case_closed_counts r", "r.area_path", "1 = 1", "r.n", " type outcome closed satisfied late ",
@@ -497,6 +497,32 @@ static int values_statement(struct db *db, const struct ind_query *const *qs, si
 }
 
 /*
+ * The one value of the statement composed in sql (rc: whether composing it
+ * failed) for q over w, numbered in pl; releases sql.
+ */
+static int one_value(struct db *db, struct buf *sql, int rc, const struct ind_query *q,
+                     const struct ind_where *w, const struct plan *pl, int64_t *out,
+                     struct error *err)
+{
+    struct db_stmt *st;
+    *out = 0;
+    if (rc) {
+        buf_release(sql);
+        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
+    }
+    if ((rc = db_prepare(db, sql->ptr, &st, err))) {
+        buf_release(sql);
+        return rc;
+    }
+    bind_where(st, q, w, pl);
+    if ((rc = db_step(st, err)) == DB_ROW)
+        *out = db_col_int(st, 0);
+    db_finish(st);
+    buf_release(sql);
+    return rc < 0 ? rc : 0;
+}
+
+/*
  * A grouped sum (a field with "per"): per group (a household), the largest of
  * its sums over the sub-groups "within" (programme and period), added up:
  * the beneficiaries of payments, as the benefit totals count them.
@@ -513,21 +539,9 @@ static int grouped_sum(struct db *db, const struct ind_query *q, const struct in
                       f->per) ||
              add_fragment(&sql, f->sql, &pl) || buf_adds(&sql, ") AS sp");
     if (rc || (rc = compose_where(&sql, q, w, &pl)) ||
-        (rc = buf_addf(&sql, " GROUP BY %s, %s) s GROUP BY s.g) t", f->per, f->within))) {
-        buf_release(&sql);
-        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
-    }
-    struct db_stmt *st;
-    if ((rc = db_prepare(db, sql.ptr, &st, err))) {
-        buf_release(&sql);
-        return rc;
-    }
-    bind_where(st, q, w, &pl);
-    rc = db_step(st, err);
-    *out = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_finish(st);
-    buf_release(&sql);
-    return rc < 0 ? rc : 0;
+        (rc = buf_addf(&sql, " GROUP BY %s, %s) s GROUP BY s.g) t", f->per, f->within)))
+        rc = ZW_ETOOBIG;
+    return one_value(db, &sql, rc, q, w, &pl, out, err);
 }
 
 static int aggregates(struct db *db, const struct ind_query *const *qs, size_t n,
@@ -560,21 +574,7 @@ static int driven_count(struct db *db, const struct ind_query *q, const struct i
     struct buf sql = {0};
     struct plan pl = {.next = 2, .driven = true};
     int rc = buf_adds(&sql, "SELECT COUNT(*)") ? ZW_ETOOBIG : compose_where(&sql, q, w, &pl);
-    if (rc) {
-        buf_release(&sql);
-        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
-    }
-    struct db_stmt *st;
-    if ((rc = db_prepare(db, sql.ptr, &st, err))) {
-        buf_release(&sql);
-        return rc;
-    }
-    bind_where(st, q, w, &pl);
-    rc = db_step(st, err);
-    *out = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_finish(st);
-    buf_release(&sql);
-    return rc < 0 ? rc : 0;
+    return one_value(db, &sql, rc ? ZW_ETOOBIG : 0, q, w, &pl, out, err);
 }
 
 /* Whether [from, to] is whole months: from the first of one to the last of one. */

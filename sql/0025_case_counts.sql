@@ -1,4 +1,4 @@
--- 0024_case_counts.sqlite.sql - zw_month() is registered by the driver (sqlite.c).
+-- 0025_case_counts.sql - the indicators' counters of cases (store_counts.c).
 --
 -- The cases of each area per month they were registered (登记) and per month
 -- they were closed (办结), with the facts the indicators filter on, kept by

@@ -244,7 +244,7 @@ struct plan {
     int user;                        /* the responsible user (ind_where.user_id) */
     int values[IND_MAX_CONDS];       /* the first of each condition's values */
     const struct ind_counts *counts; /* over these counters, not the records (NULL) */
-    bool driven;                     /* a driving field's condition as its `drive` */
+    bool driven;                     /* the driving field's condition is in the WHERE */
     bool month;                      /* the period's two are months (YYYYMM) of counters */
 };
 
@@ -314,9 +314,8 @@ static int compose_conds(struct buf *b, const struct ind_query *q, struct plan *
         const struct ind_cond *c = &q->conds[i];
         const struct ind_field *f = &e->fields[c->field];
         struct buf list = {0};
-        if (pl->driven && f->drive) { /* = 1 (driven) */
+        if (pl->driven && f->drive) { /* = 1: the WHERE's driving condition */
             pl->values[i] = 0;
-            rc = buf_adds(b, " AND ") || add_fragment(b, f->drive, pl);
             continue;
         }
         if (!f->in_sql)
@@ -554,27 +553,68 @@ static bool grouped(const struct ind_query *q)
     return q->agg == IND_AGG_SUM && q->field >= 0 && q->e->fields[q->field].per;
 }
 
-/* Whether q counts where a driving field is 1 (ind_field.drive): a query of its own. */
-static bool driven(const struct ind_query *q)
+/* The field whose being 1 drives q (ind_field.drive), or -1: q is not driven. */
+static int driven(const struct ind_query *q)
 {
     if (q->agg != IND_AGG_COUNT)
-        return false;
+        return -1;
     for (size_t i = 0; i < q->nconds; i++) {
         const struct ind_cond *c = &q->conds[i];
         if (q->e->fields[c->field].drive && !c->negate && c->n == 1 && c->ints[0] == 1)
-            return true;
+            return c->field;
     }
-    return false;
+    return -1;
 }
 
-/* q (driven) over w: a count of the records its driving condition leads to. */
-static int driven_count(struct db *db, const struct ind_query *q, const struct ind_where *w,
-                        int64_t *out, struct error *err)
+/*
+ * The counts qs[0..n), all driven by field f, as conditional aggregates of
+ * one statement whose WHERE is f's driving condition (the records it leads
+ * to); one by one if their parameters do not fit one statement.
+ */
+static int driven_values(struct db *db, const struct ind_query *const *qs, size_t n,
+                         const struct ind_where *w, int f, int64_t *out, struct error *err)
 {
-    struct buf sql = {0};
-    struct plan pl = {.next = 2, .driven = true};
-    int rc = buf_adds(&sql, "SELECT COUNT(*)") ? ZW_ETOOBIG : compose_where(&sql, q, w, &pl);
-    return one_value(db, &sql, rc ? ZW_ETOOBIG : 0, q, w, &pl, out, err);
+    struct buf sql = {0}, from = {0};
+    struct plan pw = {.next = 2}, pl[IND_MAX_BATCH];
+    int rc = compose_from(&from, qs[0]->e, w, &pw) || buf_adds(&from, " AND ") ||
+                     add_fragment(&from, qs[0]->e->fields[f].drive, &pw) ||
+                     buf_adds(&sql, "SELECT ")
+                 ? ZW_ETOOBIG
+                 : 0;
+    for (size_t k = 0; !rc && k < n; k++) { /* $T, now and the user: the WHERE's */
+        pl[k] = (struct plan){.next = k ? pl[k - 1].next : pw.next,
+                              .end = pw.end,
+                              .now = pw.now,
+                              .user = pw.user,
+                              .driven = true};
+        rc = (k && buf_adds(&sql, ", ")) || compose_aggregate(&sql, qs[k], &pl[k]) ? ZW_ETOOBIG : 0;
+    }
+    rc = rc || buf_adds(&sql, from.ptr) ? ZW_ETOOBIG : 0;
+    buf_release(&from);
+    if (!rc && n > 1 && pl[n - 1].next - 1 > IND_MAX_PARAMS) {
+        buf_release(&sql);
+        for (size_t k = 0; !rc && k < n; k++)
+            rc = driven_values(db, qs + k, 1, w, f, out + k, err);
+        return rc;
+    }
+    struct db_stmt *st;
+    if (rc || pl[n - 1].next - 1 > IND_MAX_PARAMS) {
+        buf_release(&sql);
+        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
+    }
+    if ((rc = db_prepare(db, sql.ptr, &st, err))) {
+        buf_release(&sql);
+        return rc;
+    }
+    bind_where(st, qs[0], w, &pw);
+    for (size_t k = 0; k < n; k++)
+        bind_where(st, qs[k], w, &pl[k]);
+    rc = db_step(st, err);
+    for (size_t k = 0; k < n; k++)
+        out[k] = rc == DB_ROW ? db_col_int(st, (int)k) : 0;
+    db_finish(st);
+    buf_release(&sql);
+    return rc < 0 ? rc : 0;
 }
 
 /* Whether [from, to] is whole months: from the first of one to the last of one. */
@@ -624,19 +664,39 @@ int store_ind_values(struct db *db, const struct ind_query *const *qs, size_t n,
     if (n > IND_MAX_BATCH)
         return err_set(err, ZW_ETOOBIG, NULL, "一次计算的指标过多");
     /*
-     * The grouped sums and the driven counts first, each alone; then by what
-     * answers them: each counter (together), the records (together).
+     * The driven counts first (together per driving field), the grouped sums
+     * (each alone); then by what answers them: each counter (together), the
+     * records (together).
      */
     const struct ind_counts *by[IND_MAX_BATCH];
     bool done[IND_MAX_BATCH] = {false};
+    int drive[IND_MAX_BATCH];
     for (size_t k = 0; k < n; k++) {
         by[k] = countable(qs[k], w);
-        if (!by[k] && !w->no_counts && driven(qs[k])) {
-            int rc = driven_count(db, qs[k], w, &out[k], err);
-            if (rc)
-                return rc;
-            done[k] = true;
-        } else if (grouped(qs[k])) {
+        drive[k] = by[k] || w->no_counts ? -1 : driven(qs[k]);
+    }
+    for (size_t k = 0; k < n; k++) { /* the driven, together per driving field */
+        const struct ind_query *same[IND_MAX_BATCH];
+        int at[IND_MAX_BATCH];
+        int64_t got[IND_MAX_BATCH];
+        size_t m = 0;
+        for (size_t j = k; drive[k] >= 0 && !done[k] && j < n; j++)
+            if (drive[j] == drive[k]) {
+                same[m] = qs[j];
+                at[m++] = (int)j;
+            }
+        int rc = m ? driven_values(db, same, m, w, drive[k], got, err) : 0;
+        for (size_t j = 0; !rc && j < m; j++) {
+            out[at[j]] = got[j];
+            done[at[j]] = true;
+        }
+        if (rc)
+            return rc;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (done[k])
+            continue;
+        if (grouped(qs[k])) {
             int rc = grouped_sum(db, qs[k], w, &out[k], err);
             if (rc)
                 return rc;

@@ -82,7 +82,7 @@ int cases_merge(struct zctx *z, int64_t id, int version, int64_t into_id, struct
             k[i].paused_at = 0;
         }
         k[i].stopped_at = z->now;
-        if ((rc = store_case_clock_put(z->db, &k[i], err)))
+        if ((rc = store_case_clock_put(z->db, &k[i], out->closed_at > 0, err)))
             return rc;
     }
     char from[40];

@@ -468,7 +468,7 @@ int cases_create(struct zctx *z, const struct case_types *types, const struct ca
             continue;
         struct case_clock k;
         clock_start(t, &t->clocks[i], out, z->now, &k);
-        if ((rc = store_case_clock_put(z->db, &k, err)))
+        if ((rc = store_case_clock_put(z->db, &k, out->closed_at > 0, err)))
             goto out_fields;
     }
     if ((rc = add_event(z, out->id, "create", NULL, NULL, out->state, NULL, NULL, err)))
@@ -551,7 +551,7 @@ static int move_clocks(struct zctx *z, const struct case_type *t, int ti, const 
             k = &fresh;
             changed = true;
         }
-        if (changed && (rc = store_case_clock_put(z->db, k, err)))
+        if (changed && (rc = store_case_clock_put(z->db, k, c->closed_at > 0, err)))
             return rc;
     }
     return 0;

@@ -10,6 +10,7 @@
 #include "limits.h"
 #include "sheet.h"
 #include "store/store_import.h"
+#include "store/store_registry.h"
 #include "banned.h"
 
 /* A set of strings with the row each was first seen on (within-file duplicates). */
@@ -696,8 +697,12 @@ int importer_run(struct zctx *z, const struct registry_defs *d, const struct imp
     int rc = load_areas(&im, err);
     if (!rc)
         rc = sheet_open(opts->path, opts->max_bytes, &sh, err);
+    if (!rc && opts->mode != IMPORT_DRY_RUN)
+        store_counts_defer(z->db); /* rebuilt once below, not per row */
     if (!rc)
         rc = run_rows(&im, sh, err);
+    if (!rc && opts->mode != IMPORT_DRY_RUN)
+        rc = store_counts_flush(z->db, err);
     if (opts->progress)
         opts->progress(opts->ud, im.rows_count);
     res->rows = im.rows_count;

@@ -46,6 +46,12 @@ struct db {
     int in_tx;        /* 0, 1 (read) or 2 (write) */
     uint32_t written; /* the tracked tables (store.h) the write transaction prepared writes on */
     uint64_t txs;     /* transactions begun on the connection */
+    /*
+     * The indicators' counters are left to store_counts_flush for the rest
+     * of the transaction (a bulk write); counts_dirty: which need it.
+     */
+    bool counts_deferred;
+    uint32_t counts_dirty;
 };
 
 /* The tracked tables' names, by enum store_table (store.h). */

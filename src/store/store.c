@@ -110,6 +110,8 @@ void store_close(struct store *s)
 
 int store_begin(struct db *db, bool write, struct error *err)
 {
+    db->counts_deferred = false; /* per transaction */
+    db->counts_dirty = 0;
     return db_begin(db, write, err);
 }
 

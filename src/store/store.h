@@ -157,8 +157,11 @@ int store_case_rate(struct db *db, int64_t case_id, bool satisfied, int64_t at, 
 /* How often action was taken on the case (timeline entries of kind "action"). */
 int store_case_action_count(struct db *db, int64_t case_id, const char *action, int64_t *n,
                             struct error *err);
-/* Inserts or replaces one clock of a case. */
-int store_case_clock_put(struct db *db, const struct case_clock *k, struct error *err);
+/*
+ * Inserts or replaces one clock of a case; closed: the case is closed (its
+ * lateness, which its clocks decide, is counted for the indicators).
+ */
+int store_case_clock_put(struct db *db, const struct case_clock *k, bool closed, struct error *err);
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,
                       size_t *n, struct error *err);
 

@@ -129,7 +129,8 @@ int store_case_insert(struct db *db, struct case_row *c, struct error *err)
     c->version = 1;
     c->updated_at = c->created_at;
     int rc2 = count_add(db, c->area_id, c->type, c->state, 1, err);
-    if (rc2 || (rc2 = store__count_case(db, c->id, 1, err)))
+    if (rc2 || (rc2 = store__count_case_created(db, c->id, 1, err)) ||
+        (c->closed_at > 0 && (rc2 = store__count_case_closed(db, c->id, 1, err))))
         return rc2;
     return store_search_put(db, "case", c->id, c->area_path, c->title, c->serial, err);
 }
@@ -452,7 +453,7 @@ int store_case_events(struct db *db, int64_t case_id, struct arena *a, struct ca
     return 0;
 }
 
-int store_case_clock_put(struct db *db, const struct case_clock *k, struct error *err)
+int store_case_clock_put(struct db *db, const struct case_clock *k, bool closed, struct error *err)
 {
     static const char sql[] =
         "INSERT INTO case_clocks (case_id, clock, started_at, due_at, warn_at, paused_at, "
@@ -461,7 +462,7 @@ int store_case_clock_put(struct db *db, const struct case_clock *k, struct error
         "warn_at = excluded.warn_at, paused_at = excluded.paused_at, stopped_at = "
         "excluded.stopped_at, extensions = excluded.extensions";
     struct db_stmt *st;
-    int rc = store__count_case_closed(db, k->case_id, -1, err); /* a closed case's lateness */
+    int rc = closed ? store__count_case_closed(db, k->case_id, -1, err) : 0; /* its lateness */
     if (rc || (rc = db_prepare(db, sql, &st, err)))
         return rc;
     db_bind_int(st, 1, k->case_id);
@@ -473,7 +474,7 @@ int store_case_clock_put(struct db *db, const struct case_clock *k, struct error
     db_bind_int(st, 7, k->stopped_at);
     db_bind_int(st, 8, k->extensions);
     rc = db_step_done(st, err);
-    return rc ? rc : store__count_case_closed(db, k->case_id, 1, err);
+    return rc || !closed ? rc : store__count_case_closed(db, k->case_id, 1, err);
 }
 
 int store_case_clocks(struct db *db, int64_t case_id, struct arena *a, struct case_clock **items,

@@ -197,11 +197,13 @@ void store__audit_read(struct db_stmt *st, struct arena *a, struct audit_rec *r)
 /*
  * The indicators' counters (store_counts.c): adds delta (-1 before a write of
  * the row, +1 after it) to the counters of person id; of household id and its
- * members; of case id; of case id's closing only (its clocks changed).
+ * members; of case id; of its registration only; of its closing only (its
+ * clocks changed).
  */
 int store__count_person(struct db *db, int64_t id, int delta, struct error *err);
 int store__count_household(struct db *db, int64_t id, int delta, struct error *err);
 int store__count_case(struct db *db, int64_t id, int delta, struct error *err);
+int store__count_case_created(struct db *db, int64_t id, int delta, struct error *err);
 int store__count_case_closed(struct db *db, int64_t id, int delta, struct error *err);
 
 #endif

@@ -191,5 +191,12 @@ int store_household_cases(struct db *db, int64_t household_id, struct arena *a,
  * with fix, they are rebuilt.
  */
 int store_counts_check(struct db *db, bool fix, int64_t *wrong, struct error *err);
+/*
+ * Defers those counters for the rest of the write transaction: a bulk write
+ * (an import of thousands of rows) then rebuilds the ones it touched once, by
+ * store_counts_flush before it commits, instead of an upsert per row.
+ */
+void store_counts_defer(struct db *db);
+int store_counts_flush(struct db *db, struct error *err);
 
 #endif

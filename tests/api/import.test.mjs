@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { login, expectError, expectStatus, sql, DENGTA_CODE, DATANG_CODE } from './lib.mjs';
+import { login, expectError, expectStatus, sql, DENGTA_CODE, DATANG_CODE, assertCountsExact } from './lib.mjs';
 
 let srv, staff, dengta;
 before(async () => {
@@ -88,4 +88,8 @@ test('import-1.4 a bad file: unknown column, missing columns, no rows, not UTF-8
   assert.match(none.body.error.message, /没有可导入的行/);
   const assist = await login(srv.url, 'assist');
   expectError(await post(assist, csv(GOOD)), 403, 'forbidden');
+});
+
+test('import-2.1 the indicators\' counters after cases imported from a department\'s sheet: equal to a recount, and every counted indicator equal from either', () => {
+  assertCountsExact(srv.db);
 });

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, BIN, ROOT } from '../lib/server.mjs';
 import { xlsx, zipBomb, idNumber } from '../lib/xlsx_build.mjs';
-import { login, expectError, expectStatus, sql, rawHttp, HAN } from './lib.mjs';
+import { login, expectError, expectStatus, sql, rawHttp, HAN, assertCountsExact } from './lib.mjs';
 import { csv, upload, waitJob, commitJob, checkJob as check, issues } from './imports_lib.mjs';
 
 let srv, staff, dengta, datang;
@@ -344,4 +344,8 @@ test('reg-import-11 an import flags likely duplicates (same name and birth date 
   assert.deepEqual(pairs.map((p) => [p.a.slice(14, 17), p.b.slice(14, 17), p.reason, p.status]),
     [['202', '101', 'name_birth', 'open'], ['303', '101', 'name_birth', 'open'], ['303', '202', 'name_birth', 'open']]);
   assert.equal(count('person_duplicates', "person_id IN (SELECT id FROM persons WHERE name = '甄不同')"), 0);
+});
+
+test('reg-import-7 the indicators\' counters after imported households, persons and incomes (rebuilt once per import, not per row): equal to a recount, and every counted indicator equal from either', () => {
+  assertCountsExact(srv.db);
 });

@@ -246,32 +246,25 @@ void api_open311_service(struct api_ctx *c)
 
 /* The township's name for agency_responsible: the path's township, cached per request. */
 struct town_cache {
-    int64_t id[8];
+    char path[8][256]; /* the townships' paths */
     char name[8][160];
     size_t n;
 };
 
 static const char *agency(struct api_ctx *c, struct town_cache *tc, const char *path)
 {
-    for (const char *p = path; *p;) {
-        char *end;
-        long long id = strtoll(p + 1, &end, 10);
-        if (end == p + 1)
-            break;
-        for (size_t i = 0; i < tc->n; i++)
-            if (tc->id[i] == id)
-                return tc->name[i];
-        struct area a;
-        struct error e;
-        if (store_area_get_any(c->z.db, id, &a, &e) == 0 && strcmp(a.level, "township") == 0 &&
-            tc->n < 8) {
-            tc->id[tc->n] = id;
-            snprintf(tc->name[tc->n], sizeof(tc->name[0]), "%s人民政府", a.name);
-            return tc->name[tc->n++];
-        }
-        p = end;
-    }
-    return NULL;
+    for (size_t i = 0; i < tc->n; i++)
+        if (strncmp(path, tc->path[i], strlen(tc->path[i])) == 0)
+            return tc->name[i];
+    struct area a;
+    struct error e;
+    if (store_area_township(c->z.db, path, &a, &e) != 0)
+        return NULL;
+    if (tc->n == 8) /* more townships than one page holds: look up again next time */
+        tc->n = 0;
+    snprintf(tc->path[tc->n], sizeof(tc->path[0]), "%s", a.path);
+    snprintf(tc->name[tc->n], sizeof(tc->name[0]), "%s人民政府", a.name);
+    return tc->name[tc->n++];
 }
 
 static json_t *request_json(struct api_ctx *c, struct town_cache *tc, const struct case_row *cr,

@@ -47,19 +47,9 @@ static int township_of(struct zctx *z, int64_t area_id, struct area *out, struct
         *out = a;
         return 0;
     }
-    /* an area below a township: walk its path (/1/2/9/) up */
-    for (const char *p = a.path; p && *p;) {
-        int64_t id = strtoll(p + 1, NULL, 10);
-        struct area up;
-        if (id > 0 && store_area_get_any(z->db, id, &up, NULL) == 0 &&
-            strcmp(up.level, "township") == 0) {
-            *out = up;
-            return 0;
-        }
-        p = strchr(p + 1, '/');
-        if (p && !p[1])
-            break;
-    }
+    struct error e; /* an area below a township: the one above it */
+    if (store_area_township(z->db, a.path, out, &e) == 0)
+        return 0;
     return err_set(err, ZW_EINVAL, "areaId", "考核按乡镇进行：请选择一个乡镇");
 }
 

@@ -308,28 +308,19 @@ static int merge_fields(struct zctx *z, const struct case_type *t, int64_t case_
 static void town_short_name(struct zctx *z, const char *path, char *out, size_t cap)
 {
     snprintf(out, cap, "本镇");
-    const char *p = path;
-    while (p && *p) {
-        char *end;
-        long long id = strtoll(p + 1, &end, 10);
-        if (end == p + 1)
+    struct area a;
+    struct error e;
+    if (!path || store_area_township(z->db, path, &a, &e) != 0)
+        return;
+    snprintf(out, cap, "%s", a.name);
+    size_t n = strlen(out);
+    static const char *const suffixes[] = {"街道", "镇", "乡"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (n > sl && strcmp(out + n - sl, suffixes[i]) == 0) {
+            out[n - sl] = '\0';
             break;
-        struct area a;
-        struct error e;
-        if (store_area_get_any(z->db, id, &a, &e) == 0 && strcmp(a.level, "township") == 0) {
-            snprintf(out, cap, "%s", a.name);
-            size_t n = strlen(out);
-            static const char *const suffixes[] = {"街道", "镇", "乡"};
-            for (size_t i = 0; i < 3; i++) {
-                size_t sl = strlen(suffixes[i]);
-                if (n > sl && strcmp(out + n - sl, suffixes[i]) == 0) {
-                    out[n - sl] = '\0';
-                    break;
-                }
-            }
-            return;
         }
-        p = end;
     }
 }
 

@@ -31,19 +31,10 @@ static int clock_index(const struct case_type *t, const char *code)
 /* The township's full name (羊市镇) above the area at path, or NULL. */
 static const char *township_name(struct zctx *z, const char *path)
 {
-    const char *p = path;
-    while (p && *p == '/') {
-        char *end;
-        long long id = strtoll(p + 1, &end, 10);
-        if (end == p + 1)
-            break;
-        struct area ar;
-        struct error e;
-        if (store_area_get_any(z->db, id, &ar, &e) == 0 && strcmp(ar.level, "township") == 0)
-            return arena_strdup(z->arena, ar.name);
-        p = end;
-    }
-    return NULL;
+    struct area ar;
+    struct error e;
+    return path && store_area_township(z->db, path, &ar, &e) == 0 ? arena_strdup(z->arena, ar.name)
+                                                                  : NULL;
 }
 
 /* A case field's value as a document shows it; NULL if unset. */

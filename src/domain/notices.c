@@ -192,19 +192,10 @@ static const char *yuan(struct arena *a, int64_t fen)
 /* The township name above the area at path ("" if none). */
 static const char *township_name(struct zctx *z, const char *path)
 {
-    const char *p = path;
-    while (p && *p == '/') {
-        char *end;
-        long long id = strtoll(p + 1, &end, 10);
-        if (end == p + 1)
-            break;
-        struct area ar;
-        struct error e;
-        if (store_area_get_any(z->db, id, &ar, &e) == 0 && strcmp(ar.level, "township") == 0)
-            return arena_strdup(z->arena, ar.name);
-        p = end;
-    }
-    return "";
+    struct area ar;
+    struct error e;
+    return path && store_area_township(z->db, path, &ar, &e) == 0 ? arena_strdup(z->arena, ar.name)
+                                                                  : "";
 }
 
 static bool chosen(const struct notice_input *in, int64_t household_id)

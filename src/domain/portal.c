@@ -33,18 +33,8 @@ int portal_principal(struct zctx *z, int64_t village_id, const struct portal_ori
     if (rc)
         return rc;
     struct area town;
-    bool found = false;
-    for (const char *p = village->path; *p && !found;) {
-        char *end;
-        long long id = strtoll(p + 1, &end, 10);
-        if (end == p + 1)
-            break;
-        struct error e2;
-        if (store_area_get_any(z->db, id, &town, &e2) == 0 && strcmp(town.level, "township") == 0)
-            found = true;
-        p = end;
-    }
-    if (!found)
+    struct error e2;
+    if (store_area_township(z->db, village->path, &town, &e2) != 0)
         return err_set(err, ZW_EINVAL, "villageId", "所选村（社区）不在本镇，请从列表中选择");
     memset(who, 0, sizeof(*who));
     bool open311 = o && o->source && strcmp(o->source, "open311") == 0;

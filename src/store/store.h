@@ -541,6 +541,8 @@ int store_area_get(struct db *db, int64_t id, const struct scope *sc, struct are
 /* No scope: for the CLI and for internal checks. */
 int store_area_get_any(struct db *db, int64_t id, struct area *out, struct error *err);
 int store_area_by_code(struct db *db, const char *code, struct area *out, struct error *err);
+/* The township at or above the area at path (ZW_ENOTFOUND if none), no scope. */
+int store_area_township(struct db *db, const char *path, struct area *out, struct error *err);
 /* Children of parent (0: the top areas of sc) that lie in sc, ordered by code; arena-owned. */
 int store_area_children(struct db *db, int64_t parent, const struct scope *sc, struct arena *a,
                         struct area **items, size_t *n, struct error *err);

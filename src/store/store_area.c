@@ -62,6 +62,20 @@ int store_area_get_any(struct db *db, int64_t id, struct area *out, struct error
     return area_one(st, out, err);
 }
 
+int store_area_township(struct db *db, const char *path, struct area *out, struct error *err)
+{
+    /* the townships whose path the given one starts with: itself or one above it */
+    static const char sql[] = "SELECT " AREA_COLS "FROM areas a WHERE a.level = 'township' AND "
+                              "substr(CAST($1 AS TEXT), 1, length(a.path)) = a.path "
+                              "ORDER BY length(a.path) DESC LIMIT 1";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, path);
+    return area_one(st, out, err);
+}
+
 int store_area_by_code(struct db *db, const char *code, struct area *out, struct error *err)
 {
     static const char sql[] = "SELECT " AREA_COLS "FROM areas a WHERE a.code = $1";

@@ -10,7 +10,6 @@
 #include "api.h"
 #include "calendar.h"
 #include "domain/casedef.h"
-#include "domain/doc_pdf.h"
 #include "domain/notices.h"
 #include "jsonx.h"
 #include "limits.h"
@@ -215,6 +214,19 @@ void api_notices_list(struct api_ctx *c)
     const char *kind = http_query(c->req, "kind"), *status = http_query(c->req, "status");
     f.kind = kind && *kind ? kind : NULL;
     f.status = status && *status ? status : NULL;
+    if (f.kind && !notices_kind(defs(), f.kind)) {
+        err_set(&c->err, ZW_EINVAL, "kind", "没有这种公示：%s", f.kind);
+        api_reply_error(c, &c->err);
+        return;
+    }
+    if (f.status && strcmp(f.status, "draft") != 0 && strcmp(f.status, "published") != 0 &&
+        strcmp(f.status, "closed") != 0) {
+        err_set(&c->err, ZW_EINVAL, "status",
+                "状态应为 draft（草稿）、published（公示中）或 "
+                "closed（已结束）");
+        api_reply_error(c, &c->err);
+        return;
+    }
     struct scope sc = principal_scope(&c->who);
     struct notice *items;
     size_t n;
@@ -340,7 +352,7 @@ static void reply_page(struct api_ctx *c, const struct notice *n, const char *ht
     }
     char *bytes;
     size_t len;
-    if (doc_pdf_render(html, strlen(html), &c->req->arena, &bytes, &len, &c->err)) {
+    if (notices_pdf(html, &c->req->arena, &bytes, &len, &c->err)) {
         api_reply_error(c, &c->err);
         return;
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/notices.h"
 #include "domain/outbox.h"
 #include "domain/reminders.h"
 #include "http/webhook.h"
@@ -53,6 +54,12 @@ static void *scanner_main(void *arg)
                      err.detail);
             continue;
         }
+        int closed = 0; /* notices whose window has ended */
+        if (notices_close_expired(db, (int64_t)time(NULL), &closed, &err))
+            log_warn("msg=\"closing ended notices failed\" code=%s detail=\"%s\"",
+                     err_code_name(err.code), err.detail);
+        else if (closed)
+            log_info("msg=\"notices closed at the end of their window\" notices=%d", closed);
         if (res.events) {
             log_info("msg=\"reminders raised\" events=%d notifications=%d", res.events,
                      res.notifications);

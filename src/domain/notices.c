@@ -11,11 +11,13 @@
 #include "buf.h"
 #include "calendar.h"
 #include "cases.h"
+#include "doc_pdf.h"
 #include "doc_template.h"
 #include "jsonx.h"
 #include "limits.h"
 #include "mask.h"
 #include "notices.h"
+#include "pdf_cache.h"
 #include "portal.h"
 #include "ratelimit.h"
 #include "banned.h"
@@ -608,6 +610,48 @@ int notices_close(struct zctx *z, int64_t id, struct notice *out, struct error *
     rc = audit_log(z, "close", "notice", out->id, before, after, err);
     json_decref(before);
     json_decref(after);
+    return rc;
+}
+
+int notices_close_expired(struct db *db, int64_t now, int *closed, struct error *err)
+{
+    static const struct principal system = {.username = "(系统)", .scope_kind = SCOPE_ALL};
+    struct arena a = {0};
+    struct zctx z = {.db = db, .arena = &a, .who = &system, .ip = "-", .now = now};
+    char today[11];
+    cal_format_date(cal_local_ymd(now), today);
+    int64_t *ids;
+    size_t n = 0;
+    *closed = 0;
+    int rc = store_begin(db, true, err);
+    if (!rc)
+        rc = store_notice_expired(db, today, &a, &ids, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct notice nt;
+        if (!(rc = notices_close(&z, ids[i], &nt, err)))
+            (*closed)++;
+    }
+    if (!rc && n)
+        rc = store_commit(db, err);
+    if (store_in_tx(db))
+        store_rollback(db);
+    arena_release(&a);
+    if (rc)
+        *closed = 0;
+    return rc;
+}
+
+int notices_pdf(const char *html, struct arena *a, char **pdf, size_t *len, struct error *err)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * sizeof(h) + 1];
+    crypto_hash_sha256(h, (const unsigned char *)html, strlen(html));
+    sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    if (pdf_cache_get(hex, a, pdf, len))
+        return 0;
+    int rc = doc_pdf_render(html, strlen(html), a, pdf, len, err);
+    if (!rc)
+        pdf_cache_put(hex, *pdf, *len);
     return rc;
 }
 

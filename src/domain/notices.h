@@ -103,6 +103,18 @@ int notices_publish(struct zctx *z, const struct notice_defs *d, int64_t id, con
 /* Closes published notice id (audited): off the portal, no more objections. */
 int notices_close(struct zctx *z, int64_t id, struct notice *out, struct error *err);
 
+/*
+ * Closes, as the system (audited), every published notice whose window ended
+ * before now's day: the scanner thread of serve runs it.  Opens and commits
+ * its own transaction; *closed is how many.
+ */
+int notices_close_expired(struct db *db, int64_t now, int *closed, struct error *err);
+/*
+ * The PDF of a notice page (arena-owned): drawn once per process for each
+ * page text, then served from pdf_cache by the text's SHA-256.
+ */
+int notices_pdf(const char *html, struct arena *a, char **pdf, size_t *len, struct error *err);
+
 /* Whether n is published and today (Asia/Shanghai) lies in its window. */
 bool notices_in_window(const struct notice *n, int64_t now);
 /* A published notice in its window, for the public (ZW_ENOTFOUND otherwise). */

@@ -153,6 +153,28 @@ int store_notice_list(struct db *db, const struct scope *sc, const struct notice
     return 0;
 }
 
+int store_notice_expired(struct db *db, const char *today, struct arena *a, int64_t **ids,
+                         size_t *n, struct error *err)
+{
+    static const char sql[] = "SELECT id FROM notices WHERE status = 'published' AND window_end < "
+                              "$1 ORDER BY id";
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st, err);
+    if (rc)
+        return rc;
+    db_bind_text(st, 1, today);
+    size_t cap = 8;
+    int64_t *v = arena_alloc(a, cap * sizeof(*v));
+    *n = 0;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        v = st_grow(a, v, &cap, *n, sizeof(*v));
+        v[(*n)++] = db_col_int(st, 0);
+    }
+    db_finish(st);
+    *ids = v;
+    return rc < 0 ? rc : 0;
+}
+
 int store_notice_public(struct db *db, const char *today, int64_t village_id, struct arena *a,
                         struct notice **items, size_t *n, struct error *err)
 {

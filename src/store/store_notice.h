@@ -50,6 +50,9 @@ int store_notice_list(struct db *db, const struct scope *sc, const struct notice
 /* The published notices whose window holds the date today (YYYY-MM-DD); village 0 = all. */
 int store_notice_public(struct db *db, const char *today, int64_t village_id, struct arena *a,
                         struct notice **items, size_t *n, struct error *err);
+/* The ids of the published notices whose window ended before today (YYYY-MM-DD). */
+int store_notice_expired(struct db *db, const char *today, struct arena *a, int64_t **ids,
+                         size_t *n, struct error *err);
 /* draft -> published with the page, its hash and window, if n->version is current; bumps it. */
 int store_notice_publish(struct db *db, struct notice *n, struct error *err);
 /* published -> closed, if n->version is current; bumps it. */

@@ -28,7 +28,8 @@ before(async () => {
   cfgDir = mkdtempSync(path.join(tmpdir(), 'zhenwu-notices-'));
   const cfg = path.join(cfgDir, 'zhenwu.conf');
   writeFileSync(cfg, 'trust_proxy = 1\n');
-  srv = await startServer({ demoCases: true, extraArgs: ['--config', cfg] });
+  // the scanner every second: it closes notices whose window has ended (notices-1.8)
+  srv = await startServer({ demoCases: true, extraArgs: ['--config', cfg, '--reminder-interval', '1'] });
   [staff, dengta, auditor] = await Promise.all(['staff', 'dengta', 'auditor'].map((u) => login(srv.url, u)));
   dengtaId = sql(srv.db, `SELECT id FROM areas WHERE code = '${DENGTA_CODE}'`)[0].id;
   datangId = sql(srv.db, `SELECT id FROM areas WHERE code = '${DATANG_CODE}'`)[0].id;
@@ -263,8 +264,64 @@ test('notices-1.7 bad input: 400 with the field, nothing stored', async () => {
   expectError(await staff.post(`/api/v1/notices/${id}/publish`, { start: shDate(3), end: shDate(1) }), 400, 'invalid_input', 'end');
   expectError(await staff.post(`/api/v1/notices/${id}/publish`, { start: shDate(-1) }), 400, 'invalid_input', 'start');
   expectError(await staff.post(`/api/v1/notices/${id}/publish`, { start: 'tomorrow' }), 400, 'invalid_input', 'start');
-  const row = sql(srv.db, `SELECT status, sha256, html FROM notices WHERE id = ${id}`)[0];
-  assert.deepEqual([row.status, row.sha256, row.html], ['draft', null, null]);
+  // a window longer than 90 days
+  const long = await staff.post(`/api/v1/notices/${id}/publish`, { start: shDate(0), end: shDate(90) });
+  expectError(long, 400, 'invalid_input', 'end');
+  assert.match(long.body.error.message, /90/);
+  expectStatus(await staff.post(`/api/v1/notices/${id}/publish`, { start: shDate(1), end: shDate(90) }), 200); // 90 days: allowed
+  const row = sql(srv.db, `SELECT status, sha256, html FROM notices WHERE id = ${sub.body.id}`)[0];
+  assert.equal(row.status, 'published');
+  // a correction must name a published notice the user may see: not a draft, not another village's, not a missing one
+  const draft = await staff.post('/api/v1/notices', dibao(dengtaId, '2018-05'));
+  expectStatus(draft, 201);
+  const datangNotice = await staff.post('/api/v1/notices', dibao(datangId, '2018-05'));
+  expectStatus(await staff.post(`/api/v1/notices/${datangNotice.body.id}/publish`, {}), 200);
+  const n1 = count('SELECT count(*) AS n FROM notices');
+  expectError(await staff.post('/api/v1/notices', dibao(dengtaId, '2018-05', { replacesId: draft.body.id })), 400, 'invalid_input', 'replacesId');
+  expectError(await staff.post('/api/v1/notices', dibao(dengtaId, '2018-05', { replacesId: 999999 })), 400, 'invalid_input', 'replacesId');
+  expectError(await dengta.post('/api/v1/notices', dibao(dengtaId, '2018-05', { replacesId: datangNotice.body.id })), 400, 'invalid_input', 'replacesId');
+  assert.equal(count('SELECT count(*) AS n FROM notices'), n1);
+  // list filters outside their lists
+  expectError(await staff.get('/api/v1/notices?status=foo'), 400, 'invalid_input', 'status');
+  expectError(await staff.get('/api/v1/notices?kind=salary'), 400, 'invalid_input', 'kind');
+  expectError(await staff.get('/api/v1/notices?villageId=abc'), 400, 'invalid_input', 'villageId');
+  const closedOnly = await staff.get('/api/v1/notices?status=closed&pageSize=100');
+  expectStatus(closedOnly, 200);
+  assert.ok(closedOnly.body.items.every((n) => n.status.code === 'closed'));
   // the server keeps serving
   expectStatus(await staff.get('/api/v1/notices/kinds'), 200);
+});
+
+test('notices-1.8 a notice closes by itself the day after its window, as the system, audited; its PDF is drawn once', async () => {
+  const c = await staff.post('/api/v1/notices', dibao(dengtaId, '2018-10'));
+  const id = c.body.id;
+  expectStatus(await staff.post(`/api/v1/notices/${id}/publish`, {}), 200);
+  // the same page: the same bytes, from the cache after the first drawing
+  const a = await pub().bytes(`/api/v1/portal/notices/${id}/pdf`);
+  const b = await pub().bytes(`/api/v1/portal/notices/${id}/pdf`);
+  assert.equal(a.status, 200);
+  assert.equal(a.bytes.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(a.bytes.equals(b.bytes), 'the same PDF twice');
+  const staffPdf = await staff.bytes(`/api/v1/notices/${id}/pdf`);
+  assert.ok(staffPdf.bytes.equals(a.bytes), 'the console prints the same page');
+  // still open on its last day; a week on, the scanner closes it
+  sqlExec(srv.db, `UPDATE notices SET window_start = '${shDate(-7)}', window_end = '${shDate(0)}' WHERE id = ${id}`);
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal((await staff.get(`/api/v1/notices/${id}`)).body.status.code, 'published');
+  sqlExec(srv.db, `UPDATE notices SET window_start = '${shDate(-8)}', window_end = '${shDate(-1)}' WHERE id = ${id}`);
+  let st;
+  for (let i = 0; i < 50; i++) {
+    st = (await staff.get(`/api/v1/notices/${id}`)).body.status.code;
+    if (st === 'closed') break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.equal(st, 'closed');
+  const row = sql(srv.db, `SELECT status, closed_by, closed_at FROM notices WHERE id = ${id}`)[0];
+  assert.equal(row.closed_by, null, 'closed by the system, not a user');
+  assert.ok(Number(row.closed_at) > 0);
+  const audit = sql(srv.db, `SELECT action, username, user_id FROM audit_log WHERE entity = 'notice' AND entity_id = '${id}' ORDER BY id`);
+  assert.deepEqual(audit.map((x) => [x.action, x.username, x.user_id]),
+    [['create', 'staff', audit[0].user_id], ['publish', 'staff', audit[0].user_id], ['close', '(系统)', null]]);
+  expectError(await pub().get(`/api/v1/portal/notices/${id}`), 404, 'not_found');
+  expectError(await object(id, { name: '周八', phone: newPhone(), content: '公示期已过还想提异议' }), 409, 'invalid_transition');
 });

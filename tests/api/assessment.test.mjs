@@ -242,3 +242,37 @@ test('as-7 bad input: unknown scheme, bad or future month, bad year → 400; unk
   expectError(await staff.post('/api/v1/assessment/runs', { scheme: 'village-monthly', month: '2018-13' }), 400, 'invalid_input', 'month');
   assert.equal(sql(srv.db, 'SELECT count(*) AS n FROM assess_runs')[0].n, before);
 });
+
+test('as-8 bad manual items and corrections: unknown item, zero or finer than 0.1 points, evidence of another run, a correction with nothing approved → 400, nothing stored', async () => {
+  // drafts: this month's (it cannot be approved before it ends) of both schemes
+  const r = await run(staff, { scheme: 'village-monthly', month: CUR });
+  const other = await run(staff, { scheme: 'cadre-monthly', month: CUR });
+  assert.notEqual(r.id, other.id);
+  const ev = await upload(staff, r.id, PNG, '督查通报.png');
+  expectStatus(ev, 201);
+  const foreign = await upload(staff, other.id, PNG, '别的月份.png');
+  expectStatus(foreign, 201);
+  const item = { subjectId: r.subjects[0].id, item: 'supervision', points: -1, comment: '督查发现问题', evidenceId: ev.body.id };
+  const lines = () => sql(srv.db, 'SELECT count(*) AS n FROM assess_lines')[0].n;
+  const n0 = lines();
+  const unknown = await staff.post(`/api/v1/assessment/runs/${r.id}/items`, { ...item, item: 'nope' });
+  expectError(unknown, 400, 'invalid_input', 'item');
+  assert.match(unknown.body.error.message, /没有人工评分项/);
+  for (const points of [0, -0.05, 0.05, '1', null, 1e9])
+    expectError(await staff.post(`/api/v1/assessment/runs/${r.id}/items`, { ...item, points }), 400, 'invalid_input', 'points');
+  const foreignUse = await staff.post(`/api/v1/assessment/runs/${r.id}/items`, { ...item, evidenceId: foreign.body.id });
+  expectError(foreignUse, 400, 'invalid_input', 'evidenceId');
+  assert.match(foreignUse.body.error.message, /不属于本次考核/);
+  expectError(await staff.post(`/api/v1/assessment/runs/${r.id}/items`, { ...item, subjectId: 999999 }), 404, 'not_found');
+  assert.equal(lines(), n0, 'no line stored');
+  // a correction of a month that has no approved run
+  const runs = () => sql(srv.db, 'SELECT count(*) AS n FROM assess_runs')[0].n;
+  const r0 = runs();
+  const corr = await staff.post('/api/v1/assessment/runs', { scheme: 'village-monthly', month: CUR, correction: true, reason: '补录' });
+  expectError(corr, 400, 'invalid_input', 'correction');
+  assert.match(corr.body.error.message, /没有已审定的考核/);
+  assert.equal(runs(), r0);
+  // a valid item still goes in afterwards: the server keeps serving
+  expectStatus(await staff.post(`/api/v1/assessment/runs/${r.id}/items`, item), 201);
+  assert.equal(lines(), n0 + 1);
+});

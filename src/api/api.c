@@ -356,10 +356,27 @@ static void clear_cookie(struct http_req *req)
     http_add_header(req, "Set-Cookie", "zw_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
 }
 
+/* The key of "Authorization: Bearer <key>", or NULL. */
+static const char *bearer(struct api_ctx *c)
+{
+    const char *h = http_header(c->req, "Authorization");
+    return h && strncmp(h, "Bearer ", 7) == 0 ? h + 7 : NULL;
+}
+
 static bool authenticate(struct api_ctx *c, const struct api_route *r)
 {
     const char *token = http_cookie(c->req, "zw_session");
     bool is_public = r->flags & API_PUBLIC;
+    const char *key = (!token || !*token) && !is_public ? bearer(c) : NULL;
+    if (key) { /* a county system's key: the analytics, read-only (authorise) */
+        if (auth_api_key(c->z.db, &c->req->arena, key, &c->who, &c->err)) {
+            api_reply_error(c, &c->err);
+            return false;
+        }
+        c->authed = true;
+        c->req->log_user_id = c->who.user_id;
+        return true;
+    }
     if (!token || !*token) {
         if (is_public)
             return true;
@@ -384,6 +401,12 @@ static bool authorise(struct api_ctx *c, const struct api_route *r, bool write)
 {
     if (r->flags & API_PUBLIC)
         return true;
+    if (c->who.api_key_id && (write || !(r->flags & API_KEY_OK))) {
+        err_set(&c->err, ZW_EFORBIDDEN, NULL,
+                "接口密钥只能读取统计指标（/api/v1/indicators）和区划，不能办理业务");
+        api_reply_error(c, &c->err);
+        return false;
+    }
     if (write) {
         const char *sent = http_header(c->req, "X-CSRF-Token");
         size_t len = c->who.csrf ? strlen(c->who.csrf) : 0;

@@ -31,6 +31,7 @@ enum api_flags {
     API_IDEMPOTENT = 1 << 2,  /* honours Idempotency-Key */
     API_UPLOAD = 1 << 3,      /* the body is a file (any type), not JSON */
     API_FORM = 1 << 4,        /* body may be application/x-www-form-urlencoded (Open311) */
+    API_KEY_OK = 1 << 5,      /* a GET open to an analytics API key (auth_api_key) */
 };
 
 struct api_ctx;

@@ -461,8 +461,10 @@ static bool api_key_or_reply(struct api_ctx *c, enum fmt f, const char *key, str
     crypto_hash_sha256(h, (const unsigned char *)key, strlen(key));
     sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
     int rc = store_api_key_by_hash(c->z.db, hex, out, &c->err);
-    if (rc == ZW_ENOTFOUND || (!rc && out->disabled)) {
-        reply_311_error(c, f, 403, rc ? "api_key 无效" : "api_key 已停用");
+    if (rc == ZW_ENOTFOUND || (!rc && (out->disabled || out->user_id))) {
+        reply_311_error(c, f, 403,
+                        rc || out->user_id ? "api_key 无效"
+                                           : "api_key 已停用"); /* analytics: not here */
         return false;
     }
     if (rc) {

@@ -14,7 +14,7 @@
 R(r_health, api_health, NULL, API_PUBLIC);
 R(r_login, api_session_create, NULL, API_PUBLIC);
 R(r_logout, api_session_delete, NULL, API_PWCHANGE_OK);
-R(r_me, api_me_get, NULL, API_PWCHANGE_OK);
+R(r_me, api_me_get, NULL, API_PWCHANGE_OK | API_KEY_OK);
 R(r_password, api_me_password, NULL, API_PWCHANGE_OK);
 R(r_users_list, api_users_list, "user.read", 0);
 R(r_users_create, api_users_create, "user.write", API_IDEMPOTENT);
@@ -25,8 +25,8 @@ R(r_roles_create, api_roles_create, "role.write", API_IDEMPOTENT);
 R(r_roles_get, api_roles_get, "role.read", 0);
 R(r_roles_patch, api_roles_patch, "role.write", 0);
 R(r_perms, api_permissions_list, NULL, 0);
-R(r_areas_list, api_areas_list, "area.read", 0);
-R(r_areas_get, api_areas_get, "area.read", 0);
+R(r_areas_list, api_areas_list, "area.read", API_KEY_OK);
+R(r_areas_get, api_areas_get, "area.read", API_KEY_OK);
 R(r_areas_create, api_areas_create, "area.write", API_IDEMPOTENT);
 R(r_areas_patch, api_areas_patch, "area.write", 0);
 R(r_search, api_search, NULL, 0);
@@ -124,14 +124,17 @@ R(r_imports_commit, api_imports_commit, NULL, 0);
 R(r_imports_errors, api_imports_errors_xlsx, NULL, 0);
 /* The benefits ledger (docs/registry.md, Benefits). */
 R(r_programmes, api_programmes_list, "benefit.read", 0);
-/* indicators: each checks the rights of the entities it counts */
-R(r_ind_list, api_indicators_list, NULL, 0);
-R(r_ind_values, api_indicators_values, NULL, 0);
-R(r_ind_records, api_indicators_records, NULL, 0);
+/*
+ * indicators: each checks the rights of the entities it counts; with the
+ * closed periods and the areas, what an analytics API key may read
+ */
+R(r_ind_list, api_indicators_list, NULL, API_KEY_OK);
+R(r_ind_values, api_indicators_values, NULL, API_KEY_OK);
+R(r_ind_records, api_indicators_records, NULL, API_KEY_OK);
 /* closed periods: the closure itself needs period.close; reading them, any area user */
 R(r_periods_close, api_periods_close, "period.close", 0);
-R(r_periods_list, api_periods_list, NULL, 0);
-R(r_periods_get, api_periods_get, NULL, 0);
+R(r_periods_list, api_periods_list, NULL, API_KEY_OK);
+R(r_periods_get, api_periods_get, NULL, API_KEY_OK);
 /* assessment (考核) */
 R(r_assess_schemes, api_assess_schemes, "assess.read", 0);
 R(r_assess_runs, api_assess_runs_list, "assess.read", 0);
@@ -143,8 +146,8 @@ R(r_assess_evidence_get, api_assess_evidence_get, "assess.read", 0);
 R(r_assess_item_add, api_assess_items_create, "assess.write", API_IDEMPOTENT);
 R(r_assess_item_approve, api_assess_items_approve, "assess.approve", API_IDEMPOTENT);
 R(r_assess_tiers, api_assess_tiers, "assess.read", 0);
-R(r_ind_table, api_indicators_table, NULL, 0);
-R(r_ind_table_xlsx, api_indicators_table_xlsx, NULL, 0);
+R(r_ind_table, api_indicators_table, NULL, API_KEY_OK);
+R(r_ind_table_xlsx, api_indicators_table_xlsx, NULL, API_KEY_OK);
 /* work reports: the rights of the indicators a template uses */
 R(r_rep_templates, api_report_templates, NULL, 0);
 R(r_rep_create, api_reports_create, NULL, 0);

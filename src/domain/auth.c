@@ -280,6 +280,25 @@ int auth_principal(struct db *db, struct arena *a, int64_t user_id, struct princ
     return principal_from_user(db, a, u, out, err);
 }
 
+int auth_api_key(struct db *db, struct arena *a, const char *key, struct principal *out,
+                 struct error *err)
+{
+    if (!key || !*key || strlen(key) > 128)
+        return err_set(err, ZW_EAUTH, NULL, "接口密钥无效");
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[65];
+    crypto_hash_sha256(h, (const unsigned char *)key, strlen(key));
+    sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    struct api_key k;
+    int rc = store_api_key_by_hash(db, hex, &k, err);
+    if (rc == ZW_ENOTFOUND || (!rc && (k.disabled || !k.user_id)))
+        return err_set(err, ZW_EAUTH, NULL, rc || !k.disabled ? "接口密钥无效" : "接口密钥已停用");
+    if (rc || (rc = auth_principal(db, a, k.user_id, out, err)))
+        return rc;
+    out->api_key_id = k.id;
+    return 0;
+}
+
 int auth_session(struct db *db, struct arena *a, const char *token, int64_t now,
                  struct principal *out, struct error *err)
 {

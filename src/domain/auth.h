@@ -55,6 +55,15 @@ int auth_login(struct zctx *z, const char *username, const char *password, struc
                struct error *err);
 
 /*
+ * Resolves an API key that acts for a user (`zhenwu apikey add NAME --user`)
+ * into that user's principal, marked with the key (out->api_key_id): the
+ * analytics a county system pulls.  ZW_EAUTH for an unknown, disabled or
+ * Open311 key; ZW_EDISABLED for a disabled user.  Reads only.
+ */
+int auth_api_key(struct db *db, struct arena *a, const char *key, struct principal *out,
+                 struct error *err);
+
+/*
  * Resolves a session token into a principal (arena-owned) or ZW_EAUTH.
  * Expired sessions are deleted.  Reads only (it may run inside a read
  * transaction): out->touch_due says the caller should call auth_touch

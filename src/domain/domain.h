@@ -35,6 +35,7 @@ struct principal {
     const char *csrf;
     const struct user *user; /* the user's record (arena-owned), NULL for the CLI */
     bool touch_due;          /* the session's last_seen should be refreshed (auth_touch) */
+    int64_t api_key_id;      /* signed in by an API key (auth_api_key): read-only analytics */
 };
 
 /* The context of one domain call: borrowed for its duration. */

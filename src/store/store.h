@@ -431,11 +431,13 @@ struct api_key {
     char name[72];
     bool disabled;
     int64_t created_at, disabled_at;
+    int64_t user_id;   /* the user it acts for (analytics); 0: an Open311 key */
+    char username[64]; /* that user's, or "" */
 };
 
-/* ZW_ECONFLICT if the name is taken. */
-int store_api_key_insert(struct db *db, const char *name, const char *key_hash, int64_t now,
-                         int64_t *id, struct error *err);
+/* ZW_ECONFLICT if the name is taken; user_id 0: an Open311 key. */
+int store_api_key_insert(struct db *db, const char *name, const char *key_hash, int64_t user_id,
+                         int64_t now, int64_t *id, struct error *err);
 /* The key whose SHA-256 (hex) is key_hash, disabled or not; ZW_ENOTFOUND if none. */
 int store_api_key_by_hash(struct db *db, const char *key_hash, struct api_key *out,
                           struct error *err);

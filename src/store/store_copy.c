@@ -86,8 +86,8 @@ static const struct copy_table tables[] = {
       "id, event_id, kind, payload, created_at, attempts, next_attempt_at, delivered_at, "
       "last_error",
       "$1, $2, $3, $4, $5, $6, $7, $8, $9", "id"),
-    T("api_keys", "id, name, key_hash, created_at, disabled, disabled_at", "$1, $2, $3, $4, $5, $6",
-      "id"),
+    T("api_keys", "id, name, key_hash, created_at, disabled, disabled_at, user_id",
+      "$1, $2, $3, $4, $5, $6, $7", "id"),
     T("public_requests",
       "id, case_id, tracking_code, service_code, phone_last4, source, api_key_id, ip, created_at, "
       "rating, rating_comment, rated_at",

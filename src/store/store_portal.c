@@ -193,6 +193,10 @@ int store_public_villages(struct db *db, struct arena *a, struct public_village 
 
 /* ---- API keys ----------------------------------------------------------- */
 
+#define KEY_COLS                                                                                   \
+    "k.id, k.name, k.disabled, k.created_at, k.disabled_at, COALESCE(k.user_id, 0), "              \
+    "COALESCE(u.username, '') FROM api_keys k LEFT JOIN users u ON u.id = k.user_id "
+
 static void key_read(struct db_stmt *st, struct api_key *k)
 {
     k->id = db_col_int(st, 0);
@@ -200,13 +204,15 @@ static void key_read(struct db_stmt *st, struct api_key *k)
     k->disabled = db_col_int(st, 2) != 0;
     k->created_at = db_col_int(st, 3);
     k->disabled_at = db_col_int(st, 4);
+    k->user_id = db_col_int(st, 5);
+    st_copy(k->username, sizeof(k->username), db_col_text(st, 6));
 }
 
-int store_api_key_insert(struct db *db, const char *name, const char *key_hash, int64_t now,
-                         int64_t *id, struct error *err)
+int store_api_key_insert(struct db *db, const char *name, const char *key_hash, int64_t user_id,
+                         int64_t now, int64_t *id, struct error *err)
 {
-    static const char sql[] = "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, "
-                              "$3) RETURNING id";
+    static const char sql[] = "INSERT INTO api_keys (name, key_hash, created_at, user_id) VALUES "
+                              "($1, $2, $3, $4) RETURNING id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -214,6 +220,7 @@ int store_api_key_insert(struct db *db, const char *name, const char *key_hash, 
     db_bind_text(st, 1, name);
     db_bind_text(st, 2, key_hash);
     db_bind_int(st, 3, now);
+    db_bind_id(st, 4, user_id);
     rc = db_step(st, err);
     if (rc == DB_ROW)
         *id = db_col_int(st, 0);
@@ -226,8 +233,7 @@ int store_api_key_insert(struct db *db, const char *name, const char *key_hash, 
 int store_api_key_by_hash(struct db *db, const char *key_hash, struct api_key *out,
                           struct error *err)
 {
-    static const char sql[] = "SELECT id, name, disabled, created_at, disabled_at FROM api_keys "
-                              "WHERE key_hash = $1";
+    static const char sql[] = "SELECT " KEY_COLS "WHERE k.key_hash = $1";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -245,8 +251,7 @@ int store_api_key_by_hash(struct db *db, const char *key_hash, struct api_key *o
 int store_api_key_list(struct db *db, struct arena *a, struct api_key **items, size_t *n,
                        struct error *err)
 {
-    static const char sql[] =
-        "SELECT id, name, disabled, created_at, disabled_at FROM api_keys ORDER BY id";
+    static const char sql[] = "SELECT " KEY_COLS "ORDER BY k.id";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)
@@ -270,7 +275,8 @@ int store_api_key_disable(struct db *db, const char *name, int64_t now, struct a
 {
     static const char sql[] =
         "UPDATE api_keys SET disabled = 1, disabled_at = CASE WHEN disabled = 1 THEN disabled_at "
-        "ELSE $2 END WHERE name = $1 RETURNING id, name, disabled, created_at, disabled_at";
+        "ELSE $2 END WHERE name = $1 RETURNING id, name, disabled, created_at, disabled_at, "
+        "COALESCE(user_id, 0), ''";
     struct db_stmt *st;
     int rc = db_prepare(db, sql, &st, err);
     if (rc)

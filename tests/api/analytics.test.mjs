@@ -4,10 +4,11 @@
 // the villages whose counts sum to the township; the months of 2018 sum to the
 // year; oversized tables, bad codes, areas and periods, and areas out of scope
 // are refused with stable codes; a village user gets only their village; a
-// county user's children are the townships; the .xlsx is read back cell by cell.
+// county user's children are the townships; the .xlsx is read back cell by cell;
+// a county system pulls the same with an API key acting for a user (read-only).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
+import { startServer, zw, Client } from '../lib/server.mjs';
 import { readXlsx, unzip } from '../lib/xlsx_read.mjs';
 import {
   login, expectError, expectStatus, sql, areaTree, roleIds, createUser, STRONG, DENGTA_CODE, DATANG_CODE,
@@ -243,4 +244,64 @@ test('ana-8 drill-down rows name their village and household, for the dashboard\
   const pay = await leader.get('/api/v1/indicators/dibao_yuan/records?period=2018&pageSize=3');
   expectStatus(pay, 200);
   assert.ok(pay.body.items.every((x) => Number.isInteger(x.householdId) && x.householdId > 0 && x.amountFen > 0));
+});
+
+// An API key made with the CLI (`zhenwu apikey add NAME [--user USERNAME]`): the key printed once.
+function newKey(name, user) {
+  const out = zw(['apikey', 'add', name, ...(user ? ['--user', user] : []), '--db', srv.db]);
+  const key = out.trim().split('\n').pop();
+  assert.match(key, user ? /^zwapi_[a-z2-7]{32}$/ : /^zw311_[a-z2-7]{32}$/);
+  return key;
+}
+const keyed = (key) => {
+  const c = new Client(srv.url);
+  return {
+    get: (p) => c.req('GET', p, undefined, { authorization: `Bearer ${key}` }),
+    post: (p, body) => c.req('POST', p, body, { authorization: `Bearer ${key}` }),
+  };
+};
+
+test('ana-9 a county system pulls with an API key acting for a user: the same cube, read-only, in that user\'s scope', async () => {
+  const key = newKey('county-pull', 'leader');
+  const k = keyed(key);
+  const q = 'codes=population,petitions_received,petition_resolution_rate&areas=children&periods=2018';
+  const viaKey = await k.get(`/api/v1/indicators/table?${q}`);
+  expectStatus(viaKey, 200);
+  assert.deepEqual(viaKey.body, await table(leader, q), 'the same cube as the user\'s session');
+  const me = await k.get('/api/v1/me');
+  expectStatus(me, 200);
+  assert.equal(me.body.username, 'leader');
+  expectStatus(await k.get('/api/v1/areas'), 200);
+  const xlsx = await k.get(`/api/v1/indicators/table.xlsx?${q}`);
+  expectStatus(xlsx, 200);
+  // read-only, and only the analytics
+  for (const p of ['/api/v1/cases', '/api/v1/households', '/api/v1/audit'])
+    expectError(await k.get(p), 403, 'forbidden');
+  const closes = () => Number(sql(srv.db, 'SELECT count(*) AS n FROM period_closes')[0].n);
+  const before = closes();
+  expectError(await k.post('/api/v1/periods', { period: '2018', areaId: tree.township.id }), 403, 'forbidden');
+  assert.equal(closes(), before, 'nothing closed');
+  // a village cadre's key counts their village only
+  const v = keyed(newKey('village-pull', 'dengta'));
+  const mine = await v.get('/api/v1/indicators/values?period=2018&codes=population');
+  expectStatus(mine, 200);
+  assert.equal(mine.body.items[0].num, (await values(dengta, 'period=2018&codes=population')).population.num);
+  expectError(await v.get(`/api/v1/indicators/values?period=2018&codes=population&areaId=${tree.villages.get(DATANG_CODE).id}`), 404, 'not_found');
+  // unknown, Open311 and disabled keys: 401; an analytics key cannot file Open311 requests
+  expectError(await keyed('zwapi_nosuchkeynosuchkeynosuchkeynosu').get('/api/v1/me'), 401, 'unauthenticated');
+  const open311 = newKey('app-311');
+  expectError(await keyed(open311).get('/api/v1/indicators'), 401, 'unauthenticated');
+  const o = await new Client(srv.url).req('POST', '/open311/v2/requests.json',
+    `api_key=${key}&service_code=dispute&description=${encodeURIComponent('邻里纠纷需要调解处理')}&phone=13800138000`,
+    { 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(o.status, 403);
+  zw(['apikey', 'disable', 'county-pull', '--db', srv.db]);
+  const off = await k.get('/api/v1/me');
+  expectError(off, 401, 'unauthenticated');
+  assert.match(off.body.error.message, /已停用/);
+  const list = zw(['apikey', 'list', '--db', srv.db]);
+  assert.match(list, /county-pull\s+已停用\s+统计接口（用户 leader）/);
+  assert.match(list, /app-311\s+有效\s+Open311 报事/);
+  // a session still works as before
+  expectStatus(await leader.get('/api/v1/cases'), 200);
 });

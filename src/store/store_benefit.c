@@ -111,15 +111,7 @@ int store_case_households(struct db *db, int64_t case_id, struct arena *a, int64
     if (rc)
         return rc;
     db_bind_int(st, 1, case_id);
-    size_t cap = 4;
-    int64_t *v = arena_alloc(a, cap * sizeof(*v));
-    while ((rc = db_step(st, err)) == DB_ROW) {
-        v = st_grow(a, v, &cap, *n, sizeof(*v));
-        v[(*n)++] = db_col_int(st, 0);
-    }
-    db_finish(st);
-    *ids = v;
-    return rc < 0 ? rc : 0;
+    return st_ids(st, a, ids, n, err);
 }
 
 int store_household_open_case(struct db *db, int64_t household_id, const char *type,

@@ -166,6 +166,24 @@ static inline int st_int_query(struct db *db, const char *sql, int64_t arg, int6
     return rc < 0 ? rc : 0;
 }
 
+/* Steps st (prepared and bound) to its end: its first column into *ids (arena-owned); finishes it.
+ */
+static inline int st_ids(struct db_stmt *st, struct arena *a, int64_t **ids, size_t *n,
+                         struct error *err)
+{
+    size_t cap = 8;
+    int64_t *v = arena_alloc(a, cap * sizeof(*v));
+    int rc;
+    *n = 0;
+    while ((rc = db_step(st, err)) == DB_ROW) {
+        v = st_grow(a, v, &cap, *n, sizeof(*v));
+        v[(*n)++] = db_col_int(st, 0);
+    }
+    db_finish(st);
+    *ids = v;
+    return rc < 0 ? rc : 0;
+}
+
 /* The columns store__case_read expects, in order, and the joins they need. */
 #define CASE_COLS                                                                                  \
     "c.id, c.type, c.serial, c.year, c.seq, c.title, c.content, c.area_id, c.area_path, "          \

@@ -163,16 +163,7 @@ int store_notice_expired(struct db *db, const char *today, struct arena *a, int6
     if (rc)
         return rc;
     db_bind_text(st, 1, today);
-    size_t cap = 8;
-    int64_t *v = arena_alloc(a, cap * sizeof(*v));
-    *n = 0;
-    while ((rc = db_step(st, err)) == DB_ROW) {
-        v = st_grow(a, v, &cap, *n, sizeof(*v));
-        v[(*n)++] = db_col_int(st, 0);
-    }
-    db_finish(st);
-    *ids = v;
-    return rc < 0 ? rc : 0;
+    return st_ids(st, a, ids, n, err);
 }
 
 int store_notice_public(struct db *db, const char *today, int64_t village_id, struct arena *a,

@@ -105,18 +105,7 @@ int store_users_covering(struct db *db, const char *role, int64_t area_id, const
     db_bind_text(st, 1, role);
     db_bind_text(st, 2, area_path);
     db_bind_int(st, 3, area_id);
-    size_t cap = 16, cnt = 0;
-    int64_t *v = arena_alloc(a, cap * sizeof(*v));
-    while ((rc = db_step(st, err)) == DB_ROW) {
-        v = st_grow(a, v, &cap, cnt, sizeof(*v));
-        v[cnt++] = db_col_int(st, 0);
-    }
-    db_finish(st);
-    if (rc < 0)
-        return rc;
-    *ids = v;
-    *n = cnt;
-    return 0;
+    return st_ids(st, a, ids, n, err);
 }
 
 /* ---- notifications ------------------------------------------------------ */

@@ -263,16 +263,7 @@ int store_person_likely_dups(struct db *db, int64_t self, const char *name, cons
     db_bind_text(st, 2, birth_date);
     db_bind_int(st, 3, village_id);
     db_bind_int(st, 4, self);
-    int64_t *v = arena_alloc(a, 10 * sizeof(*v));
-    size_t cnt = 0;
-    while ((rc = db_step(st, err)) == DB_ROW && cnt < 10)
-        v[cnt++] = db_col_int(st, 0);
-    db_finish(st);
-    if (rc < 0)
-        return rc;
-    *ids = v;
-    *n = cnt;
-    return 0;
+    return st_ids(st, a, ids, n, err); /* LIMIT 10 */
 }
 
 int store_membership_open(struct db *db, int64_t person_id, int64_t household_id, const char *on,

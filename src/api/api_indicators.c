@@ -39,6 +39,8 @@ void api_indicators_list(struct api_ctx *c)
                                 json_pack("[s, s]", d->v[ind->a].code, d->v[ind->b].code));
         else
             json_object_set_new(o, "entity", json_string(ind->q.e->code));
+        json_object_set_new(o, "dashboard",
+                            ind->dashboard ? json_string(ind->dashboard) : json_null());
         json_array_append_new(items, o);
     }
     api_reply(c, 200, json_pack("{s:o}", "items", items));

@@ -202,7 +202,7 @@ static int parse_one(struct ctx *c, size_t i, json_t *o)
     static const char *const keys[] = {
         "code",       "name",   "unit",  "decimals", "description", "count",
         "distinct",   "sum",    "field", "period",   "where",       "ratio",
-        "difference", "factor", "asof",  "before",   NULL};
+        "difference", "factor", "asof",  "before",   "dashboard",   NULL};
     struct indicator *ind = &c->d->v[i];
     memset(ind, 0, sizeof(*ind));
     ind->a = ind->b = -1;
@@ -234,6 +234,11 @@ static int parse_one(struct ctx *c, size_t i, json_t *o)
     ind->name = arena_strdup(c->a, name);
     ind->unit = arena_strdup(c->a, unit);
     ind->description = str(o, "description") ? arena_strdup(c->a, str(o, "description")) : NULL;
+    json_t *dash = json_object_get(o, "dashboard");
+    const char *dv = json_string_value(dash);
+    if (dash && (!dv || (strcmp(dv, "key") != 0 && strcmp(dv, "risk") != 0)))
+        return fail(c, i, "dashboard", "应为 key（仪表盘关键指标）或 risk（监测户风险类别）");
+    ind->dashboard = dv ? (dv[0] == 'k' ? "key" : "risk") : NULL;
     ind->scale = indicators_unit_scale(unit);
     ind->factor = 1;
     json_t *dec = json_object_get(o, "decimals");

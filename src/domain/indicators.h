@@ -30,6 +30,11 @@ struct indicator {
     size_t nreads;
     bool uses_now; /* a base one whose fields depend on the time (超期): cached per minute */
     bool uses_end; /* a base one reading the period's bounds ($T, asof, before): keyed by period */
+    /*
+     * Where the leaders' dashboard shows it: "key" (a card with its trend),
+     * "risk" (a slice of the 监测 households by risk type), or NULL.
+     */
+    const char *dashboard;
 };
 
 struct indicators {

@@ -126,3 +126,14 @@ test('ind-8 a definition with a bad asof or before is refused at start with its 
     assert.match(r.stderr, /indicators\/90_bad\.json/);
   }
 });
+
+test('ind-9 the dashboard\'s indicators are marked in defs: key cards and the 监测 risk slices, and only those the user may read', async () => {
+  const r = await leader.get('/api/v1/indicators');
+  expectStatus(r, 200);
+  const tagged = (tag) => r.body.items.filter((i) => i.dashboard === tag).map((i) => i.code).sort();
+  assert.deepEqual(tagged('key'), ['benefit_yuan', 'dibao_households', 'dibao_yuan', 'hazard_rectification_rate', 'households',
+    'houses_renovated', 'monitored_households', 'on_time_rate', 'petition_resolution_rate', 'petitions_received',
+    'population', 'satisfaction_rate', 'visits_made']);
+  assert.deepEqual(tagged('risk'), ['monitored_edge', 'monitored_sudden', 'monitored_unstable']);
+  assert.ok(r.body.items.every((i) => i.dashboard === null || ['key', 'risk'].includes(i.dashboard)));
+});

@@ -164,6 +164,12 @@ static void test_parse_bad(void **state)
         {"{\"indicators\":[{\"code\":\"a\",\"name\":\"x\",\"unit\":\"件\",\"count\":\"cases\"},"
          "{\"code\":\"a\",\"name\":\"y\",\"unit\":\"件\",\"count\":\"cases\"}]}",
          "indicators[1].code：代码重复"},
+        {"{\"indicators\":[{\"code\":\"a\",\"name\":\"x\",\"unit\":\"件\",\"count\":\"cases\","
+         "\"dashboard\":\"front\"}]}",
+         "indicators[0].dashboard：应为 key"},
+        {"{\"indicators\":[{\"code\":\"a\",\"name\":\"x\",\"unit\":\"件\",\"count\":\"cases\","
+         "\"dashboard\":1}]}",
+         "indicators[0].dashboard"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct arena a = {0};

@@ -503,22 +503,11 @@ static int one_value(struct db *db, struct buf *sql, int rc, const struct ind_qu
                      const struct ind_where *w, const struct plan *pl, int64_t *out,
                      struct error *err)
 {
-    struct db_stmt *st;
     *out = 0;
-    if (rc) {
-        buf_release(sql);
-        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
-    }
-    if ((rc = db_prepare(db, sql->ptr, &st, err))) {
-        buf_release(sql);
-        return rc;
-    }
-    bind_where(st, q, w, pl);
-    if ((rc = db_step(st, err)) == DB_ROW)
-        *out = db_col_int(st, 0);
-    db_finish(st);
+    rc = rc ? err_set(err, ZW_ETOOBIG, NULL, "指标条件过多")
+            : values_statement(db, &q, 1, pl, sql->ptr, w, out, err);
     buf_release(sql);
-    return rc < 0 ? rc : 0;
+    return rc;
 }
 
 /*
@@ -597,24 +586,12 @@ static int driven_values(struct db *db, const struct ind_query *const *qs, size_
             rc = driven_values(db, qs + k, 1, w, f, out + k, err);
         return rc;
     }
-    struct db_stmt *st;
-    if (rc || pl[n - 1].next - 1 > IND_MAX_PARAMS) {
-        buf_release(&sql);
-        return err_set(err, ZW_ETOOBIG, NULL, "指标条件过多");
-    }
-    if ((rc = db_prepare(db, sql.ptr, &st, err))) {
-        buf_release(&sql);
-        return rc;
-    }
-    bind_where(st, qs[0], w, &pw);
-    for (size_t k = 0; k < n; k++)
-        bind_where(st, qs[k], w, &pl[k]);
-    rc = db_step(st, err);
-    for (size_t k = 0; k < n; k++)
-        out[k] = rc == DB_ROW ? db_col_int(st, (int)k) : 0;
-    db_finish(st);
+    /* pl[0] carries the WHERE's parameters too (path, $T, now, user) */
+    rc = rc || pl[n - 1].next - 1 > IND_MAX_PARAMS
+             ? err_set(err, ZW_ETOOBIG, NULL, "指标条件过多")
+             : values_statement(db, qs, n, pl, sql.ptr, w, out, err);
     buf_release(&sql);
-    return rc < 0 ? rc : 0;
+    return rc;
 }
 
 /* Whether [from, to] is whole months: from the first of one to the last of one. */

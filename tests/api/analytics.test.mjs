@@ -302,6 +302,12 @@ test('ana-9 a county system pulls with an API key acting for a user: the same cu
   const list = zw(['apikey', 'list', '--db', srv.db]);
   assert.match(list, /county-pull\s+已停用\s+统计接口（用户 leader）/);
   assert.match(list, /app-311\s+有效\s+Open311 报事/);
+  // a key for a user who does not exist is refused, and nothing is stored
+  let refused = null;
+  try { zw(['apikey', 'add', 'ghost-pull', '--user', 'nosuchuser', '--db', srv.db]); } catch (e) { refused = e; }
+  assert.ok(refused && refused.status !== 0, 'apikey add --user nosuchuser fails');
+  assert.match(String(refused.stderr), /没有用户“nosuchuser”/);
+  assert.equal(Number(sql(srv.db, "SELECT count(*) AS n FROM api_keys WHERE name = 'ghost-pull'")[0].n), 0);
   // a session still works as before
   expectStatus(await leader.get('/api/v1/cases'), 200);
 });
